@@ -1,0 +1,3 @@
+from resettle.adapters.cli.main import main
+
+main()

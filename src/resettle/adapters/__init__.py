@@ -1,0 +1,1 @@
+"""The edges: database, web and command line. Only these import SQLAlchemy, FastAPI, Typer."""

@@ -1,0 +1,28 @@
+"""The ``resettle`` command. Each stage adds its commands through a ``register`` function."""
+
+from __future__ import annotations
+
+import typer
+
+from resettle import __version__
+from resettle.adapters.cli import demo
+
+app = typer.Typer(
+    name="resettle",
+    help="Run a refugee resettlement operation: registry, screening, placement, referral.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold personal data
+)
+
+for register in (demo.register,):
+    register(app)
+
+
+@app.command()
+def version() -> None:
+    """Print resettle's version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()

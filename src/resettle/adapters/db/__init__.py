@@ -1,0 +1,1 @@
+"""Database adapter: SQLAlchemy tables, repositories, Alembic migrations."""

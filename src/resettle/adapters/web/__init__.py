@@ -1,0 +1,1 @@
+"""Web adapter: the FastAPI app, routes and templates."""

@@ -1,0 +1,101 @@
+"""Where people can go: localities in host states, and the pledges of places behind them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from resettle.core.case import Case
+from resettle.core.codes import is_country_code
+from resettle.core.issues import Issue
+from resettle.core.needs import Dimension
+
+Capacity = Mapping[Dimension, int]
+
+
+@dataclass(frozen=True)
+class Locality:
+    locality_id: str
+    country: str  # ISO 3166-1 alpha-3
+    name: str
+    region: str = ""
+    services: frozenset[str] = frozenset()  # e.g. "dialysis", "trauma_care"
+    capacity: Capacity = field(default_factory=dict)
+    languages: tuple[str, ...] = ()  # ISO 639-3, spoken locally
+    urban: bool = True
+
+    def capacity_in(self, dimension: Dimension) -> int:
+        return int(self.capacity.get(dimension, 0))
+
+    def issues(self) -> list[Issue]:
+        found: list[Issue] = []
+        if not is_country_code(self.country):
+            found.append(
+                Issue(
+                    "unknown_country",
+                    f"'{self.country}' is not an ISO 3166-1 alpha-3 country code",
+                    field="country",
+                    record=self.locality_id,
+                )
+            )
+        for dimension, places in self.capacity.items():
+            if places < 0:
+                found.append(
+                    Issue(
+                        "negative_capacity",
+                        f"capacity in {dimension} is {places}; it cannot be negative",
+                        field=f"capacity_{dimension}",
+                        record=self.locality_id,
+                    )
+                )
+        return found
+
+
+@dataclass(frozen=True)
+class PledgeCriteria:
+    """What a host state will consider. ``None`` means no limit."""
+
+    max_case_size: int | None = None
+    services_supported: frozenset[str] | None = None  # a case needing others is not admitted
+    security_vetting_required: bool = False
+    excluded_profiles: frozenset[str] = frozenset()
+
+    def admits(self, case: Case) -> tuple[bool, str]:
+        """Whether a case may be referred under this pledge, and if not, why."""
+        if self.max_case_size is not None and case.size > self.max_case_size:
+            return False, f"case size {case.size} exceeds the pledge's maximum {self.max_case_size}"
+        if self.services_supported is not None:
+            missing = case.services_needed - self.services_supported
+            if missing:
+                return False, f"needs services the pledge does not support: {sorted(missing)}"
+        barred = case.profiles & self.excluded_profiles
+        if barred:
+            return False, f"the pledge will not consider profiles {sorted(barred)}"
+        return True, ""
+
+
+@dataclass(frozen=True)
+class Pledge:
+    pledge_id: str
+    country: str
+    period_start: date
+    period_end: date
+    places_persons: int
+    criteria: PledgeCriteria = PledgeCriteria()
+
+    def issues(self) -> list[Issue]:
+        found: list[Issue] = []
+
+        def add(code: str, field_name: str, message: str) -> None:
+            found.append(Issue(code, message, field=field_name, record=self.pledge_id))
+
+        if not is_country_code(self.country):
+            add("unknown_country", "country", f"'{self.country}' is not an ISO 3166-1 alpha-3 code")
+        if self.period_end < self.period_start:
+            add("impossible_date", "period_end", "the pledge period ends before it starts")
+        if self.places_persons < 0:
+            add("negative_capacity", "places_persons", "places cannot be negative")
+        if self.criteria.max_case_size is not None and self.criteria.max_case_size < 1:
+            add("bad_value", "max_case_size", "maximum case size must be at least 1")
+        return found

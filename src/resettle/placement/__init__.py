@@ -1,0 +1,1 @@
+"""Placement: decide where each case goes, under capacities and every protection rule."""

@@ -1,0 +1,1 @@
+"""Prediction: integration-outcome models and their honest evaluation."""

@@ -1,0 +1,1 @@
+"""Referral: dossiers to host states, vetting decisions, re-placement, departures."""

@@ -1,0 +1,1 @@
+"""Registry: intake (parse and validate records), case service, import and export."""

@@ -1,0 +1,1 @@
+"""Reporting: aggregations, figures, HXL export, reports."""

@@ -1,0 +1,1 @@
+"""Screening: workflow state machine, categories and priorities, exclusion review, consent."""

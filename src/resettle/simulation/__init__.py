@@ -1,0 +1,1 @@
+"""Simulation: synthetic worlds (scenario generators) and the operation simulator."""
