@@ -1,5 +1,6 @@
 """Pure domain model shared by every stage: no database, web or CLI imports here."""
 
+from resettle.core.batch import RegistryBatch
 from resettle.core.case import Case, Relationship
 from resettle.core.codes import is_country_code, is_language_code
 from resettle.core.issues import Issue, IssueLog
@@ -37,6 +38,7 @@ __all__ = [
     "PledgeCriteria",
     "Priority",
     "Proficiency",
+    "RegistryBatch",
     "Relationship",
     "Relative",
     "Severity",

@@ -1,17 +1,57 @@
-"""``resettle demo``: set up the embedded database and run every stage that exists so far."""
+"""``resettle demo``: set up the embedded database and run every stage that exists so far.
+
+Each stage contributes one step: a function taking the shared :class:`DemoContext`. Steps run
+in pipeline order; the last prints the summary.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
 import typer
 from rich.console import Console
+
+
+@dataclass
+class DemoContext:
+    database_url: str
+    output_dir: Path
+    seed: int
+    console: Console
+    summary: dict[str, str] = field(default_factory=dict)  # heading -> one line, printed last
+
+
+DemoStep = Callable[[DemoContext], None]
+
+# Stages append their step here, in pipeline order.
+STEPS: tuple[DemoStep, ...] = ()
 
 
 def register(app: typer.Typer) -> None:
     app.command()(demo)
 
 
-def demo() -> None:
+def demo(
+    database_url: Annotated[
+        str, typer.Option(envvar="RESETTLE_DATABASE_URL", help="Database to build and use.")
+    ] = "sqlite:///resettle.db",
+    output_dir: Annotated[Path, typer.Option(help="Where reports and figures go.")] = Path(
+        "demo-output"
+    ),
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic scenario.")] = 2011,
+) -> None:
     """Run the Camp Ashraf demonstration end to end and print a summary."""
     console = Console()
-    console.rule("resettle demo")
-    console.print("No stage is wired into the demo yet.")
+    console.rule("resettle demo — all data is synthetic")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    context = DemoContext(database_url, output_dir, seed, console)
+    for step in STEPS:
+        step(context)
+    console.rule("summary")
+    if not context.summary:
+        console.print("No stage is wired into the demo yet.")
+    for heading, line in context.summary.items():
+        console.print(f"[bold]{heading}[/bold]: {line}")

@@ -1,0 +1,1 @@
+"""Benchmarks: each module has a ``main()`` that compares against a named baseline in one run."""
