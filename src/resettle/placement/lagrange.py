@@ -1,0 +1,446 @@
+"""The LP relaxation of placement, solved by column generation, and its Lagrangian bound.
+
+The placement LP (each case at most once, a capacity per locality and dimension) has one
+coupling structure: the capacity rows. Price them with ``lam[locality, dimension] >= 0`` and
+the rest falls apart by case, so for *any* prices
+
+    L(lam) = sum_i max(0, max_j (w_ij - lam_j . needs_i)) + sum_jd lam_jd cap_jd
+
+is an upper bound on the LP relaxation, hence on every integral placement (weak duality; a
+locked case contributes its locked pair's value instead of the max). Evaluating it is one pass
+over the allowed pairs, so the bound stays cheap at 10 million pairs. At the LP's optimal
+prices it equals the LP value (the assignment rows alone form an integral polytope).
+
+The prices come from a restricted master LP over a few columns per case (HiGHS, dual
+simplex, presolve off so its time limit holds): solve, read the capacity duals, price every
+allowed pair, add the pairs with positive reduced cost, repeat. Each round's duals give a
+valid bound, so stopping early still reports an honest one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+
+NEG = -np.inf
+GRACE_SECONDS = 2.0
+
+
+def segment_max(values: NDArray[np.float64], indptr: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Max of ``values[indptr[i]:indptr[i+1]]`` per segment, ``-inf`` for empty ones."""
+    n = len(indptr) - 1
+    out = np.full(n, NEG)
+    nonempty = np.flatnonzero(indptr[1:] > indptr[:-1])
+    if len(nonempty) and len(values):
+        out[nonempty] = np.maximum.reduceat(values, indptr[nonempty])
+    return out
+
+
+def segment_argmax(
+    values: NDArray[np.float64], indptr: NDArray[np.int64], pair_case: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """(max, index of the first maximum) per segment; index -1 for empty segments."""
+    best = segment_max(values, indptr)
+    hits = np.flatnonzero(values == best[pair_case])
+    first = np.full(len(best), -1, dtype=np.int64)
+    cases, at = np.unique(pair_case[hits], return_index=True)
+    first[cases] = hits[at]
+    return best, first
+
+
+def top_pairs_per_case(
+    values: NDArray[np.float64],
+    indptr: NDArray[np.int64],
+    pair_case: NDArray[np.int64],
+    k: int,
+    *,
+    positive_only: bool = False,
+) -> NDArray[np.int64]:
+    """Indices of the (up to) ``k`` best pairs of every case (optionally only values > 0)."""
+    work = values.copy()
+    chosen: list[NDArray[np.int64]] = []
+    for _ in range(k):
+        best, first = segment_argmax(work, indptr, pair_case)
+        keep = first >= 0
+        keep &= best > (1e-9 if positive_only else NEG)
+        picked = first[keep]
+        if not len(picked):
+            break
+        chosen.append(picked)
+        work[picked] = NEG
+    if not chosen:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(chosen))
+
+
+@dataclass(frozen=True, eq=False)
+class Arrays:
+    """The pieces of a placement problem the LP needs, with per-pair weights ``weight``."""
+
+    n_cases: int
+    weight: NDArray[np.float64]  # (n_pairs,) objective coefficient per allowed pair
+    pair_case: NDArray[np.int64]
+    pair_locality: NDArray[np.int64]
+    pair_needs: NDArray[np.float64]  # (n_pairs, n_dims)
+    capacity: NDArray[np.float64]  # (n_localities, n_dims)
+    indptr: NDArray[np.int64]  # CSR pointer of pairs per case
+    locked_pair: NDArray[np.int64]  # (n_cases,) pair index a case is locked to, else -1
+
+    def reduced(self, lam: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``w_p - lam[locality_p] . needs_p`` for every pair (chunked to bound memory)."""
+        out = np.empty(len(self.weight))
+        step = 2_000_000
+        for start in range(0, len(out), step):
+            stop = min(start + step, len(out))
+            priced = lam[self.pair_locality[start:stop]] * self.pair_needs[start:stop]
+            out[start:stop] = self.weight[start:stop] - priced.sum(axis=1)
+        return out
+
+
+def lagrangian_bound(arrays: Arrays, lam: NDArray[np.float64]) -> float:
+    """``L(lam)``: a valid upper bound on the weighted objective for any ``lam >= 0``."""
+    lam = np.maximum(lam, 0.0)
+    reduced = arrays.reduced(lam)
+    per_case = np.maximum(segment_max(reduced, arrays.indptr), 0.0)
+    locked = np.flatnonzero(arrays.locked_pair >= 0)
+    per_case[locked] = reduced[arrays.locked_pair[locked]]
+    return float(per_case.sum() + (lam * arrays.capacity).sum())
+
+
+@dataclass
+class MasterSolution:
+    columns: NDArray[np.int64]  # pair index of every master column
+    values: NDArray[np.float64]  # LP value of every column
+    lam: NDArray[np.float64]  # (n_localities, n_dims) capacity prices
+    case_dual: NDArray[np.float64]  # (n_cases,)
+    lp_value: float  # value of the restricted LP (a lower bound on the full LP)
+    bound: float  # best Lagrangian bound found (an upper bound on every placement)
+    rounds: int
+    complete: bool  # no column prices out: the LP relaxation is solved exactly
+
+
+class ColumnGeneration:
+    """The restricted master LP, grown until no allowed pair prices out."""
+
+    def __init__(self, arrays: Arrays, *, per_round: int = 3, initial: int = 4) -> None:
+        self.arrays = arrays
+        self.per_round = per_round
+        self.initial = initial
+        m, d = arrays.capacity.shape
+        self.row_of = np.full((m, d), -1, dtype=np.int64)
+        demand = np.zeros((m, d))
+        np.add.at(demand, arrays.pair_locality, arrays.pair_needs)
+        binding = np.argwhere(demand > arrays.capacity)
+        self.cap_rows = binding
+        self.row_of[binding[:, 0], binding[:, 1]] = arrays.n_cases + np.arange(len(binding))
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("presolve", "off")
+        self.highs.setOptionValue("solver", "simplex")
+        self.columns = np.zeros(0, dtype=np.int64)
+        self.in_master = np.zeros(len(arrays.weight), dtype=bool)
+        self.round_seconds: list[float] = []
+        self.resolve_strategy = 4
+        self._add_rows()
+
+    def _add_rows(self) -> None:
+        n = self.arrays.n_cases
+        upper = np.concatenate(
+            [np.ones(n), self.arrays.capacity[self.cap_rows[:, 0], self.cap_rows[:, 1]]]
+        )
+        lower = np.full(len(upper), -highspy.kHighsInf)
+        self.highs.addRows(len(upper), lower, upper, 0, np.zeros(0, np.int32),
+                           np.zeros(0, np.int32), np.zeros(0))
+        self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+
+    def add_columns(self, pairs: NDArray[np.int64]) -> None:
+        pairs = pairs[~self.in_master[pairs]]
+        if not len(pairs):
+            return
+        a = self.arrays
+        rows = [a.pair_case[pairs][None, :]]
+        vals = [np.ones((1, len(pairs)))]
+        for d in range(a.capacity.shape[1]):
+            rows.append(self.row_of[a.pair_locality[pairs], d][None, :])
+            vals.append(a.pair_needs[pairs, d][None, :])
+        row = np.concatenate(rows).T
+        val = np.concatenate(vals).T
+        keep = (row >= 0) & (val != 0)
+        matrix = sparse.csr_matrix(
+            (val[keep], (np.nonzero(keep)[0], row[keep])),
+            shape=(len(pairs), a.n_cases + len(self.cap_rows)),
+        )
+        lower = np.zeros(len(pairs))
+        upper = np.ones(len(pairs))
+        locked = a.locked_pair[a.pair_case[pairs]]
+        upper[(locked >= 0) & (locked != pairs)] = 0.0
+        lower[locked == pairs] = 1.0
+        self.highs.addCols(len(pairs), a.weight[pairs], lower, upper, matrix.nnz,
+                           matrix.indptr[:-1].astype(np.int32), matrix.indices.astype(np.int32),
+                           matrix.data)
+        self.in_master[pairs] = True
+        self.columns = np.concatenate([self.columns, pairs])
+
+    def solve(
+        self,
+        deadline: float,
+        *,
+        tolerance: float = 1e-6,
+        prices: NDArray[np.float64] | None = None,
+    ) -> MasterSolution:
+        """Grow and solve the master until complete, within ``tolerance`` or the deadline.
+
+        ``prices`` (e.g. from a sample of the cases) choose the first columns: each case's
+        best pairs at those prices.
+        """
+        a = self.arrays
+        reduced = a.weight if prices is None else a.reduced(prices)
+        self.add_columns(top_pairs_per_case(reduced, a.indptr, a.pair_case, self.initial))
+        self.add_columns(a.locked_pair[a.locked_pair >= 0])
+        best_bound, best_lam = np.inf, np.zeros_like(a.capacity)
+        rounds, complete, solved = 0, False, True
+        lam, case_dual, lp_value = best_lam, np.zeros(a.n_cases), 0.0
+        while True:
+            rounds += 1
+            started = time.monotonic()
+            if not run_guarded(self.highs, deadline - time.monotonic()):
+                solved = False
+                break
+            self.round_seconds.append(time.monotonic() - started)
+            lam, case_dual, lp_value = self._duals()
+            reduced = a.reduced(lam)
+            bound = lagrangian_bound(a, lam)
+            if bound < best_bound:
+                best_bound, best_lam = bound, lam
+            pricing = reduced - case_dual[a.pair_case]
+            pricing[self.in_master] = NEG
+            new = top_pairs_per_case(pricing, a.indptr, a.pair_case, self.per_round,
+                                     positive_only=True)
+            if not len(new):
+                complete = True
+                break
+            close = (best_bound - lp_value) <= tolerance * max(abs(best_bound), 1.0)
+            if close or time.monotonic() >= deadline:
+                break
+            self.add_columns(new)
+            # New columns start at zero, so the basis stays primal feasible: primal simplex.
+            self.highs.setOptionValue("simplex_strategy", self.resolve_strategy)
+        values = np.zeros(len(self.columns))
+        if solved:
+            values = np.asarray(self.highs.getSolution().col_value)[: len(self.columns)]
+        return MasterSolution(self.columns, values, best_lam, case_dual, lp_value,
+                              min(best_bound, lagrangian_bound(a, lam)), rounds, complete)
+
+    def _duals(self) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+        solution = self.highs.getSolution()
+        row_dual = np.abs(np.asarray(solution.row_dual))  # sign conventions differ by sense
+        n = self.arrays.n_cases
+        lam = np.zeros_like(self.arrays.capacity)
+        lam[self.cap_rows[:, 0], self.cap_rows[:, 1]] = row_dual[n:]
+        value = float(self.highs.getInfo().objective_function_value)
+        return lam, row_dual[:n], value
+
+
+def run_guarded(highs: highspy.Highs, seconds: float) -> bool:
+    """Run a HiGHS solve with a watchdog; False if it did not finish in time.
+
+    HiGHS polls its time limit inside the simplex but not everywhere (presolve on large
+    models), so we also wait from outside and cancel.
+    """
+    seconds = max(seconds, 0.05)
+    highs.setOptionValue("time_limit", seconds)
+    highs.HandleUserInterrupt = True
+    thread = highs.startSolve()
+    finished, _ = highs.wait(seconds + GRACE_SECONDS)
+    if not finished:
+        highs.cancelSolve()
+        finished, _ = highs.wait(GRACE_SECONDS)
+    if finished:
+        thread.join(timeout=GRACE_SECONDS)
+    status = highs.getModelStatus()
+    return bool(finished) and status == highspy.HighsModelStatus.kOptimal
+
+
+def subsample(arrays: Arrays, fraction: float, seed: int) -> Arrays:
+    """A random share of the cases with the same share of every capacity (for early prices)."""
+    # A stream of its own: reusing the instance generator's seed would pick correlated cases.
+    rng = np.random.default_rng([seed, 0x5A3D])
+    keep_case = rng.random(arrays.n_cases) < fraction
+    keep = keep_case[arrays.pair_case]
+    new_index = np.cumsum(keep_case) - 1
+    pair_case = new_index[arrays.pair_case[keep]]
+    n = int(keep_case.sum())
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(pair_case, minlength=n), out=indptr[1:])
+    old_pairs = np.flatnonzero(keep)
+    position = np.full(len(arrays.weight), -1, dtype=np.int64)
+    position[old_pairs] = np.arange(len(old_pairs))
+    locked = arrays.locked_pair[keep_case]
+    locked = np.where(locked >= 0, position[np.maximum(locked, 0)], -1)
+    return Arrays(n, arrays.weight[keep], pair_case, arrays.pair_locality[keep],
+                  arrays.pair_needs[keep], arrays.capacity * fraction, indptr, locked)
+
+
+def estimate_prices(
+    arrays: Arrays, deadline: float, *, sample_cases: int = 4000, seed: int = 0
+) -> NDArray[np.float64]:
+    """Capacity prices from the LP over a random sample of cases (scaled capacities)."""
+    if arrays.n_cases <= 2 * sample_cases:
+        return np.zeros_like(arrays.capacity)
+    fraction = sample_cases / arrays.n_cases
+    small = subsample(arrays, fraction, seed)
+    coarse = estimate_prices(small, deadline, sample_cases=sample_cases, seed=seed + 1)
+    solution = ColumnGeneration(small).solve(deadline, tolerance=1e-3, prices=coarse)
+    return solution.lam
+
+
+@dataclass
+class Relaxation:
+    """The LP relaxation over all cases: a fractional solution, prices and the bound."""
+
+    pairs: NDArray[np.int64]  # pairs with a positive LP value
+    values: NDArray[np.float64]  # their LP values
+    lam: NDArray[np.float64]
+    lp_value: float  # value of this (feasible) fractional solution
+    bound: float  # Lagrangian bound: >= the LP optimum >= every placement
+    rounds: int
+    master_cases: int  # cases the final master LP still decided
+
+
+def solve_relaxation(
+    arrays: Arrays, deadline: float, *, master_share: float = 0.25, seed: int = 0
+) -> Relaxation:
+    """The LP by fix-and-verify: cases with a clear best choice at estimated prices are fixed
+    there, a master LP prices the rest, and every fixed case is re-checked at the master's
+    prices (still its best pair, still worth placing). Violators go back into the master. When
+    none remain, fixed + master is LP-optimal and the Lagrangian bound equals the LP value;
+    if time runs out first, the bound is still valid, just looser."""
+    lam = estimate_prices(arrays, deadline, seed=seed)
+    choice, margin = _choices(arrays, lam)
+    free = _least_certain(arrays, margin, master_share)
+    best = (np.inf, lam)
+    rounds = 0
+    while True:
+        rounds += 1
+        free = _unfix_overfull(arrays, choice, free, margin)
+        sub, case_map, pair_map = _restrict(arrays, ~free, choice)
+        solution = ColumnGeneration(sub).solve(deadline, tolerance=1e-7, prices=lam)
+        lam = solution.lam
+        bound = lagrangian_bound(arrays, lam)
+        if bound < best[0]:
+            best = (bound, lam)
+        new_choice, _ = _choices(arrays, lam)
+        fixed = ~free
+        changed = fixed & (new_choice != choice) & ~_still_best(arrays, lam, choice)
+        if not changed.any() or time.monotonic() >= deadline:
+            break
+        free |= changed
+    fixed_pairs = choice[~free & (choice >= 0)]
+    pairs = np.concatenate([fixed_pairs, pair_map[solution.columns]])
+    values = np.concatenate([np.ones(len(fixed_pairs)), solution.values])
+    keep = values > 1e-9
+    lp_value = float(arrays.weight[pairs[keep]] @ values[keep])
+    _ = case_map
+    return Relaxation(pairs[keep], values[keep], best[1], lp_value, best[0], rounds,
+                      int(free.sum()))
+
+
+def _choices(
+    arrays: Arrays, lam: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Each case's best pair at ``lam`` (-1: better unplaced) and its margin over the next."""
+    reduced = arrays.reduced(lam)
+    best, first = segment_argmax(reduced, arrays.indptr, arrays.pair_case)
+    others = reduced.copy()
+    others[first[first >= 0]] = NEG
+    second = np.maximum(segment_max(others, arrays.indptr), 0.0)
+    choice = np.where(best > 0, first, -1)
+    margin = np.where(best > 0, best - second, -best)
+    locked = np.flatnonzero(arrays.locked_pair >= 0)
+    choice[locked] = arrays.locked_pair[locked]
+    margin[locked] = np.inf
+    return choice, margin
+
+
+def _still_best(
+    arrays: Arrays, lam: NDArray[np.float64], choice: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Whether each case's current choice is still (within tolerance) optimal at ``lam``."""
+    reduced = arrays.reduced(lam)
+    best = np.maximum(segment_max(reduced, arrays.indptr), 0.0)
+    mine = np.where(choice >= 0, reduced[np.maximum(choice, 0)], 0.0)
+    ok = mine >= best - 1e-7 * np.maximum(np.abs(best), 1.0)
+    ok[arrays.locked_pair >= 0] = True
+    return ok
+
+
+def _least_certain(
+    arrays: Arrays, margin: NDArray[np.float64], share: float
+) -> NDArray[np.bool_]:
+    """The ``share`` of cases with the smallest margin per person: they start in the master."""
+    if arrays.n_cases <= 4000:
+        return np.ones(arrays.n_cases, dtype=bool)
+    size = np.maximum(arrays.pair_needs[arrays.indptr[:-1].clip(max=len(arrays.weight) - 1), 0],
+                      1.0)
+    relative = margin / size
+    cut = np.quantile(relative, share)
+    return relative <= cut
+
+
+def _unfix_overfull(
+    arrays: Arrays,
+    choice: NDArray[np.int64],
+    free: NDArray[np.bool_],
+    margin: NDArray[np.float64],
+) -> NDArray[np.bool_]:
+    """Free the least certain fixed cases of every locality their fixed cases overfill, until
+    the rest leave 5% of every capacity to the master."""
+    fixed = np.flatnonzero(~free & (choice >= 0))
+    loc = arrays.pair_locality[choice[fixed]]
+    need = arrays.pair_needs[choice[fixed]]
+    used = np.zeros_like(arrays.capacity)
+    np.add.at(used, loc, need)
+    limit = 0.95 * arrays.capacity
+    over = np.flatnonzero((used > limit).any(axis=1))
+    if not len(over):
+        return free
+    free = free.copy()
+    order = np.lexsort((-margin[fixed], loc))  # by locality, most certain first
+    loc_sorted = loc[order]
+    for j in over.tolist():
+        members = order[np.searchsorted(loc_sorted, j):np.searchsorted(loc_sorted, j, "right")]
+        running = np.cumsum(need[members], axis=0)
+        fits = (running <= limit[j]).all(axis=1)
+        free[fixed[members[~fits]]] = True
+    return free
+
+
+def _restrict(
+    arrays: Arrays, fixed: NDArray[np.bool_], choice: NDArray[np.int64]
+) -> tuple[Arrays, NDArray[np.int64], NDArray[np.int64]]:
+    """The free cases only, with the capacity the fixed cases leave."""
+    placed = np.flatnonzero(fixed & (choice >= 0))
+    residual = arrays.capacity.copy()
+    np.subtract.at(residual, arrays.pair_locality[choice[placed]],
+                   arrays.pair_needs[choice[placed]])
+    keep_case = ~fixed
+    case_map = np.flatnonzero(keep_case)
+    keep = keep_case[arrays.pair_case]
+    pair_map = np.flatnonzero(keep)
+    new_index = np.cumsum(keep_case) - 1
+    pair_case = new_index[arrays.pair_case[keep]]
+    n = len(case_map)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(pair_case, minlength=n), out=indptr[1:])
+    position = np.full(len(arrays.weight), -1, dtype=np.int64)
+    position[pair_map] = np.arange(len(pair_map))
+    locked = arrays.locked_pair[keep_case]
+    locked = np.where(locked >= 0, position[np.maximum(locked, 0)], -1)
+    sub = Arrays(n, arrays.weight[keep], pair_case, arrays.pair_locality[keep],
+                 arrays.pair_needs[keep], np.maximum(residual, 0.0), indptr, locked)
+    return sub, case_map, pair_map
