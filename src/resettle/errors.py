@@ -73,3 +73,10 @@ class RefoulementError(ResettleError):
 
     code = "refoulement_forbidden"
     http_status = 422
+
+
+class AuthenticationError(ResettleError):
+    """No valid session (or wrong credentials): log in again."""
+
+    code = "not_authenticated"
+    http_status = 401

@@ -149,3 +149,31 @@ def hidden_keys(sections: frozenset[Section]) -> frozenset[str]:
     """Keys that must never appear in a view for ``sections``."""
     visible = {k for s in sections for k in SECTION_KEYS[s]} | {"case_id"}
     return frozenset(k for s in Section for k in SECTION_KEYS[s]) - visible
+
+
+EXPORT_MEMBER_KEYS = IDENTITY_KEYS + NEEDS_MEMBER_KEYS + ("relatives", "medical_conditions",
+                                                         "profiles")
+
+
+def export_rows(cases: Iterable[Case], sections: frozenset[Section]) -> list[dict[str, str]]:
+    """One flat row per person: the case's visible fields, then the member's visible fields.
+
+    Notes are never exported; nested values are joined as text.
+    """
+    rows: list[dict[str, str]] = []
+    for case in cases:
+        view = view_case(case, sections, on=date.today())
+        base = {k: _flat(v) for k, v in view.items() if k not in ("members", "history")
+                and not k.endswith("_notes")}
+        for member in view.get("members", [{}]):
+            rows.append({**base, **{k: _flat(member[k]) for k in EXPORT_MEMBER_KEYS
+                                    if k in member}})
+    return rows
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(_flat(v) for v in value)
+    if isinstance(value, dict):
+        return " ".join(f"{k}={_flat(v)}" for k, v in value.items())
+    return "" if value is None else str(value)
