@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from resettle.adapters.db.migrate import ensure_schema
+
 DEFAULT_DATABASE_URL = "sqlite:///resettle.db"
 DATABASE_URL_ENV = "RESETTLE_DATABASE_URL"
 # How long a SQLite writer waits for another one before giving up.
@@ -33,9 +35,6 @@ def create_database_engine(url: str | None = None, **options: Any) -> Engine:
 
 def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:
     """An engine whose schema is at the latest migration (applied here if new or out of date)."""
-    # Imported here: migrate imports the table modules, which import this module's siblings.
-    from resettle.adapters.db.migrate import ensure_schema
-
     engine = create_database_engine(url)
     if upgrade:
         ensure_schema(engine)

@@ -31,6 +31,7 @@ from resettle.core import (
 )
 
 Row = dict[str, Any]
+RowLike = Mapping[Any, Any]  # a Row, or SQLAlchemy's RowMapping
 
 
 def person_to_row(person: Person, member_index: int) -> Row:
@@ -50,7 +51,10 @@ def person_to_row(person: Person, member_index: int) -> Row:
         "education": person.education.value,
         "occupation": person.occupation,
         "skills": list(person.skills),
-        "languages": [{"code": s.code, "proficiency": s.proficiency.value} for s in person.languages],
+        "languages": [
+            {"code": skill.code, "proficiency": skill.proficiency.value}
+            for skill in person.languages
+        ],
         "medical_conditions": [
             {"name": c.name, "severity": c.severity.value, "services": list(c.services)}
             for c in person.medical_conditions
@@ -70,7 +74,7 @@ def person_to_row(person: Person, member_index: int) -> Row:
     }
 
 
-def person_from_row(row: Mapping[str, Any]) -> Person:
+def person_from_row(row: RowLike) -> Person:
     return Person(
         person_id=row["person_id"],
         case_id=row["case_id"],
@@ -120,7 +124,7 @@ def case_member_rows(case: Case) -> list[Row]:
     return [person_to_row(member, index) for index, member in enumerate(case.members)]
 
 
-def case_from_rows(row: Mapping[str, Any], member_rows: Iterable[Mapping[str, Any]]) -> Case:
+def case_from_rows(row: RowLike, member_rows: Iterable[RowLike]) -> Case:
     """Build a case from its row and its members' rows (in ``member_index`` order)."""
     primary, secondary = row["primary_category"], row["secondary_category"]
     return Case(
@@ -149,7 +153,7 @@ def locality_to_row(locality: Locality) -> Row:
     }
 
 
-def locality_from_row(row: Mapping[str, Any]) -> Locality:
+def locality_from_row(row: RowLike) -> Locality:
     return Locality(
         locality_id=row["locality_id"],
         country=row["country"],
@@ -178,7 +182,7 @@ def pledge_to_row(pledge: Pledge) -> Row:
     }
 
 
-def pledge_from_row(row: Mapping[str, Any]) -> Pledge:
+def pledge_from_row(row: RowLike) -> Pledge:
     supported = row["services_supported"]
     return Pledge(
         pledge_id=row["pledge_id"],

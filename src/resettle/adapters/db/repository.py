@@ -6,11 +6,12 @@ the caller owns the transaction, so an import of several files is all or nothing
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select, update
+from sqlalchemy import Select, Table, func, or_, select, update
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.mapping import (
@@ -30,6 +31,7 @@ __all__ = [
     "StoreCounts",
     "find_cases",
     "get_case",
+    "get_cases",
     "list_cases",
     "load_batch",
     "store_batch",
@@ -39,8 +41,8 @@ __all__ = [
 # How many cases are read per query when loading many: bounded IN lists and memory.
 READ_CHUNK = 2000
 
-_cases = CaseRow.__table__
-_persons = PersonRow.__table__
+_cases: Table = CaseRow.__table__  # type: ignore[assignment]
+_persons: Table = PersonRow.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,17 @@ def get_case(session: Session, *, case_id: str) -> Case:
     return _with_members(session, [row])[0]
 
 
+def get_cases(session: Session, *, case_ids: Iterable[str]) -> dict[str, Case]:
+    """The cases among ``case_ids`` that exist, by id; unknown ids are simply absent."""
+    wanted = sorted(set(case_ids))
+    found: dict[str, Case] = {}
+    for start in range(0, len(wanted), READ_CHUNK):
+        ids = wanted[start : start + READ_CHUNK]
+        rows = session.execute(select(_cases).where(_cases.c.case_id.in_(ids))).mappings().all()
+        found.update((case.case_id, case) for case in _with_members(session, rows))
+    return found
+
+
 def list_cases(
     session: Session,
     *,
@@ -104,7 +117,6 @@ def list_cases(
     nationality: str | None = None,
     offset: int = 0,
     limit: int = 50,
-    within: Any = None,
 ) -> CasePage:
     """Cases matching every filter given, most urgent first, then by registration and id."""
     query = select(_cases)
@@ -117,14 +129,10 @@ def list_cases(
     if nationality is not None:
         with_nationality = select(_persons.c.case_id).where(_persons.c.nationality == nationality)
         query = query.where(_cases.c.case_id.in_(with_nationality))
-    if within is not None:  # a caller's record scope: a subquery of case ids
-        query = query.where(_cases.c.case_id.in_(within))
     return _page(session, query, offset=offset, limit=limit)
 
 
-def find_cases(
-    session: Session, *, text: str, offset: int = 0, limit: int = 50, within: Any = None
-) -> CasePage:
+def find_cases(session: Session, *, text: str, offset: int = 0, limit: int = 50) -> CasePage:
     """Cases whose id, or a member's id or name (Latin or original script), matches ``text``.
 
     Ids match exactly; names match as a case-insensitive substring.
@@ -147,8 +155,6 @@ def find_cases(
     query = select(_cases).where(
         or_(_cases.c.case_id == needle, _cases.c.case_id.in_(matching_persons))
     )
-    if within is not None:  # a caller's record scope: a subquery of case ids
-        query = query.where(_cases.c.case_id.in_(within))
     return _page(session, query, offset=offset, limit=limit)
 
 
@@ -179,7 +185,7 @@ def update_case(session: Session, *, case: Case, expected_version: int) -> Case:
 
 def _page(session: Session, query: Select[Any], *, offset: int, limit: int) -> CasePage:
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    urgency = case(
+    urgency = sql_case(
         *((_cases.c.processing_priority == p.value, p.rank) for p in Priority), else_=len(Priority)
     )
     ordered = query.order_by(urgency, _cases.c.registered_on, _cases.c.case_id)

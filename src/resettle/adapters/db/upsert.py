@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from resettle.adapters.db.base import Base
 from resettle.adapters.db.mapping import (
     Row,
     case_member_rows,
@@ -63,12 +64,12 @@ def store_cases(
 
 def store_localities(session: Session, *, localities: Sequence[Locality]) -> StoreCounts:
     rows = [locality_to_row(locality) for locality in localities]
-    return _store_simple(session, LocalityRow.__table__, "locality_id", rows)  # type: ignore[arg-type]
+    return _store_simple(session, LocalityRow, "locality_id", rows)
 
 
 def store_pledges(session: Session, *, pledges: Sequence[Pledge]) -> StoreCounts:
     rows = [pledge_to_row(pledge) for pledge in pledges]
-    return _store_simple(session, PledgeRow.__table__, "pledge_id", rows)  # type: ignore[arg-type]
+    return _store_simple(session, PledgeRow, "pledge_id", rows)
 
 
 @dataclass
@@ -84,7 +85,9 @@ class _Plan:
     unchanged: int = 0
 
 
-def _store_case_chunk(session: Session, chunk: Sequence[Case], *, bump_versions: bool) -> StoreCounts:
+def _store_case_chunk(
+    session: Session, chunk: Sequence[Case], *, bump_versions: bool
+) -> StoreCounts:
     case_ids = [case.case_id for case in chunk]
     new_members = {case.case_id: case_member_rows(case) for case in chunk}
     member_ids = [m["person_id"] for rows in new_members.values() for m in rows]
@@ -96,18 +99,12 @@ def _store_case_chunk(session: Session, chunk: Sequence[Case], *, bump_versions:
         _persons.c.case_id.in_(case_ids) | _persons.c.person_id.in_(member_ids),
     )
     plan = _plan_chunk(chunk, new_members, old_cases, old_persons, bump_versions=bump_versions)
-    _execute_plan(session, plan, old_cases)
-    written = (
-        len(plan.case_inserts)
-        + len(plan.case_updates)
-        + len(plan.person_inserts)
-        + len(plan.person_updates)
-    )
+    _execute_plan(session, plan)
+    persons_written = len(plan.person_inserts) + len(plan.person_updates)
     return StoreCounts(
         inserted=len(plan.case_inserts) + len(plan.person_inserts),
         updated=len(plan.case_updates) + len(plan.person_updates),
-        unchanged=len(chunk) + len(member_ids) + len(plan.person_deletes) - written
-        - len(plan.person_deletes),
+        unchanged=plan.unchanged + len(member_ids) - persons_written,
         removed=len(plan.person_deletes),
     )
 
@@ -121,25 +118,27 @@ def _plan_chunk(
     bump_versions: bool,
 ) -> _Plan:
     plan = _Plan([], [], [], [], [], set())
-    listed = {m["person_id"] for rows in new_members.values() for m in rows}
-    chunk_ids = set(new_members)
-    departed_by_case: dict[str, int] = {}
-    for person_id, old in old_persons.items():
-        if person_id not in listed:
+    listed = {m["person_id"]: m for rows in new_members.values() for m in rows}
+    # Cases that lose a member: it is no longer listed anywhere, or it moves to another case.
+    losing: set[str] = set()
+    for person_id, stored in old_persons.items():
+        row = listed.get(person_id)
+        if row is None:
             plan.person_deletes.append(person_id)
-            departed_by_case[old["case_id"]] = departed_by_case.get(old["case_id"], 0) + 1
+            losing.add(stored["case_id"])
+        elif row["case_id"] != stored["case_id"]:
+            losing.add(stored["case_id"])
+    plan.touched_elsewhere = losing - set(new_members)
     for case in chunk:
-        members_changed = departed_by_case.get(case.case_id, 0) > 0
+        members_changed = case.case_id in losing
         for row in new_members[case.case_id]:
-            old = old_persons.get(row["person_id"])
-            if old is None:
+            previous = old_persons.get(row["person_id"])
+            if previous is None:
                 plan.person_inserts.append(row)
                 members_changed = True
-            elif old != row:
+            elif previous != row:
                 plan.person_updates.append(row)
                 members_changed = True
-                if old["case_id"] not in chunk_ids:
-                    plan.touched_elsewhere.add(old["case_id"])
         _plan_case(plan, case, old_cases.get(case.case_id), members_changed, bump_versions)
     return plan
 
@@ -158,7 +157,7 @@ def _plan_case(
         plan.unchanged += 1
 
 
-def _execute_plan(session: Session, plan: _Plan, old_cases: dict[str, Row]) -> None:
+def _execute_plan(session: Session, plan: _Plan) -> None:
     # Order matters for the foreign key: a member may move into a case inserted here.
     if plan.person_deletes:
         session.execute(delete(_persons).where(_persons.c.person_id.in_(plan.person_deletes)))
@@ -170,7 +169,7 @@ def _execute_plan(session: Session, plan: _Plan, old_cases: dict[str, Row]) -> N
         session.execute(insert(_persons), plan.person_inserts)
     if plan.person_updates:
         session.execute(update(PersonRow), plan.person_updates)
-    elsewhere = sorted(plan.touched_elsewhere - set(old_cases))
+    elsewhere = sorted(plan.touched_elsewhere)
     if elsewhere:
         session.execute(
             update(_cases)
@@ -179,7 +178,10 @@ def _execute_plan(session: Session, plan: _Plan, old_cases: dict[str, Row]) -> N
         )
 
 
-def _store_simple(session: Session, table: Table, key: str, rows: Sequence[Row]) -> StoreCounts:
+def _store_simple(
+    session: Session, row_class: type[Base], key: str, rows: Sequence[Row]
+) -> StoreCounts:
+    table: Table = row_class.__table__  # type: ignore[assignment]
     inserted = updated = 0
     for start in range(0, len(rows), CHUNK_CASES):
         chunk = rows[start : start + CHUNK_CASES]
@@ -189,19 +191,10 @@ def _store_simple(session: Session, table: Table, key: str, rows: Sequence[Row])
         if inserts:
             session.execute(insert(table), inserts)
         if updates:
-            session.execute(
-                update(table).where(table.c[key] == _bind(key)),
-                [{**row, f"b_{key}": row[key]} for row in updates],
-            )
+            session.execute(update(row_class), updates)  # bulk UPDATE by primary key
         inserted += len(inserts)
         updated += len(updates)
     return StoreCounts(inserted, updated, len(rows) - inserted - updated, 0)
-
-
-def _bind(key: str) -> Any:
-    from sqlalchemy import bindparam
-
-    return bindparam(f"b_{key}")
 
 
 def _rows_by_key(session: Session, table: Table, key: str, condition: Any) -> dict[str, Row]:
