@@ -80,3 +80,13 @@ class AuthenticationError(ResettleError):
 
     code = "not_authenticated"
     http_status = 401
+
+
+class PlacementCheckError(ValidationError):
+    """A placement broke a hard rule (capacity, allowed pair, lock, non-refoulement).
+
+    Raised by the independent checker after every solve: a solver bug, never user input.
+    """
+
+    code = "placement_check_failed"
+    http_status = 500

@@ -6,10 +6,10 @@ from typing import Any
 
 from fastapi.routing import APIRoute
 from starlette.routing import Mount
+from web_world import PASSWORD, World
 
 from resettle.adapters.db.audit_store import list_audit, verify_audit
 from resettle.adapters.web.guards import Guard
-from tests.web.conftest import PASSWORD, World
 
 
 def all_routes(routes: list[Any]) -> list[Any]:
