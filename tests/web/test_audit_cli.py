@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
+from web_world import key_env
 
 from resettle.adapters.cli.main import app
 from resettle.adapters.db.audit_store import append_audit
 from resettle.adapters.db.engine import make_session_factory
 from resettle.security.audit import AuditEvent
 from resettle.security.crypto import load_keyring
-from web_world import key_env
 
 runner = CliRunner()
 
