@@ -1,0 +1,95 @@
+"""``resettle stats``: counts of what the registry holds, as Rich tables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from resettle.adapters.db.engine import make_session_factory, open_database
+from resettle.adapters.db.repository import load_batch
+from resettle.core import Dimension
+from resettle.errors import ResettleError
+from resettle.reporting.stats import RegistryStats, label, registry_stats, summarize_stats
+
+
+def register(app: typer.Typer) -> None:
+    app.command("stats")(stats)
+
+
+def _parse_day(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise typer.BadParameter(f"'{text}' is not a date; write it as YYYY-MM-DD") from None
+
+
+def stats(
+    database_url: Annotated[str | None, typer.Option(
+        envvar="RESETTLE_DATABASE_URL",
+        help="Database to read (default: RESETTLE_DATABASE_URL, else sqlite:///resettle.db).",
+    )] = None,
+    on: Annotated[str | None, typer.Option(
+        help="Day ages and school places are counted on, YYYY-MM-DD (default: today; the "
+        "Ashraf scenario's snapshot is 2015-06-30).",
+    )] = None,
+) -> None:
+    """Counts by status, sex, age band, nationality, priority and needs (aggregates only)."""
+    day = _parse_day(on)
+    console = Console()
+    try:
+        engine = open_database(database_url)
+        try:
+            with make_session_factory(engine)() as session:
+                batch = load_batch(session)
+        finally:
+            engine.dispose()
+    except ResettleError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=1) from None
+    result = registry_stats(batch, day)
+    for table in stats_tables(result):
+        console.print(table)
+    for line in summarize_stats(result):
+        console.print(line)
+
+
+def _table(title: str, counts: Mapping[object, int], whole: int, unit: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("")
+    table.add_column(unit, justify="right")
+    table.add_column("share", justify="right")
+    for key, count in counts.items():
+        table.add_row(label(key), f"{count:,}", f"{count / whole:.1%}" if whole else "-")
+    return table
+
+
+def stats_tables(result: RegistryStats) -> list[Table]:
+    status = Table(title="Pipeline", title_justify="left")
+    for column in ("status", "cases", "persons"):
+        status.add_column(column, justify="left" if column == "status" else "right")
+    for key, count in result.cases_by_status.items():
+        status.add_row(label(key), f"{count:,}", f"{result.persons_by_status.get(key, 0):,}")
+    needs = Table(title="Needs and capacity", title_justify="left")
+    for column in ("dimension", "demand", "cases needing", "capacity"):
+        needs.add_column(column, justify="left" if column == "dimension" else "right")
+    for dimension in Dimension:
+        needs.add_row(label(dimension), f"{result.needs_total[dimension]:,}",
+                      f"{result.cases_needing[dimension]:,}",
+                      f"{result.capacity_total.get(dimension, 0):,}")
+    return [
+        status,
+        _table("Sex", dict(result.persons_by_sex), result.persons, "persons"),
+        _table(f"Age band on {result.on}", dict(result.persons_by_age_band), result.persons,
+               "persons"),
+        _table("Nationality", dict(result.persons_by_nationality), result.persons, "persons"),
+        _table("Processing priority", dict(result.cases_by_priority), result.cases, "cases"),
+        needs,
+        _table("Services needed", dict(result.cases_by_service), result.cases, "cases"),
+    ]
