@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Annotated
 
@@ -60,12 +60,12 @@ def stats(
         console.print(line)
 
 
-def _table(title: str, counts: Mapping[object, int], whole: int, unit: str) -> Table:
+def _table(title: str, counts: Iterable[tuple[object, int]], whole: int, unit: str) -> Table:
     table = Table(title=title, title_justify="left")
     table.add_column("")
     table.add_column(unit, justify="right")
     table.add_column("share", justify="right")
-    for key, count in counts.items():
+    for key, count in counts:
         table.add_row(label(key), f"{count:,}", f"{count / whole:.1%}" if whole else "-")
     return table
 
@@ -85,11 +85,11 @@ def stats_tables(result: RegistryStats) -> list[Table]:
                       f"{result.capacity_total.get(dimension, 0):,}")
     return [
         status,
-        _table("Sex", dict(result.persons_by_sex), result.persons, "persons"),
-        _table(f"Age band on {result.on}", dict(result.persons_by_age_band), result.persons,
+        _table("Sex", result.persons_by_sex.items(), result.persons, "persons"),
+        _table(f"Age band on {result.on}", result.persons_by_age_band.items(), result.persons,
                "persons"),
-        _table("Nationality", dict(result.persons_by_nationality), result.persons, "persons"),
-        _table("Processing priority", dict(result.cases_by_priority), result.cases, "cases"),
+        _table("Nationality", result.persons_by_nationality.items(), result.persons, "persons"),
+        _table("Processing priority", result.cases_by_priority.items(), result.cases, "cases"),
         needs,
-        _table("Services needed", dict(result.cases_by_service), result.cases, "cases"),
+        _table("Services needed", result.cases_by_service.items(), result.cases, "cases"),
     ]
