@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from resettle.adapters.db.engine import make_session_factory, open_database
+from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
+from resettle.adapters.cli.output import console as stdout_console
+from resettle.adapters.cli.output import failing_cleanly, progress_bar
+from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.repository import load_batch, store_batch
 from resettle.core import RegistryBatch
-from resettle.errors import ResettleError, ValidationError
 from resettle.reporting.stats import registry_stats, summarize_stats
 from resettle.simulation.ashraf import generate_ashraf
 from resettle.simulation.ashraf_config import AshrafConfig
@@ -24,8 +25,6 @@ from resettle.simulation.random_instances import generate_random
 
 if TYPE_CHECKING:  # demo imports this module for its STEPS
     from resettle.adapters.cli.demo import DemoContext
-
-DATABASE_HELP = "Database to load into (default: RESETTLE_DATABASE_URL, else sqlite:///resettle.db)."
 
 
 class FileFormat(StrEnum):
@@ -39,8 +38,6 @@ Out = Annotated[Path | None, typer.Option(help="Write import files (persons, cas
 Format = Annotated[FileFormat, typer.Option("--format", help="Format of the import files.")]
 Load = Annotated[bool, typer.Option("--load", help="Store the batch in the database "
                                     "(idempotent: loading the same seed twice changes nothing).")]
-DatabaseUrl = Annotated[str | None, typer.Option(envvar="RESETTLE_DATABASE_URL",
-                                                 help=DATABASE_HELP)]
 Hxl = Annotated[bool, typer.Option("--hxl", help="Add an HXL hashtag row under the header.")]
 
 
@@ -63,12 +60,12 @@ def scenario_ashraf(
     file_format: Format = FileFormat.CSV,
     hxl: Hxl = False,
     load: Load = False,
-    database_url: DatabaseUrl = None,
+    database_url: DatabaseUrl = DEFAULT_URL,
 ) -> None:
     """Camp Ashraf / Liberty (Iraq, 2011-2016): ~3,400 synthetic residents, twelve host
     states and their pledges. See docs/scenario.md for what is modelled and why."""
     config = AshrafConfig(population=population)
-    console = Console()
+    console = stdout_console()
     with console.status("Generating the Ashraf scenario"):
         batch = generate_ashraf(seed, config)
     _deliver(console, batch, out=out, file_format=file_format, hxl=hxl, load=load,
@@ -86,10 +83,10 @@ def scenario_random(
     file_format: Format = FileFormat.CSV,
     hxl: Hxl = False,
     load: Load = False,
-    database_url: DatabaseUrl = None,
+    database_url: DatabaseUrl = DEFAULT_URL,
 ) -> None:
     """A large random instance for scale tests (e.g. 30,000 cases, ~100,000 persons)."""
-    console = Console()
+    console = stdout_console()
     with console.status(f"Generating {cases:,} random cases"):
         batch = generate_random(cases, localities, seed)
     _deliver(console, batch, out=out, file_format=file_format, hxl=hxl, load=load,
@@ -99,42 +96,29 @@ def scenario_random(
 
 
 def _deliver(console: Console, batch: RegistryBatch, *, out: Path | None,
-             file_format: FileFormat, hxl: bool, load: bool, database_url: str | None) -> None:
+             file_format: FileFormat, hxl: bool, load: bool, database_url: str) -> None:
     if out is None and not load:
         console.print("Nothing written: give --out DIR and/or --load.")
         raise typer.Exit(code=2)
-    try:
+    with failing_cleanly():
         if out is not None:
             console.print("Writing import files needs the registry import/export (coming).")
             raise typer.Exit(code=2)
         if load:
             load_scenario(batch, database_url)
             console.print("Loaded into the database.")
-    except ResettleError as error:
-        exit_with_issues(console, error)
-
-
-def exit_with_issues(console: Console, error: ResettleError) -> None:
-    """Print the error and every issue it carries, then exit non-zero."""
-    console.print(f"[red]{error}[/red]")
-    if isinstance(error, ValidationError):
-        for issue in error.issues:
-            console.print(f"  {issue}")
-    raise typer.Exit(code=1)
 
 
 @contextmanager
 def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
-    with Progress(*columns, transient=True) as progress:
+    with progress_bar(transient=True) as progress:
         task = progress.add_task(label, total=total)
         yield lambda done: progress.advance(task, done)
 
 
-def load_scenario(batch: RegistryBatch, database_url: str | None) -> None:
+def load_scenario(batch: RegistryBatch, database_url: str) -> None:
     """Store the batch in one transaction (an upsert: reloading the same batch is a no-op)."""
-    engine = open_database(database_url)
+    engine = open_engine(database_url)
     try:
         with (
             _progress("Loading into the database", batch.persons_count) as advance,
@@ -150,7 +134,7 @@ def step_load_ashraf(ctx: DemoContext) -> None:
     config = AshrafConfig()
     batch = generate_ashraf(ctx.seed, config)
     load_scenario(batch, ctx.database_url)
-    engine = open_database(ctx.database_url)
+    engine = open_engine(ctx.database_url)
     try:
         with make_session_factory(engine)() as session:
             stored = load_batch(session)

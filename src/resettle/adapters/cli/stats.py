@@ -7,13 +7,14 @@ from datetime import date, datetime
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from resettle.adapters.db.engine import make_session_factory, open_database
+from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
+from resettle.adapters.cli.output import console as stdout_console
+from resettle.adapters.cli.output import failing_cleanly
+from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.repository import load_batch
 from resettle.core import Dimension
-from resettle.errors import ResettleError
 from resettle.reporting.stats import RegistryStats, label, registry_stats, summarize_stats
 
 
@@ -31,10 +32,7 @@ def _parse_day(text: str | None) -> date:
 
 
 def stats(
-    database_url: Annotated[str | None, typer.Option(
-        envvar="RESETTLE_DATABASE_URL",
-        help="Database to read (default: RESETTLE_DATABASE_URL, else sqlite:///resettle.db).",
-    )] = None,
+    database_url: DatabaseUrl = DEFAULT_URL,
     on: Annotated[str | None, typer.Option(
         help="Day ages and school places are counted on, YYYY-MM-DD (default: today; the "
         "Ashraf scenario's snapshot is 2015-06-30).",
@@ -42,17 +40,14 @@ def stats(
 ) -> None:
     """Counts by status, sex, age band, nationality, priority and needs (aggregates only)."""
     day = _parse_day(on)
-    console = Console()
-    try:
-        engine = open_database(database_url)
+    console = stdout_console()
+    with failing_cleanly():
+        engine = open_engine(database_url)
         try:
             with make_session_factory(engine)() as session:
                 batch = load_batch(session)
         finally:
             engine.dispose()
-    except ResettleError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(code=1) from None
     result = registry_stats(batch, day)
     for table in stats_tables(result):
         console.print(table)
