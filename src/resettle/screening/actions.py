@@ -188,9 +188,12 @@ def _follow_up(store: ScreeningStore, loaded: Loaded, case: Case,
 
 
 def set_categories(
-    store: ScreeningStore, case_id: str, *, primary: Category, secondary: Category | None,
-    actor: str, reason: str, at: datetime | None = None, expected_version: int | None = None,
+    store: ScreeningStore, case_id: str, *, primary: Category | str,
+    secondary: Category | str | None, actor: str, reason: str, at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Case:
+    primary = Category(primary)
+    secondary = Category(secondary) if secondary else None
     if secondary is not None and secondary == primary:
         raise ValidationError([Issue("bad_value", "the secondary category must differ from the "
                                      "primary", field="secondary", record=case_id)])
@@ -202,10 +205,11 @@ def set_categories(
 
 
 def set_priority(
-    store: ScreeningStore, case_id: str, priority: Priority, *, actor: str, reason: str,
+    store: ScreeningStore, case_id: str, priority: Priority | str, *, actor: str, reason: str,
     at: datetime | None = None, expected_version: int | None = None,
 ) -> Case:
     """Revise the processing priority (the submission priority is set at referral)."""
+    priority = Priority(priority)
     loaded = load_case(store, case_id, expected_version)
     request = ActionRequest(Action.SET_PRIORITY, actor, at or utc_now(), reason,
                             {"processing_priority": priority,
