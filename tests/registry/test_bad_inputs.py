@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from registry_samples import CASES_HEADER, PERSONS_HEADER, sample_batch, write_batch, write_text
+from io_samples import CASES_HEADER, PERSONS_HEADER, sample_batch, write_batch, write_text
 
 from resettle.core import DatePrecision
 from resettle.errors import ValidationError
