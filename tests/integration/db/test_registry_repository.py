@@ -14,6 +14,7 @@ from resettle.adapters.db.inspection import count_rows, digest_database
 from resettle.adapters.db.repository import (
     find_cases,
     get_case,
+    get_cases,
     list_cases,
     load_batch,
     store_batch,
@@ -170,3 +171,10 @@ def test_find_cases_by_id_or_name(
     store_batch(session, batch=sample_batch)
     found = find_cases(session, text=text)
     assert sorted(c.case_id for c in found.cases) == expected
+
+
+def test_get_cases_returns_those_that_exist(session: Session, sample_batch: RegistryBatch) -> None:
+    store_batch(session, batch=sample_batch)
+    found = get_cases(session, case_ids=["ASH-0003", "nope", "ASH-0001", "ASH-0003"])
+    assert sorted(found) == ["ASH-0001", "ASH-0003"]
+    assert found["ASH-0003"] == sample_batch.cases[2]

@@ -6,7 +6,7 @@ the caller owns the transaction, so an import of several files is all or nothing
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -31,6 +31,7 @@ __all__ = [
     "StoreCounts",
     "find_cases",
     "get_case",
+    "get_cases",
     "list_cases",
     "load_batch",
     "store_batch",
@@ -94,6 +95,17 @@ def get_case(session: Session, *, case_id: str) -> Case:
     if row is None:
         raise NotFoundError(f"no case {case_id!r}; list cases with `resettle cases list`")
     return _with_members(session, [row])[0]
+
+
+def get_cases(session: Session, *, case_ids: Iterable[str]) -> dict[str, Case]:
+    """The cases among ``case_ids`` that exist, by id; unknown ids are simply absent."""
+    wanted = sorted(set(case_ids))
+    found: dict[str, Case] = {}
+    for start in range(0, len(wanted), READ_CHUNK):
+        ids = wanted[start : start + READ_CHUNK]
+        rows = session.execute(select(_cases).where(_cases.c.case_id.in_(ids))).mappings().all()
+        found.update((case.case_id, case) for case in _with_members(session, rows))
+    return found
 
 
 def list_cases(
