@@ -145,7 +145,6 @@ class ColumnGeneration:
         self.columns = np.zeros(0, dtype=np.int64)
         self.in_master = np.zeros(len(arrays.weight), dtype=bool)
         self.round_seconds: list[float] = []
-        self.resolve_strategy = 4
         self._add_rows()
 
     def _add_rows(self) -> None:
@@ -228,8 +227,6 @@ class ColumnGeneration:
             if close or time.monotonic() >= deadline:
                 break
             self.add_columns(new)
-            # New columns start at zero, so the basis stays primal feasible: primal simplex.
-            self.highs.setOptionValue("simplex_strategy", self.resolve_strategy)
         values = np.zeros(len(self.columns))
         if solved:
             values = np.asarray(self.highs.getSolution().col_value)[: len(self.columns)]
@@ -246,8 +243,9 @@ class ColumnGeneration:
         return lam, row_dual[:n], value
 
 
-def run_guarded(highs: highspy.Highs, seconds: float) -> bool:
-    """Run a HiGHS solve with a watchdog; False if it did not finish in time.
+def run_guarded(highs: highspy.Highs, seconds: float, *, accept_feasible: bool = False) -> bool:
+    """Run a HiGHS solve with a watchdog; True if it ended optimal (or, with
+    ``accept_feasible``, stopped with a feasible solution).
 
     HiGHS polls its time limit inside the simplex but not everywhere (presolve on large
     models), so we also wait from outside and cancel.
@@ -262,185 +260,9 @@ def run_guarded(highs: highspy.Highs, seconds: float) -> bool:
         finished, _ = highs.wait(GRACE_SECONDS)
     if finished:
         thread.join(timeout=GRACE_SECONDS)
-    status = highs.getModelStatus()
-    return bool(finished) and status == highspy.HighsModelStatus.kOptimal
+    if not finished:
+        return False
+    if highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+        return True
+    return accept_feasible and highs.getInfo().primal_solution_status == 2  # feasible
 
-
-def subsample(arrays: Arrays, fraction: float, seed: int) -> Arrays:
-    """A random share of the cases with the same share of every capacity (for early prices)."""
-    # A stream of its own: reusing the instance generator's seed would pick correlated cases.
-    rng = np.random.default_rng([seed, 0x5A3D])
-    keep_case = rng.random(arrays.n_cases) < fraction
-    keep = keep_case[arrays.pair_case]
-    new_index = np.cumsum(keep_case) - 1
-    pair_case = new_index[arrays.pair_case[keep]]
-    n = int(keep_case.sum())
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(pair_case, minlength=n), out=indptr[1:])
-    old_pairs = np.flatnonzero(keep)
-    position = np.full(len(arrays.weight), -1, dtype=np.int64)
-    position[old_pairs] = np.arange(len(old_pairs))
-    locked = arrays.locked_pair[keep_case]
-    locked = np.where(locked >= 0, position[np.maximum(locked, 0)], -1)
-    return Arrays(n, arrays.weight[keep], pair_case, arrays.pair_locality[keep],
-                  arrays.pair_needs[keep], arrays.capacity * fraction, indptr, locked)
-
-
-def estimate_prices(
-    arrays: Arrays, deadline: float, *, sample_cases: int = 4000, seed: int = 0
-) -> NDArray[np.float64]:
-    """Capacity prices from the LP over a random sample of cases (scaled capacities)."""
-    if arrays.n_cases <= 2 * sample_cases:
-        return np.zeros_like(arrays.capacity)
-    fraction = sample_cases / arrays.n_cases
-    small = subsample(arrays, fraction, seed)
-    coarse = estimate_prices(small, deadline, sample_cases=sample_cases, seed=seed + 1)
-    solution = ColumnGeneration(small).solve(deadline, tolerance=1e-3, prices=coarse)
-    return solution.lam
-
-
-@dataclass
-class Relaxation:
-    """The LP relaxation over all cases: a fractional solution, prices and the bound."""
-
-    pairs: NDArray[np.int64]  # pairs with a positive LP value
-    values: NDArray[np.float64]  # their LP values
-    lam: NDArray[np.float64]
-    lp_value: float  # value of this (feasible) fractional solution
-    bound: float  # Lagrangian bound: >= the LP optimum >= every placement
-    rounds: int
-    master_cases: int  # cases the final master LP still decided
-
-
-def solve_relaxation(
-    arrays: Arrays, deadline: float, *, master_share: float = 0.25, seed: int = 0
-) -> Relaxation:
-    """The LP by fix-and-verify: cases with a clear best choice at estimated prices are fixed
-    there, a master LP prices the rest, and every fixed case is re-checked at the master's
-    prices (still its best pair, still worth placing). Violators go back into the master. When
-    none remain, fixed + master is LP-optimal and the Lagrangian bound equals the LP value;
-    if time runs out first, the bound is still valid, just looser."""
-    lam = estimate_prices(arrays, deadline, seed=seed)
-    choice, margin = _choices(arrays, lam)
-    free = _least_certain(arrays, margin, master_share)
-    best = (np.inf, lam)
-    rounds = 0
-    while True:
-        rounds += 1
-        free = _unfix_overfull(arrays, choice, free, margin)
-        sub, case_map, pair_map = _restrict(arrays, ~free, choice)
-        solution = ColumnGeneration(sub).solve(deadline, tolerance=1e-7, prices=lam)
-        lam = solution.lam
-        bound = lagrangian_bound(arrays, lam)
-        if bound < best[0]:
-            best = (bound, lam)
-        new_choice, _ = _choices(arrays, lam)
-        fixed = ~free
-        changed = fixed & (new_choice != choice) & ~_still_best(arrays, lam, choice)
-        if not changed.any() or time.monotonic() >= deadline:
-            break
-        free |= changed
-    fixed_pairs = choice[~free & (choice >= 0)]
-    pairs = np.concatenate([fixed_pairs, pair_map[solution.columns]])
-    values = np.concatenate([np.ones(len(fixed_pairs)), solution.values])
-    keep = values > 1e-9
-    lp_value = float(arrays.weight[pairs[keep]] @ values[keep])
-    _ = case_map
-    return Relaxation(pairs[keep], values[keep], best[1], lp_value, best[0], rounds,
-                      int(free.sum()))
-
-
-def _choices(
-    arrays: Arrays, lam: NDArray[np.float64]
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Each case's best pair at ``lam`` (-1: better unplaced) and its margin over the next."""
-    reduced = arrays.reduced(lam)
-    best, first = segment_argmax(reduced, arrays.indptr, arrays.pair_case)
-    others = reduced.copy()
-    others[first[first >= 0]] = NEG
-    second = np.maximum(segment_max(others, arrays.indptr), 0.0)
-    choice = np.where(best > 0, first, -1)
-    margin = np.where(best > 0, best - second, -best)
-    locked = np.flatnonzero(arrays.locked_pair >= 0)
-    choice[locked] = arrays.locked_pair[locked]
-    margin[locked] = np.inf
-    return choice, margin
-
-
-def _still_best(
-    arrays: Arrays, lam: NDArray[np.float64], choice: NDArray[np.int64]
-) -> NDArray[np.bool_]:
-    """Whether each case's current choice is still (within tolerance) optimal at ``lam``."""
-    reduced = arrays.reduced(lam)
-    best = np.maximum(segment_max(reduced, arrays.indptr), 0.0)
-    mine = np.where(choice >= 0, reduced[np.maximum(choice, 0)], 0.0)
-    ok = mine >= best - 1e-7 * np.maximum(np.abs(best), 1.0)
-    ok[arrays.locked_pair >= 0] = True
-    return ok
-
-
-def _least_certain(
-    arrays: Arrays, margin: NDArray[np.float64], share: float
-) -> NDArray[np.bool_]:
-    """The ``share`` of cases with the smallest margin per person: they start in the master."""
-    if arrays.n_cases <= 4000:
-        return np.ones(arrays.n_cases, dtype=bool)
-    size = np.maximum(arrays.pair_needs[arrays.indptr[:-1].clip(max=len(arrays.weight) - 1), 0],
-                      1.0)
-    relative = margin / size
-    cut = np.quantile(relative, share)
-    return relative <= cut
-
-
-def _unfix_overfull(
-    arrays: Arrays,
-    choice: NDArray[np.int64],
-    free: NDArray[np.bool_],
-    margin: NDArray[np.float64],
-) -> NDArray[np.bool_]:
-    """Free the least certain fixed cases of every locality their fixed cases overfill, until
-    the rest leave 5% of every capacity to the master."""
-    fixed = np.flatnonzero(~free & (choice >= 0))
-    loc = arrays.pair_locality[choice[fixed]]
-    need = arrays.pair_needs[choice[fixed]]
-    used = np.zeros_like(arrays.capacity)
-    np.add.at(used, loc, need)
-    limit = 0.95 * arrays.capacity
-    over = np.flatnonzero((used > limit).any(axis=1))
-    if not len(over):
-        return free
-    free = free.copy()
-    order = np.lexsort((-margin[fixed], loc))  # by locality, most certain first
-    loc_sorted = loc[order]
-    for j in over.tolist():
-        members = order[np.searchsorted(loc_sorted, j):np.searchsorted(loc_sorted, j, "right")]
-        running = np.cumsum(need[members], axis=0)
-        fits = (running <= limit[j]).all(axis=1)
-        free[fixed[members[~fits]]] = True
-    return free
-
-
-def _restrict(
-    arrays: Arrays, fixed: NDArray[np.bool_], choice: NDArray[np.int64]
-) -> tuple[Arrays, NDArray[np.int64], NDArray[np.int64]]:
-    """The free cases only, with the capacity the fixed cases leave."""
-    placed = np.flatnonzero(fixed & (choice >= 0))
-    residual = arrays.capacity.copy()
-    np.subtract.at(residual, arrays.pair_locality[choice[placed]],
-                   arrays.pair_needs[choice[placed]])
-    keep_case = ~fixed
-    case_map = np.flatnonzero(keep_case)
-    keep = keep_case[arrays.pair_case]
-    pair_map = np.flatnonzero(keep)
-    new_index = np.cumsum(keep_case) - 1
-    pair_case = new_index[arrays.pair_case[keep]]
-    n = len(case_map)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(pair_case, minlength=n), out=indptr[1:])
-    position = np.full(len(arrays.weight), -1, dtype=np.int64)
-    position[pair_map] = np.arange(len(pair_map))
-    locked = arrays.locked_pair[keep_case]
-    locked = np.where(locked >= 0, position[np.maximum(locked, 0)], -1)
-    sub = Arrays(n, arrays.weight[keep], pair_case, arrays.pair_locality[keep],
-                 arrays.pair_needs[keep], np.maximum(residual, 0.0), indptr, locked)
-    return sub, case_map, pair_map
