@@ -127,8 +127,11 @@ class MasterSolution:
 class ColumnGeneration:
     """The restricted master LP, grown until no allowed pair prices out."""
 
-    def __init__(self, arrays: Arrays, *, per_round: int = 3, initial: int = 4) -> None:
+    def __init__(
+        self, arrays: Arrays, *, per_round: int = 3, initial: int = 2, use_flow: bool = True
+    ) -> None:
         self.arrays = arrays
+        self.use_flow = use_flow
         self.per_round = per_round
         self.initial = initial
         m, d = arrays.capacity.shape
@@ -138,13 +141,14 @@ class ColumnGeneration:
         binding = np.argwhere(demand > arrays.capacity)
         self.cap_rows = binding
         self.row_of[binding[:, 0], binding[:, 1]] = arrays.n_cases + np.arange(len(binding))
-        self.highs = highspy.Highs()
+        self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("presolve", "off")
         self.highs.setOptionValue("solver", "simplex")
         self.columns = np.zeros(0, dtype=np.int64)
         self.in_master = np.zeros(len(arrays.weight), dtype=bool)
         self.round_seconds: list[float] = []
+        self.failures: list[str] = []
         self._add_rows()
 
     def _add_rows(self) -> None:
@@ -199,17 +203,21 @@ class ColumnGeneration:
         """
         a = self.arrays
         reduced = a.weight if prices is None else a.reduced(prices)
+        if self.use_flow:
+            self.add_columns(flow_pairs(a))
         self.add_columns(top_pairs_per_case(reduced, a.indptr, a.pair_case, self.initial))
         self.add_columns(a.locked_pair[a.locked_pair >= 0])
         best_bound, best_lam = np.inf, np.zeros_like(a.capacity)
-        rounds, complete, solved = 0, False, True
+        rounds, complete = 0, False
+        last_values = np.zeros(0)
         lam, case_dual, lp_value = best_lam, np.zeros(a.n_cases), 0.0
         while True:
             rounds += 1
             started = time.monotonic()
             if not run_guarded(self.highs, deadline - time.monotonic()):
-                solved = False
+                self.failures.append(str(self.highs.getModelStatus()))
                 break
+            last_values = np.asarray(self.highs.getSolution().col_value)[: len(self.columns)]
             self.round_seconds.append(time.monotonic() - started)
             lam, case_dual, lp_value = self._duals()
             reduced = a.reduced(lam)
@@ -227,9 +235,9 @@ class ColumnGeneration:
             if close or time.monotonic() >= deadline:
                 break
             self.add_columns(new)
+        # The last LP solved (columns added after it stay at zero): always a feasible point.
         values = np.zeros(len(self.columns))
-        if solved:
-            values = np.asarray(self.highs.getSolution().col_value)[: len(self.columns)]
+        values[: len(last_values)] = last_values
         return MasterSolution(self.columns, values, best_lam, case_dual, lp_value,
                               min(best_bound, lagrangian_bound(a, lam)), rounds, complete)
 
@@ -256,7 +264,7 @@ def run_guarded(highs: highspy.Highs, seconds: float, *, accept_feasible: bool =
     thread = highs.startSolve()
     finished, _ = highs.wait(seconds + GRACE_SECONDS)
     if not finished:
-        highs.cancelSolve()
+        highs.cancelSolve()  # type: ignore[no-untyped-call]
         finished, _ = highs.wait(GRACE_SECONDS)
     if finished:
         thread.join(timeout=GRACE_SECONDS)
@@ -266,3 +274,47 @@ def run_guarded(highs: highspy.Highs, seconds: float, *, accept_feasible: bool =
         return True
     return accept_feasible and highs.getInfo().primal_solution_status == 2  # feasible
 
+
+
+def flow_pairs(arrays: Arrays, *, scale: float = 1e6) -> NDArray[np.int64]:
+    """Pairs used by the persons-only relaxation with families split into persons.
+
+    Without the extra dimensions, the LP is a transportation problem: a min-cost flow from
+    cases (supply = size) to localities (capacity in persons), with an "unplaced" arc per case.
+    The network simplex solves it in about a second at 20,000 cases; its pairs are good first
+    columns for the master LP, which then only has to repair the other dimensions.
+    """
+    from ortools.graph.python import min_cost_flow  # noqa: PLC0415 - heavy, used here only
+
+    has_pairs = arrays.indptr[1:] > arrays.indptr[:-1]
+    free = np.flatnonzero((arrays.locked_pair < 0) & has_pairs)
+    pairs = np.flatnonzero((arrays.locked_pair < 0)[arrays.pair_case])
+    if not len(pairs):
+        return pairs
+    sizes = np.maximum(np.rint(arrays.pair_needs[arrays.indptr[free], 0]), 1).astype(np.int64)
+    n, m = arrays.n_cases, arrays.capacity.shape[0]
+    capacity = arrays.capacity[:, 0].copy()
+    locked = arrays.locked_pair[arrays.locked_pair >= 0]
+    np.subtract.at(capacity, arrays.pair_locality[locked], arrays.pair_needs[locked, 0])
+    size_of = np.zeros(n, dtype=np.int64)
+    size_of[free] = sizes
+    per_person = arrays.weight[pairs] / np.maximum(arrays.pair_needs[pairs, 0], 1.0)
+    sink = n + m
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate([arrays.pair_case[pairs], free, n + np.arange(m)]),
+        np.concatenate([n + arrays.pair_locality[pairs], np.full(len(free), sink),
+                        np.full(m, sink)]),
+        np.concatenate([size_of[arrays.pair_case[pairs]], sizes,
+                        np.maximum(np.floor(capacity), 0).astype(np.int64)]),
+        np.concatenate([-np.rint(per_person * scale).astype(np.int64),
+                        np.zeros(len(free) + m, dtype=np.int64)]),
+    )
+    supplies = np.zeros(n + m + 1, dtype=np.int64)
+    supplies[free] = sizes
+    supplies[sink] = -int(sizes.sum())
+    flow.set_nodes_supplies(np.arange(n + m + 1), supplies)
+    if flow.solve() != flow.OPTIMAL:
+        return np.zeros(0, dtype=np.int64)
+    used = flow.flows(np.arange(len(pairs))) > 0
+    return np.asarray(pairs[used], dtype=np.int64)

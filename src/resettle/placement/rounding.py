@@ -47,7 +47,8 @@ def round_solution(
     repair = np.union1d(split, freed)
     stats = {"split_cases": float(len(split)), "repair_cases": float(len(repair))}
     if len(repair):
-        chosen = _repair(arrays, chosen, repair, lam, split_pairs, candidates, deadline, seed)
+        chosen = _repair(arrays, chosen, repair, lam, split_pairs, candidates=candidates,
+                         deadline=deadline, seed=seed)
     chosen = fill_greedily(arrays, chosen)
     return chosen, stats
 
@@ -81,6 +82,7 @@ def _repair(
     repair: NDArray[np.int64],
     lam: NDArray[np.float64],
     split_pairs: NDArray[np.int64],
+    *,
     candidates: int,
     deadline: float,
     seed: int,
@@ -143,7 +145,7 @@ def _repair_model(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(col_ids))),
         shape=(n_rows, len(cols)),
     )
-    highs = highspy.Highs()
+    highs = highspy.Highs()  # type: ignore[no-untyped-call]
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("random_seed", int(seed))
     highs.setOptionValue("mip_rel_gap", 1e-6)

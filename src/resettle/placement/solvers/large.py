@@ -38,6 +38,7 @@ DEFAULT_TIME_LIMIT = 600.0
 DEFAULT_GAP = 0.005
 EXACT_BOUNDS_UP_TO_PAIRS = 50_000  # below this, per-tier LP bounds are cheap and exact
 LP_SHARE = 0.6  # of the time limit, for the LP; the rest for the repair
+DOMINANCE = 2.0  # tier weight per person over the most a person can add to the tiers below
 
 
 def tier_weights(problem: PlacementProblem) -> NDArray[np.float64]:
@@ -50,9 +51,9 @@ def tier_weights(problem: PlacementProblem) -> NDArray[np.float64]:
     weights = [1.0]
     below = scale  # the largest value per person of everything below the next tier
     for _ in coefs[:-1]:
-        weights.append(10.0 * below)
+        weights.append(DOMINANCE * below)
         below += weights[-1]
-    return np.array(weights[1:][::-1] + [1.0])
+    return np.array([*weights[1:][::-1], 1.0])
 
 
 def build_arrays(problem: PlacementProblem, weights: NDArray[np.float64]) -> Arrays:
@@ -102,7 +103,8 @@ class LargeSolver:
             arrays, relaxation.columns, relaxation.values, relaxation.lam,
             deadline=begun + 0.9 * limit, seed=seed,
         )
-        assignment = np.where(chosen >= 0, problem.pair_locality[np.maximum(chosen, 0)], -1)
+        assignment = np.full(problem.n_cases, -1, dtype=np.int64)
+        assignment[chosen >= 0] = problem.pair_locality[chosen[chosen >= 0]]
         achieved = _achieved(problem, chosen)
         if problem.n_pairs <= EXACT_BOUNDS_UP_TO_PAIRS:
             bounds = exact_tier_bounds(problem, achieved, begun + limit)
@@ -111,6 +113,7 @@ class LargeSolver:
         stats.update(lp_rounds=float(relaxation.rounds), lp_value=relaxation.lp_value,
                      lp_bound=relaxation.bound, lp_complete=float(relaxation.complete),
                      master_columns=float(len(relaxation.columns)))
+        stats['lp_failures'] = float(len(master.failures))
         result = report_result(
             problem, assignment, status=SolveStatus.FEASIBLE, solver=self.name, seed=seed,
             seconds=time.perf_counter() - started, tier_bounds=tuple(bounds), stats=stats,
