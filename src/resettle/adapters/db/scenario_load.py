@@ -7,9 +7,11 @@ can never wipe a real registry by mistake.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from sqlalchemy import Engine, MetaData, Table, inspect, not_, or_, select
+from sqlalchemy import Engine, MetaData, Table, inspect, select
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.repository import load_batch, store_batch
@@ -20,8 +22,9 @@ from resettle.core import RegistryBatch
 from resettle.errors import ConflictError
 from resettle.simulation.memory_store import MemoryScreeningStore
 
-# Case ids the scenario generators make (generate_ashraf, generate_random).
-SYNTHETIC_CASE_PREFIXES = ("ASH-", "RC")
+# Case ids the scenario generators make (generate_ashraf, generate_random), and the ids that
+# screening derives from them when it splits a case.
+SYNTHETIC_CASE_ID = re.compile(r"(ASH-\d{5}|RC\d{7})(-\d+)*")
 EVENT_CHUNK = 5000
 
 _cases: Table = CaseRow.__table__  # type: ignore[assignment]
@@ -32,10 +35,9 @@ def real_case_ids(engine: Engine, limit: int = 3) -> list[str]:
     """A few ids of cases that no scenario generator made (empty if there are none)."""
     if "cases" not in inspect(engine).get_table_names():
         return []
-    synthetic = or_(*(_cases.c.case_id.startswith(p) for p in SYNTHETIC_CASE_PREFIXES))
     with engine.connect() as connection:
-        query = select(_cases.c.case_id).where(not_(synthetic)).limit(limit)
-        return list(connection.scalars(query))
+        ids = connection.scalars(select(_cases.c.case_id))
+        return [i for i in ids if not SYNTHETIC_CASE_ID.fullmatch(i)][:limit]
 
 
 def reset_synthetic_database(engine: Engine) -> None:
@@ -70,8 +72,8 @@ def store_scenario(
     cases that already have a history is refused (histories are append-only)."""
     with_history = stored_history_cases(session, [c.case_id for c in batch.cases])
     if with_history:
-        stored = {c.case_id: c for c in load_batch(session).cases}
-        if all(stored.get(c.case_id) == c for c in batch.cases):
+        stored = {c.case_id: replace(c, version=1) for c in load_batch(session).cases}
+        if all(stored.get(c.case_id) == replace(c, version=1) for c in batch.cases):
             return False
         raise ConflictError(
             f"{len(with_history)} of these cases already have a screening history that differs "
