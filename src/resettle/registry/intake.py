@@ -232,10 +232,10 @@ def _map_columns(names: list[str], tags: list[str], header: list[str], kind: Rec
     for index, name in enumerate(names):
         tag = tags[index] if index < len(tags) else ""
         column = by_name.get(name) or by_tag.get(tag)
-        if column is None:
-            unused.append(index)
-            if name:
-                issues.append(_unknown_column(header[index], list(by_name), file))
+        if column is None and name:
+            issues.append(_unknown_column(header[index], list(by_name), file))
+        elif column is None:
+            unused.append(index)  # no name: its values, if any, are reported row by row
         elif column.name in mapping:
             issues.append(Issue("duplicate_column", f"{column.name} appears twice; keep one",
                                 field=column.name, row=1, file=file))
