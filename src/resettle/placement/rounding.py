@@ -95,7 +95,7 @@ def _repair(
     cols = _candidate_pairs(arrays, repair, lam, candidates)
     cols = np.union1d(cols, np.union1d(split_pairs, start[start >= 0]))
     cols = cols[chosen[arrays.pair_case[cols]] < 0]  # only pairs of the repair cases
-    highs = _repair_model(arrays, cols, residual, seed)
+    highs = assignment_model(arrays, cols, residual, seed)
     initial = np.isin(cols, start[start >= 0]).astype(np.float64)
     solution = highspy.HighsSolution()
     solution.col_value = initial.tolist()
@@ -126,9 +126,16 @@ def _candidate_pairs(
     return pair_ids[best]
 
 
-def _repair_model(
-    arrays: Arrays, cols: NDArray[np.int64], residual: NDArray[np.float64], seed: int
+def assignment_model(
+    arrays: Arrays,
+    cols: NDArray[np.int64],
+    residual: NDArray[np.float64],
+    seed: int,
+    *,
+    gap: float = 1e-6,
 ) -> highspy.Highs:
+    """A binary MIP (maximise ``arrays.weight``) over the pairs ``cols``: each of their cases
+    at most once, every locality and dimension within ``residual``."""
     cases, case_row = np.unique(arrays.pair_case[cols], return_inverse=True)
     m, d = residual.shape
     rows = [case_row]
@@ -148,7 +155,7 @@ def _repair_model(
     highs = highspy.Highs()  # type: ignore[no-untyped-call]
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("random_seed", int(seed))
-    highs.setOptionValue("mip_rel_gap", 1e-6)
+    highs.setOptionValue("mip_rel_gap", gap)
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = len(cols), n_rows
     lp.col_cost_ = arrays.weight[cols]
