@@ -149,6 +149,8 @@ class ColumnGeneration:
         self.in_master = np.zeros(len(arrays.weight), dtype=bool)
         self.round_seconds: list[float] = []
         self.failures: list[str] = []
+        self.flow_bound = np.inf  # persons-only relaxation, when computed
+        self.flow_solution: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None
         self._add_rows()
 
     def _add_rows(self) -> None:
@@ -204,7 +206,11 @@ class ColumnGeneration:
         a = self.arrays
         reduced = a.weight if prices is None else a.reduced(prices)
         if self.use_flow:
-            self.add_columns(flow_pairs(a))
+            fractions: list[NDArray[np.float64]] = []
+            flow_columns, self.flow_bound = flow_pairs(a, flow_fractions=fractions)
+            if fractions:
+                self.flow_solution = (flow_columns, fractions[0])
+            self.add_columns(flow_columns)
         self.add_columns(top_pairs_per_case(reduced, a.indptr, a.pair_case, self.initial))
         self.add_columns(a.locked_pair[a.locked_pair >= 0])
         best_bound, best_lam = np.inf, np.zeros_like(a.capacity)
@@ -238,8 +244,9 @@ class ColumnGeneration:
         # The last LP solved (columns added after it stay at zero): always a feasible point.
         values = np.zeros(len(self.columns))
         values[: len(last_values)] = last_values
-        return MasterSolution(self.columns, values, best_lam, case_dual, lp_value,
-                              min(best_bound, lagrangian_bound(a, lam)), rounds, complete)
+        bound = min(best_bound, lagrangian_bound(a, lam), self.flow_bound)
+        return MasterSolution(self.columns, values, best_lam, case_dual, lp_value, bound,
+                              rounds, complete)
 
     def _duals(self) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
         solution = self.highs.getSolution()
@@ -276,8 +283,12 @@ def run_guarded(highs: highspy.Highs, seconds: float, *, accept_feasible: bool =
 
 
 
-def flow_pairs(arrays: Arrays, *, scale: float = 1e6) -> NDArray[np.int64]:
-    """Pairs used by the persons-only relaxation with families split into persons.
+def flow_pairs(
+    arrays: Arrays, *, scale: float = 1e6, flow_fractions: list[NDArray[np.float64]] | None = None
+) -> tuple[NDArray[np.int64], float]:
+    """Pairs used by the persons-only relaxation with families split into persons, and its
+    value: an upper bound on every placement (it drops the other dimensions' capacities and
+    rounds each pair's value per person up to a multiple of ``1/scale``).
 
     Without the extra dimensions, the LP is a transportation problem: a min-cost flow from
     cases (supply = size) to localities (capacity in persons), with an "unplaced" arc per case.
@@ -286,11 +297,14 @@ def flow_pairs(arrays: Arrays, *, scale: float = 1e6) -> NDArray[np.int64]:
     """
     from ortools.graph.python import min_cost_flow  # noqa: PLC0415 - heavy, used here only
 
+    if flow_fractions is None:
+        flow_fractions = []  # the caller does not want each pair's share of its case
+
     has_pairs = arrays.indptr[1:] > arrays.indptr[:-1]
     free = np.flatnonzero((arrays.locked_pair < 0) & has_pairs)
     pairs = np.flatnonzero((arrays.locked_pair < 0)[arrays.pair_case])
     if not len(pairs):
-        return pairs
+        return pairs, np.inf
     sizes = np.maximum(np.rint(arrays.pair_needs[arrays.indptr[free], 0]), 1).astype(np.int64)
     n, m = arrays.n_cases, arrays.capacity.shape[0]
     capacity = arrays.capacity[:, 0].copy()
@@ -307,7 +321,7 @@ def flow_pairs(arrays: Arrays, *, scale: float = 1e6) -> NDArray[np.int64]:
                         np.full(m, sink)]),
         np.concatenate([size_of[arrays.pair_case[pairs]], sizes,
                         np.maximum(np.floor(capacity), 0).astype(np.int64)]),
-        np.concatenate([-np.rint(per_person * scale).astype(np.int64),
+        np.concatenate([-np.ceil(per_person * scale).astype(np.int64),
                         np.zeros(len(free) + m, dtype=np.int64)]),
     )
     supplies = np.zeros(n + m + 1, dtype=np.int64)
@@ -315,6 +329,11 @@ def flow_pairs(arrays: Arrays, *, scale: float = 1e6) -> NDArray[np.int64]:
     supplies[sink] = -int(sizes.sum())
     flow.set_nodes_supplies(np.arange(n + m + 1), supplies)
     if flow.solve() != flow.OPTIMAL:
-        return np.zeros(0, dtype=np.int64)
-    used = flow.flows(np.arange(len(pairs))) > 0
-    return np.asarray(pairs[used], dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.inf
+    flows = flow.flows(np.arange(len(pairs)))
+    used = flows > 0
+    self_fraction = flows[used] / np.maximum(arrays.pair_needs[pairs[used], 0], 1.0)
+    flow_fractions.append(np.asarray(self_fraction, dtype=np.float64))
+    locked_value = float(arrays.weight[locked].sum())
+    bound = -float(flow.optimal_cost()) / scale + locked_value
+    return np.asarray(pairs[used], dtype=np.int64), bound

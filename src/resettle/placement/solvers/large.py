@@ -26,11 +26,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from resettle.placement.conflicts import find_lock_conflicts
-from resettle.placement.lagrange import Arrays, ColumnGeneration, lagrangian_bound
+from resettle.placement.lagrange import (
+    Arrays,
+    ColumnGeneration,
+    MasterSolution,
+    lagrangian_bound,
+)
 from resettle.placement.objective import report_result, tier_coefficients
 from resettle.placement.problem import PlacementProblem
 from resettle.placement.result import PlacementResult, SolveStatus
-from resettle.placement.rounding import round_solution
+from resettle.placement.rounding import fill_greedily, round_solution
 from resettle.placement.solvers._highs import build_rows, new_model, run_guarded
 from resettle.placement.solvers.base import register_solver
 
@@ -99,17 +104,15 @@ class LargeSolver:
         arrays = build_arrays(problem, weights)
         master = ColumnGeneration(arrays)
         relaxation = master.solve(begun + LP_SHARE * limit, tolerance=1e-9)
-        chosen, stats = round_solution(
-            arrays, relaxation.columns, relaxation.values, relaxation.lam,
-            deadline=begun + 0.9 * limit, seed=seed,
-        )
+        chosen, stats = _best_rounding(arrays, master, relaxation, begun + 0.9 * limit, seed)
         assignment = np.full(problem.n_cases, -1, dtype=np.int64)
         assignment[chosen >= 0] = problem.pair_locality[chosen[chosen >= 0]]
         achieved = _achieved(problem, chosen)
         if problem.n_pairs <= EXACT_BOUNDS_UP_TO_PAIRS:
             bounds = exact_tier_bounds(problem, achieved, begun + limit)
         else:
-            bounds = lagrangian_tier_bounds(problem, weights, relaxation.lam, achieved)
+            bounds = lagrangian_tier_bounds(problem, weights, relaxation.lam, achieved,
+                                            weighted_bound=relaxation.bound)
         stats.update(lp_rounds=float(relaxation.rounds), lp_value=relaxation.lp_value,
                      lp_bound=relaxation.bound, lp_complete=float(relaxation.complete),
                      master_columns=float(len(relaxation.columns)))
@@ -122,6 +125,58 @@ class LargeSolver:
                          timed_out=time.monotonic() > begun + limit)
         object.__setattr__(result, "status", status)
         return result
+
+
+def _best_rounding(
+    arrays: Arrays, master: ColumnGeneration, relaxation: MasterSolution, deadline: float,
+    seed: int,
+) -> tuple[NDArray[np.int64], dict[str, float]]:
+    """Round the LP; if the LP did not finish, also round the persons-only flow (families it
+    keeps whole and that fit every dimension stay, the rest are repaired) and keep the better."""
+    if relaxation.complete or master.flow_solution is None:
+        return round_solution(arrays, relaxation.columns, relaxation.values, relaxation.lam,
+                              deadline=deadline, seed=seed)
+    middle = time.monotonic() + (deadline - time.monotonic()) / 2
+    first = round_solution(arrays, relaxation.columns, relaxation.values, relaxation.lam,
+                           deadline=middle, seed=seed)
+    pairs, values = master.flow_solution
+    values = _demote_overflow(arrays, pairs, values.copy())
+    second = round_solution(arrays, pairs, values, relaxation.lam, deadline=deadline, seed=seed)
+
+    def value(chosen: NDArray[np.int64]) -> float:
+        return float(arrays.weight[chosen[chosen >= 0]].sum())
+    # The greedy fill alone is the floor: an unfinished LP must never make things worse.
+    no_stats: dict[str, float] = {}
+    third = (fill_greedily(arrays, np.full(arrays.n_cases, -1, dtype=np.int64)), no_stats)
+    options = [first, second, third]
+    best = max(options, key=lambda option: value(option[0]))
+    best[1]["rounded_from"] = float(options.index(best))  # 0 LP, 1 flow, 2 greedy
+    return best
+
+
+def _demote_overflow(
+    arrays: Arrays, pairs: NDArray[np.int64], values: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Mark as split (for the repair) the least valuable whole pairs of every locality that
+    its whole pairs overfill in some dimension, until the rest fit."""
+    whole = np.flatnonzero(values >= 1.0 - 1e-6)
+    chosen = pairs[whole]
+    loc = arrays.pair_locality[chosen]
+    order = np.lexsort((-arrays.weight[chosen], loc))  # by locality, most valuable first
+    loc_sorted = loc[order]
+    needs = arrays.pair_needs[chosen]
+    used = np.zeros_like(arrays.capacity)
+    np.add.at(used, loc, needs)
+    over = (used > arrays.capacity + 1e-9).any(axis=1)
+    for j in np.flatnonzero(over).tolist():
+        members = order[np.searchsorted(loc_sorted, j):np.searchsorted(loc_sorted, j, "right")]
+        left = arrays.capacity[j].copy()
+        for member in members.tolist():  # keep each case that still fits, best first
+            if (needs[member] <= left + 1e-9).all():
+                left -= needs[member]
+            else:
+                values[whole[member]] = 0.5
+    return values
 
 
 def _achieved(problem: PlacementProblem, chosen: NDArray[np.int64]) -> list[float]:
@@ -169,10 +224,14 @@ def lagrangian_tier_bounds(
     weights: NDArray[np.float64],
     lam: NDArray[np.float64],
     achieved: list[float],
+    *,
+    weighted_bound: float = np.inf,
 ) -> list[float | None]:
     """Per tier k, with multipliers w_l for the earlier tiers (constraints tier_l >= a_l):
     tier_k <= (L_k(lam_k) - sum_{l<k} w_l a_l) / w_k, where L_k prices the objective
-    sum_{l<=k} w_l tier_l. Valid for every lam >= 0; the LP's prices make it tight."""
+    sum_{l<=k} w_l tier_l. Valid for every lam >= 0; the LP's prices make it tight. For the
+    last tier any other bound on the whole weighted objective (``weighted_bound``, e.g. the
+    persons-only flow) serves the same way."""
     coefs = tier_coefficients(problem)
     out: list[float | None] = []
     for level in range(len(coefs)):
@@ -184,6 +243,8 @@ def lagrangian_tier_bounds(
         )
         if level < len(coefs) - 1:
             bound = np.floor(bound + 1e-6)  # whole persons
+        else:
+            bound = min(bound, weighted_bound - rhs)
         out.append(max(float(bound), achieved[level]))
     return out
 
