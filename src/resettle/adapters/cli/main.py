@@ -5,7 +5,15 @@ from __future__ import annotations
 import typer
 
 from resettle import __version__
-from resettle.adapters.cli import cases, demo, registry, scenario, stats, web
+from resettle.adapters.cli import (
+    cases,
+    demo,
+    placement_dynamic,
+    registry,
+    scenario,
+    stats,
+    web,
+)
 
 app = typer.Typer(
     name="resettle",
@@ -21,6 +29,7 @@ for register in (
     scenario.register,
     stats.register,
     web.register,
+    placement_dynamic.register,
 ):
     register(app)
 

@@ -149,9 +149,9 @@ def _best_rounding(
     no_stats: dict[str, float] = {}
     third = (fill_greedily(arrays, np.full(arrays.n_cases, -1, dtype=np.int64)), no_stats)
     options = [first, second, third]
-    best = max(options, key=lambda option: value(option[0]))
-    best[1]["rounded_from"] = float(options.index(best))  # 0 LP, 1 flow, 2 greedy
-    return best
+    at = max(range(len(options)), key=lambda k: value(options[k][0]))
+    options[at][1]["rounded_from"] = float(at)  # 0 LP, 1 flow, 2 greedy
+    return options[at]
 
 
 def _demote_overflow(
