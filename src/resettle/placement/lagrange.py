@@ -284,7 +284,11 @@ def run_guarded(highs: highspy.Highs, seconds: float, *, accept_feasible: bool =
 
 
 def flow_pairs(
-    arrays: Arrays, *, scale: float = 1e6, flow_fractions: list[NDArray[np.float64]] | None = None
+    arrays: Arrays,
+    *,
+    scale: float = 1e6,
+    flow_fractions: list[NDArray[np.float64]] | None = None,
+    prices: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.int64], float]:
     """Pairs used by the persons-only relaxation with families split into persons, and its
     value: an upper bound on every placement (it drops the other dimensions' capacities and
@@ -294,6 +298,9 @@ def flow_pairs(
     cases (supply = size) to localities (capacity in persons), with an "unplaced" arc per case.
     The network simplex solves it in about a second at 20,000 cases; its pairs are good first
     columns for the master LP, which then only has to repair the other dimensions.
+
+    ``prices`` (column 0 ignored) charge the other dimensions inside the flow: the value is
+    then ``Flow(w - lam . needs) + lam . cap``, a Lagrangian bound that those prices tighten.
     """
     from ortools.graph.python import min_cost_flow  # noqa: PLC0415 - heavy, used here only
 
@@ -312,7 +319,10 @@ def flow_pairs(
     np.subtract.at(capacity, arrays.pair_locality[locked], arrays.pair_needs[locked, 0])
     size_of = np.zeros(n, dtype=np.int64)
     size_of[free] = sizes
-    per_person = arrays.weight[pairs] / np.maximum(arrays.pair_needs[pairs, 0], 1.0)
+    extra = np.zeros_like(arrays.capacity) if prices is None else prices.copy()
+    extra[:, 0] = 0.0
+    charge = (extra[arrays.pair_locality[pairs]] * arrays.pair_needs[pairs]).sum(axis=1)
+    per_person = (arrays.weight[pairs] - charge) / np.maximum(arrays.pair_needs[pairs, 0], 1.0)
     sink = n + m
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
@@ -334,6 +344,47 @@ def flow_pairs(
     used = flows > 0
     self_fraction = flows[used] / np.maximum(arrays.pair_needs[pairs[used], 0], 1.0)
     flow_fractions.append(np.asarray(self_fraction, dtype=np.float64))
-    locked_value = float(arrays.weight[locked].sum())
-    bound = -float(flow.optimal_cost()) / scale + locked_value
+    locked_charge = (extra[arrays.pair_locality[locked]] * arrays.pair_needs[locked]).sum()
+    locked_value = float(arrays.weight[locked].sum() - locked_charge)
+    priced_capacity = float((extra * arrays.capacity).sum())
+    bound = -float(flow.optimal_cost()) / scale + locked_value + priced_capacity
     return np.asarray(pairs[used], dtype=np.int64), bound
+
+
+@dataclass
+class FlowRelaxation:
+    pairs: NDArray[np.int64]  # pairs the last flow used
+    fractions: NDArray[np.float64]  # share of its case each carries
+    lam: NDArray[np.float64]  # prices of the other dimensions (column 0 is zero)
+    bound: float  # best Lagrangian flow bound seen
+    rounds: int
+
+
+def solve_flow_relaxation(arrays: Arrays, deadline: float, *, rounds: int = 8) -> FlowRelaxation:
+    """Price the other dimensions into the persons flow by a few subgradient steps.
+
+    Each round solves the flow at the current prices (a valid bound), then raises the price of
+    every locality and dimension the flow overfills and lowers it where capacity is left,
+    so large families move to where large-family units are.
+    """
+    lam = np.zeros_like(arrays.capacity)
+    sample = slice(None, None, max(1, len(arrays.weight) // 200_000))  # a median needs few
+    weight, needs = arrays.weight[sample], arrays.pair_needs[sample]
+    unit = np.array([float(np.median(weight[needs[:, d] > 0] / needs[needs[:, d] > 0, d]))
+                     if (needs[:, d] > 0).any() else 0.0 for d in range(needs.shape[1])])
+    best = np.inf
+    pairs, fractions = np.zeros(0, dtype=np.int64), np.zeros(0)
+    done = 0
+    for done in range(1, rounds + 1):
+        found: list[NDArray[np.float64]] = []
+        pairs, bound = flow_pairs(arrays, flow_fractions=found, prices=lam)
+        fractions = found[0] if found else np.zeros(len(pairs))
+        best = min(best, bound)
+        used = np.zeros_like(arrays.capacity)
+        np.add.at(used, arrays.pair_locality[pairs], arrays.pair_needs[pairs] * fractions[:, None])
+        excess = (used - arrays.capacity) / np.maximum(arrays.capacity, 1.0)
+        excess[:, 0] = 0.0
+        if (excess <= 1e-9).all() or time.monotonic() >= deadline:
+            break
+        lam = np.maximum(0.0, lam + 0.5 / done * unit[None, :] * excess)
+    return FlowRelaxation(pairs, fractions, lam, best, done)

@@ -180,9 +180,16 @@ def _residual(arrays: Arrays, chosen: NDArray[np.int64]) -> NDArray[np.float64]:
     return residual
 
 
-def fill_greedily(arrays: Arrays, chosen: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Offer every unplaced case, best weight per person first, its best pair that fits."""
+def fill_greedily(
+    arrays: Arrays, chosen: NDArray[np.int64], prices: NDArray[np.float64] | None = None
+) -> NDArray[np.int64]:
+    """Offer every unplaced case, best weight per person first, its best pair that fits.
+
+    With ``prices`` (LP capacity duals), "best" is the weight minus the priced capacity, so
+    cases go where they cost least of what others need.
+    """
     chosen = chosen.copy()
+    value = arrays.weight if prices is None else arrays.reduced(prices)
     residual = _residual(arrays, chosen)
     unplaced = np.flatnonzero((chosen < 0) & (arrays.indptr[1:] > arrays.indptr[:-1]))
     unplaced = unplaced[arrays.locked_pair[unplaced] < 0]
@@ -195,7 +202,7 @@ def fill_greedily(arrays: Arrays, chosen: NDArray[np.int64]) -> NDArray[np.int64
         fits = (residual[arrays.pair_locality[ids]] >= arrays.pair_needs[ids] - 1e-9).all(axis=1)
         if not fits.any():
             continue
-        pair = int(ids[fits][np.argmax(arrays.weight[ids[fits]])])
+        pair = int(ids[fits][np.argmax(value[ids[fits]])])
         chosen[case] = pair
         residual[arrays.pair_locality[pair]] -= arrays.pair_needs[pair]
     return chosen

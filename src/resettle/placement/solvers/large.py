@@ -31,6 +31,7 @@ from resettle.placement.lagrange import (
     ColumnGeneration,
     MasterSolution,
     lagrangian_bound,
+    solve_flow_relaxation,
 )
 from resettle.placement.objective import report_result, tier_coefficients
 from resettle.placement.problem import PlacementProblem
@@ -42,7 +43,8 @@ from resettle.placement.solvers.base import register_solver
 DEFAULT_TIME_LIMIT = 600.0
 DEFAULT_GAP = 0.005
 EXACT_BOUNDS_UP_TO_PAIRS = 50_000  # below this, per-tier LP bounds are cheap and exact
-LP_SHARE = 0.6  # of the time limit, for the LP; the rest for the repair
+FLOW_SHARE = 0.25  # of the time limit, for the priced persons flow (bound + start)
+LP_SHARE = 0.6  # of the time limit, for flow and LP together; the rest for the repair
 DOMINANCE = 2.0  # tier weight per person over the most a person can add to the tiers below
 
 
@@ -102,9 +104,16 @@ class LargeSolver:
         begun = time.monotonic()
         weights = tier_weights(problem)
         arrays = build_arrays(problem, weights)
-        master = ColumnGeneration(arrays)
-        relaxation = master.solve(begun + LP_SHARE * limit, tolerance=1e-9)
+        flow = solve_flow_relaxation(arrays, begun + FLOW_SHARE * limit)
+        master = ColumnGeneration(arrays, use_flow=False)
+        master.add_columns(flow.pairs)
+        relaxation = master.solve(begun + LP_SHARE * limit, tolerance=1e-9, prices=flow.lam)
+        relaxation.bound = min(relaxation.bound, flow.bound)
+        if not relaxation.lam.any():  # no master round finished: the flow's prices at least
+            relaxation.lam = flow.lam
+        master.flow_solution = (flow.pairs, flow.fractions)
         chosen, stats = _best_rounding(arrays, master, relaxation, begun + 0.9 * limit, seed)
+        stats.update(flow_rounds=float(flow.rounds), flow_bound=flow.bound)
         assignment = np.full(problem.n_cases, -1, dtype=np.int64)
         assignment[chosen >= 0] = problem.pair_locality[chosen[chosen >= 0]]
         achieved = _achieved(problem, chosen)
@@ -148,9 +157,11 @@ def _best_rounding(
     # The greedy fill alone is the floor: an unfinished LP must never make things worse.
     no_stats: dict[str, float] = {}
     third = (fill_greedily(arrays, np.full(arrays.n_cases, -1, dtype=np.int64)), no_stats)
-    options = [first, second, third]
+    priced = (fill_greedily(arrays, np.full(arrays.n_cases, -1, dtype=np.int64),
+                            relaxation.lam), dict(no_stats))
+    options = [first, second, third, priced]
     at = max(range(len(options)), key=lambda k: value(options[k][0]))
-    options[at][1]["rounded_from"] = float(at)  # 0 LP, 1 flow, 2 greedy
+    options[at][1]["rounded_from"] = float(at)  # 0 LP, 1 flow, 2 greedy, 3 priced greedy
     return options[at]
 
 
@@ -234,6 +245,7 @@ def lagrangian_tier_bounds(
     persons-only flow) serves the same way."""
     coefs = tier_coefficients(problem)
     out: list[float | None] = []
+    persons_room = float(problem.capacity[:, 0].sum())  # no more persons than places
     for level in range(len(coefs)):
         arrays = build_arrays(problem, np.where(np.arange(len(coefs)) <= level, weights, 0.0))
         rhs = sum(weights[j] * achieved[j] for j in range(level))
@@ -242,7 +254,7 @@ def lagrangian_tier_bounds(
             for share in (1.0, 0.5, 0.0)
         )
         if level < len(coefs) - 1:
-            bound = np.floor(bound + 1e-6)  # whole persons
+            bound = min(np.floor(bound + 1e-6), persons_room - sum(achieved[:level]))
         else:
             bound = min(bound, weighted_bound - rhs)
         out.append(max(float(bound), achieved[level]))
