@@ -145,23 +145,28 @@ def _best_rounding(
     if relaxation.complete or master.flow_solution is None:
         return round_solution(arrays, relaxation.columns, relaxation.values, relaxation.lam,
                               deadline=deadline, seed=seed)
-    middle = time.monotonic() + (deadline - time.monotonic()) / 2
-    first = round_solution(arrays, relaxation.columns, relaxation.values, relaxation.lam,
-                           deadline=middle, seed=seed)
-    pairs, values = master.flow_solution
-    values = _demote_overflow(arrays, pairs, values.copy())
-    second = round_solution(arrays, pairs, values, relaxation.lam, deadline=deadline, seed=seed)
+    no_stats: dict[str, float] = {}
+    empty = np.full(arrays.n_cases, -1, dtype=np.int64)
+    # The greedy fill alone is the floor: an unfinished LP must never make things worse.
+    options = [(fill_greedily(arrays, empty), no_stats)]
+    if relaxation.lp_value > 0:
+        middle = time.monotonic() + (deadline - time.monotonic()) / 2
+        options.append(round_solution(arrays, relaxation.columns, relaxation.values,
+                                      relaxation.lam, deadline=middle, seed=seed))
+    if time.monotonic() < deadline:
+        pairs, values = master.flow_solution
+        values = _demote_overflow(arrays, pairs, values.copy())
+        options.append(round_solution(arrays, pairs, values, relaxation.lam, deadline=deadline,
+                                      seed=seed))
+    if time.monotonic() < deadline:
+        options.append((fill_greedily(arrays, empty, relaxation.lam), dict(no_stats)))
 
     def value(chosen: NDArray[np.int64]) -> float:
         return float(arrays.weight[chosen[chosen >= 0]].sum())
-    # The greedy fill alone is the floor: an unfinished LP must never make things worse.
-    no_stats: dict[str, float] = {}
-    third = (fill_greedily(arrays, np.full(arrays.n_cases, -1, dtype=np.int64)), no_stats)
-    priced = (fill_greedily(arrays, np.full(arrays.n_cases, -1, dtype=np.int64),
-                            relaxation.lam), dict(no_stats))
-    options = [first, second, third, priced]
+
     at = max(range(len(options)), key=lambda k: value(options[k][0]))
-    options[at][1]["rounded_from"] = float(at)  # 0 LP, 1 flow, 2 greedy, 3 priced greedy
+    options[at][1]["rounding_candidates"] = float(len(options))
+    options[at][1]["rounding_chosen"] = float(at)
     return options[at]
 
 
@@ -251,7 +256,7 @@ def lagrangian_tier_bounds(
         rhs = sum(weights[j] * achieved[j] for j in range(level))
         bound = min(
             (lagrangian_bound(arrays, lam * share) - rhs) / weights[level]
-            for share in (1.0, 0.5, 0.0)
+            for share in ((1.0, 0.0) if problem.n_pairs < 1_000_000 else (1.0,))
         )
         if level < len(coefs) - 1:
             bound = min(np.floor(bound + 1e-6), persons_room - sum(achieved[:level]))
