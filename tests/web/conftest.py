@@ -28,7 +28,7 @@ def copy_world(template: tuple[Path, World], target: Path) -> World:
     shutil.copyfile(path, target)
     engine = open_database(f"sqlite:///{target}")
     config = WebConfig(engine, built.config.keys)
-    return World(config, create_app(config), built.totp, built.referral_ids)
+    return World(config, create_app(config), built.totp, built.referral_ids, built.sessions)
 
 
 @pytest.fixture
