@@ -29,6 +29,7 @@ from scipy import sparse
 from resettle.placement.problem import PlacementProblem
 from resettle.placement.solvers._highs import (
     Rows,
+    SolverStuckError,
     build_highs,
     lock_bounds,
     new_model,
@@ -87,12 +88,16 @@ class TierModel:
         duals = np.asarray(solution.col_dual)
         near = 0.5 if rel_gap is None else 1e-4 * max(abs(z_true), 1.0)
         for step in ("round", "neighbourhood"):
-            if step == "round":
-                found = self._round_lp(coef, x, deadline)
-            else:  # columns with small reduced costs may move, the others stay at the LP's
-                found = self._plain_mip(coef, incumbent, deadline=_share(deadline, 0.25),
-                                        rel_gap=1e-4, heuristic=True,
-                                        bounds=self._fix_by_reduced_cost(x, duals, near)).solution
+            try:
+                if step == "round":
+                    found = self._round_lp(coef, x, deadline)
+                else:  # columns with small reduced costs may move, the others stay put
+                    found = self._plain_mip(
+                        coef, incumbent, deadline=_share(deadline, 0.25), rel_gap=1e-4,
+                        heuristic=True, bounds=self._fix_by_reduced_cost(x, duals, near),
+                    ).solution
+            except SolverStuckError:
+                found = None
             incumbent = _better(coef, incumbent, found)
             if incumbent is not None and coef @ incumbent >= z_lp - _tolerance(z_lp, rel_gap):
                 return TierOutcome(incumbent, z_lp, True)
@@ -109,8 +114,11 @@ class TierModel:
         slack = z_true - z_inc - (1.0 - INTEGRAL if rel_gap is None else 0.0)
         fixed = self._fix_by_reduced_cost(x, duals, slack)
         self.last_fixed = int((fixed[0] == fixed[1]).sum())
-        outcome = self._plain_mip(coef, incumbent, deadline=deadline, rel_gap=rel_gap,
-                                  bounds=fixed)
+        try:
+            outcome = self._plain_mip(coef, incumbent, deadline=deadline, rel_gap=rel_gap,
+                                      bounds=fixed)
+        except SolverStuckError:  # the LP bound still holds
+            return TierOutcome(incumbent, z_lp, False)
         if outcome.infeasible:  # nothing satisfies the fixings: nothing beats the incumbent
             return TierOutcome(incumbent, z_inc, True)
         bound = z_lp  # always valid; the MIP's bound only if it is a real one
