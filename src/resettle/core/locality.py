@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from resettle.core.case import Case
-from resettle.core.codes import is_country_code
+from resettle.core.codes import is_country_code, is_language_code
 from resettle.core.issues import Issue
 from resettle.core.needs import Dimension
 
@@ -39,6 +39,16 @@ class Locality:
                     record=self.locality_id,
                 )
             )
+        found.extend(
+            Issue(
+                "unknown_language",
+                f"'{code}' is not an ISO 639-3 language code (e.g. sqi, deu, eng)",
+                field="languages",
+                record=self.locality_id,
+            )
+            for code in self.languages
+            if not is_language_code(code)
+        )
         for dimension, places in self.capacity.items():
             if places < 0:
                 found.append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from resettle import __version__
-from resettle.adapters.cli import cases, demo, registry, scenario, stats
+from resettle.adapters.cli import cases, demo, registry, scenario, stats, web
 
 app = typer.Typer(
     name="resettle",
@@ -20,6 +20,7 @@ for register in (
     cases.register,
     scenario.register,
     stats.register,
+    web.register,
 ):
     register(app)
 
