@@ -75,6 +75,13 @@ class RefoulementError(ResettleError):
     http_status = 422
 
 
+class AuthenticationError(ResettleError):
+    """No valid session (or wrong credentials): log in again."""
+
+    code = "not_authenticated"
+    http_status = 401
+
+
 class PlacementCheckError(ValidationError):
     """A placement broke a hard rule (capacity, allowed pair, lock, non-refoulement).
 

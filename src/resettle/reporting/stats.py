@@ -125,5 +125,5 @@ def summarize_stats(stats: RegistryStats) -> list[str]:
 
 def label(value: object) -> str:
     """How a key reads in a table: enum values as words."""
-    text = value.value if isinstance(value, StrEnum) else str(value)
+    text = value.name.lower() if isinstance(value, StrEnum) else str(value)
     return text.replace("_", " ")

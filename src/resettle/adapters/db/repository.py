@@ -117,6 +117,7 @@ def list_cases(
     nationality: str | None = None,
     offset: int = 0,
     limit: int = 50,
+    within: Any = None,
 ) -> CasePage:
     """Cases matching every filter given, most urgent first, then by registration and id."""
     query = select(_cases)
@@ -129,10 +130,14 @@ def list_cases(
     if nationality is not None:
         with_nationality = select(_persons.c.case_id).where(_persons.c.nationality == nationality)
         query = query.where(_cases.c.case_id.in_(with_nationality))
+    if within is not None:  # a caller's record scope: a subquery of case ids
+        query = query.where(_cases.c.case_id.in_(within))
     return _page(session, query, offset=offset, limit=limit)
 
 
-def find_cases(session: Session, *, text: str, offset: int = 0, limit: int = 50) -> CasePage:
+def find_cases(
+    session: Session, *, text: str, offset: int = 0, limit: int = 50, within: Any = None
+) -> CasePage:
     """Cases whose id, or a member's id or name (Latin or original script), matches ``text``.
 
     Ids match exactly; names match as a case-insensitive substring.
@@ -155,6 +160,8 @@ def find_cases(session: Session, *, text: str, offset: int = 0, limit: int = 50)
     query = select(_cases).where(
         or_(_cases.c.case_id == needle, _cases.c.case_id.in_(matching_persons))
     )
+    if within is not None:  # a caller's record scope: a subquery of case ids
+        query = query.where(_cases.c.case_id.in_(within))
     return _page(session, query, offset=offset, limit=limit)
 
 
