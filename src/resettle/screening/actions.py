@@ -21,6 +21,7 @@ from resettle.screening.records import consenting_persons, interviewed_persons
 from resettle.screening.workflow import (
     POST_RECOGNITION,
     REFERRAL_STATES,
+    STATUS_ACTIONS,
     Action,
     ActionRequest,
     CaseEvent,
@@ -130,6 +131,11 @@ def advance_case(
 ) -> Case:
     """Take one status-changing action; raises the error that says why not, if not."""
     at = at or utc_now()
+    if action not in STATUS_ACTIONS:
+        raise ValidationError([Issue(
+            "bad_value", f"'{action}' is not a workflow action; use one of "
+            f"{', '.join(sorted(STATUS_ACTIONS))} (records have their own functions)",
+            field="action", record=case_id)])
     loaded = load_case(store, case_id, expected_version)
     _check_request(loaded.history, actor, reason, at)
     data = dict(data or {})
