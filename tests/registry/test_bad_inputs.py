@@ -333,3 +333,9 @@ def test_nothing_is_left_behind_by_a_failed_export(tmp_path: Path) -> None:
     write_batch(tmp_path, sample_batch())
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "cases.csv", "localities.csv", "persons.csv", "pledges.csv"]
+
+
+def test_values_in_a_column_without_a_name(tmp_path: Path) -> None:
+    parsed = read_records(persons_csv(tmp_path, GOOD_ROW[:-4] + ",x,IRN",
+                                      header=PERSONS_HEADER[:-12] + ",,nationality"))
+    assert codes(parsed) == [("unknown_column", 2, "column 8")]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from resettle.core import Issue
 from resettle.registry.cells import CellError, unguard_formula
+from resettle.registry.codecs import Codec
 from resettle.registry.columns import (
     COLUMNS,
     DEFAULT,
@@ -33,6 +34,7 @@ from resettle.registry.records import (
     ParsedFile,
     Progress,
     RecordKind,
+    gc_paused,
 )
 
 PROGRESS_EVERY = 2000
@@ -58,15 +60,16 @@ def read_records(
     problem = _size_problem(path, max_bytes)
     if problem is not None:
         return _failed(path, kind, problem)
-    if fmt is FileFormat.XLSX:
-        table, issues = read_xlsx(path, kind.value if kind else None, file)
-        return _parse_table(path, kind, table, issues, progress)
-    data = path.read_bytes()
-    if fmt is FileFormat.CSV:
-        table, issues = read_csv(data, file)
-        return _parse_table(path, kind, table, issues, progress)
-    records, issues = read_json(data, file)
-    return _parse_json(path, kind, records, issues, progress)
+    with gc_paused():
+        if fmt is FileFormat.XLSX:
+            table, issues = read_xlsx(path, kind.value if kind else None, file)
+            return _parse_table(path, kind, table, issues, progress)
+        data = path.read_bytes()
+        if fmt is FileFormat.CSV:
+            table, issues = read_csv(data, file)
+            return _parse_table(path, kind, table, issues, progress)
+        records, issues = read_json(data, file)
+        return _parse_json(path, kind, records, issues, progress)
 
 
 def _failed(path: Path, kind: RecordKind | None, *issues: Issue) -> ParsedFile:
@@ -120,7 +123,9 @@ class _Collector:
             return
         spec = SPECS[self.kind]
         record = spec.build(values)
-        self.issues.extend(replace(i, row=row, file=self.file) for i in spec.issues(record))
+        found = spec.issues(record)
+        if found:
+            self.issues.extend(replace(i, row=row, file=self.file) for i in found)
         self.records.append(record)
         self.rows.append(row)
 
@@ -146,30 +151,50 @@ def _parse_table(path: Path, kind: RecordKind | None, table: Table | None,
     mapping, unused, header_issues = _map_columns(names, tags, table.header, kind, file)
     collector = _Collector(kind, file)
     collector.complete = not any(i.code == "missing_column" for i in header_issues)
+    plan = _plan(mapping)
+    width = len(names)
     total = len(table.rows)
     for done, (row, cells) in enumerate(table.rows, start=1):
-        values, errors = _read_cells(cells, mapping, row, file, table.guarded)
-        _check_unused(collector, cells, unused, len(names), row)
+        values, errors = _read_cells(cells, plan, row, file, table.guarded)
+        if unused or len(cells) > width:
+            _check_unused(collector, cells, unused, width, row)
         collector.add(row, values, errors)
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
             progress(done, total)
     return collector.result(path, [*issues, *header_issues])
 
 
-def _read_cells(cells: list[str], mapping: list[tuple[int, Column]], row: int,
+# Per mapped column: index, column, parse (None: the text itself), value required, blank value.
+_Step = tuple[int, Column, Callable[[str], Any] | None, bool, Any]
+
+
+def _plan(mapping: list[tuple[int, Column]]) -> list[_Step]:
+    """Everything the row loop needs, looked up once: it runs for every cell of the file."""
+    return [
+        (index, column, None if type(column.codec) is Codec else column.codec.parse,
+         column.value_required, column.blank)
+        for index, column in mapping
+    ]
+
+
+def _read_cells(cells: list[str], plan: list[_Step], row: int,
                 file: str, guarded: bool) -> tuple[dict[str, Any], list[Issue]]:
     values: dict[str, Any] = {}
     errors: list[Issue] = []
     width = len(cells)
-    for index, column in mapping:
+    for index, column, parse, required, blank in plan:
         text = cells[index].strip() if index < width else ""
         if not text:
-            _blank(column, values, errors, row, file)
+            if required or blank is not DEFAULT:
+                _blank(column, values, errors, row, file)
             continue
         if guarded and text[0] == "'":
             text = unguard_formula(text)
+        if parse is None:
+            values[column.name] = text
+            continue
         try:
-            values[column.name] = column.codec.parse(text)
+            values[column.name] = parse(text)
         except CellError as error:
             errors.append(Issue(error.code, error.message, field=column.name, row=row,
                                 file=file))
@@ -207,10 +232,10 @@ def _map_columns(names: list[str], tags: list[str], header: list[str], kind: Rec
     for index, name in enumerate(names):
         tag = tags[index] if index < len(tags) else ""
         column = by_name.get(name) or by_tag.get(tag)
-        if column is None:
-            unused.append(index)
-            if name:
-                issues.append(_unknown_column(header[index], list(by_name), file))
+        if column is None and name:
+            issues.append(_unknown_column(header[index], list(by_name), file))
+        elif column is None:
+            unused.append(index)  # no name: its values, if any, are reported row by row
         elif column.name in mapping:
             issues.append(Issue("duplicate_column", f"{column.name} appears twice; keep one",
                                 field=column.name, row=1, file=file))
