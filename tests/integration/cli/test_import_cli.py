@@ -215,3 +215,21 @@ def test_a_bad_input_is_reported_and_changes_nothing(
 
 def _files_of(paths: list[Path]) -> dict[str, Path]:
     return {path.stem: path for path in paths}
+
+
+def test_demo_step_exports_and_reimports_without_changes(
+    engine: Engine, sample_batch: RegistryBatch, tmp_path: Path
+) -> None:
+    from rich.console import Console
+
+    from resettle.adapters.cli.demo import DemoContext
+    from resettle.adapters.cli.registry import step_registry_files
+
+    invoke_import(url_of(engine), *write_all(sample_batch, tmp_path / "in"))
+    before = digest_database(engine)
+    context = DemoContext(url_of(engine), tmp_path / "demo", 1, Console(file=None, quiet=True))
+    step_registry_files(context)
+    assert "changed 0 records" in context.summary["registry files"]
+    assert digest_database(engine) == before
+    assert sorted(p.name for p in (tmp_path / "demo" / "registry").iterdir()) == [
+        "cases.csv", "localities.csv", "persons.csv", "pledges.csv"]
