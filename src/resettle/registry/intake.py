@@ -19,7 +19,7 @@ from resettle.registry.columns import (
     infer_kind,
     normalise_hxl,
 )
-from resettle.registry.kinds import SPECS
+from resettle.registry.kinds import SPECS, partial_issues
 from resettle.registry.readers import (
     JsonRecords,
     Table,
@@ -64,7 +64,11 @@ def read_records(
         if fmt is FileFormat.XLSX:
             table, issues = read_xlsx(path, kind.value if kind else None, file)
             return _parse_table(path, kind, table, issues, progress)
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            message = f"cannot read the file: {error.strerror}"
+            return _failed(path, kind, Issue("unreadable_file", message, file=file))
         if fmt is FileFormat.CSV:
             table, issues = read_csv(data, file)
             return _parse_table(path, kind, table, issues, progress)
@@ -118,7 +122,11 @@ class _Collector:
                 self.issue("duplicate_id", f"{record_id} is also on row {first}; ids must be "
                            "unique", ID_COLUMN[self.kind], row, record_id)
         if errors or not self.complete:
+            failed = {e.field for e in errors}
+            found = partial_issues(self.kind, values, failed)
             self.issues.extend(replace(e, record=record_id) for e in errors)
+            self.issues.extend(replace(i, row=row, file=self.file, record=record_id)
+                               for i in found)
             self.rejected.update(str(v) for k, v in values.items() if k in _ID_NAMES and v)
             return
         spec = SPECS[self.kind]
@@ -145,7 +153,10 @@ def _parse_table(path: Path, kind: RecordKind | None, table: Table | None,
     file = str(path)
     names = [normalise_name(h) for h in table.header]
     tags = [normalise_hxl(t) if t.strip() else "" for t in table.hxl or []]
-    kind = kind or infer_kind(set(names)) or _kind_from_tags(tags)
+    found = infer_kind(set(names)) or _kind_from_tags(tags)
+    if kind is not None and found is not None and found is not kind:
+        return _failed(path, kind, *issues, _wrong_kind(file, kind, found))
+    kind = kind or found
     if kind is None:
         return _failed(path, None, *issues, _unknown_kind(file))
     mapping, unused, header_issues = _map_columns(names, tags, table.header, kind, file)
@@ -264,6 +275,11 @@ def _kind_from_tags(tags: list[str]) -> RecordKind | None:
     return None
 
 
+def _wrong_kind(file: str, expected: RecordKind, found: RecordKind) -> Issue:
+    return Issue("wrong_kind", f"{expected} were expected but this looks like a file of "
+                 f"{found}; import it as {found}", file=file, row=1)
+
+
 def _unknown_kind(file: str) -> Issue:
     return Issue("unknown_kind", "cannot tell what the file holds: it has no person_id, "
                  "case_id, locality_id or pledge_id column; name the columns as in "
@@ -281,7 +297,10 @@ def _parse_json(path: Path, kind: RecordKind | None, document: JsonRecords | Non
             for key in record:
                 keys.setdefault(key, number)
     declared = RecordKind(document.kind) if document.kind in set(RecordKind) else None
-    kind = kind or declared or infer_kind(set(keys))
+    found = declared or infer_kind(set(keys))
+    if kind is not None and found is not None and found is not kind:
+        return _failed(path, kind, *issues, _wrong_kind(file, kind, found))
+    kind = kind or found
     if kind is None:
         return _failed(path, None, *issues, _unknown_kind(file))
     by_name = {c.name: c for c in COLUMNS[kind]}

@@ -165,11 +165,9 @@ def read_json(data: bytes, file: str) -> tuple[JsonRecords | None, list[Issue]]:
         return None, issues
     if not text.strip():
         return None, [_empty(file, "the file is empty")]
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        message = f"the JSON is broken at line {error.lineno}, column {error.colno}: {error.msg}"
-        return None, [Issue("malformed_json", message, file=file, row=error.lineno)]
+    document, problem = _load_json(text, file)
+    if problem is not None:
+        return None, [problem]
     kind = None
     if isinstance(document, dict):
         kind = document.get("kind") if isinstance(document.get("kind"), str) else None
@@ -180,3 +178,14 @@ def read_json(data: bytes, file: str) -> tuple[JsonRecords | None, list[Issue]]:
     if not document:
         return None, [_empty(file, "the file has no records")]
     return JsonRecords(kind, list(enumerate(document, start=1))), []
+
+
+def _load_json(text: str, file: str) -> tuple[Any, Issue | None]:
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as error:
+        message = f"the JSON is broken at line {error.lineno}, column {error.colno}: {error.msg}"
+        return None, Issue("malformed_json", message, file=file, row=error.lineno)
+    except RecursionError:
+        message = "the JSON is nested far too deeply to be registry records"
+        return None, Issue("malformed_json", message, file=file)

@@ -167,6 +167,13 @@ def _empty_file(files: dict[str, Path]) -> list[Path]:
     return list(files.values())
 
 
+def _one_gigabyte_file(files: dict[str, Path]) -> list[Path]:
+    huge = files["persons"].with_name("huge-persons.csv")
+    with huge.open("wb") as handle:  # sparse: takes no disk space, but stat says 1 GB
+        handle.truncate(2**30)
+    return [*files.values(), huge]
+
+
 def _one_bad_file_among_good_ones(files: dict[str, Path]) -> list[Path]:
     # Persons, cases and localities are fine; only the pledges are not.
     _replace_in(files["pledges"], "2013-12-31", "2012-12-31")  # ends before it starts
@@ -183,6 +190,7 @@ BAD_INPUTS: dict[str, Callable[[dict[str, Path]], list[Path]]] = {
     "wrong_encoding": _wrong_encoding,
     "missing_column": _missing_column,
     "empty_file": _empty_file,
+    "one_gigabyte_file": _one_gigabyte_file,
     "one_bad_file": _one_bad_file_among_good_ones,
 }
 
@@ -215,3 +223,21 @@ def test_a_bad_input_is_reported_and_changes_nothing(
 
 def _files_of(paths: list[Path]) -> dict[str, Path]:
     return {path.stem: path for path in paths}
+
+
+def test_demo_step_exports_and_reimports_without_changes(
+    engine: Engine, sample_batch: RegistryBatch, tmp_path: Path
+) -> None:
+    from rich.console import Console
+
+    from resettle.adapters.cli.demo import DemoContext
+    from resettle.adapters.cli.registry import step_registry_files
+
+    invoke_import(url_of(engine), *write_all(sample_batch, tmp_path / "in"))
+    before = digest_database(engine)
+    context = DemoContext(url_of(engine), tmp_path / "demo", 1, Console(file=None, quiet=True))
+    step_registry_files(context)
+    assert "changed 0 records" in context.summary["registry files"]
+    assert digest_database(engine) == before
+    assert sorted(p.name for p in (tmp_path / "demo" / "registry").iterdir()) == [
+        "cases.csv", "localities.csv", "persons.csv", "pledges.csv"]

@@ -11,6 +11,7 @@ from resettle.adapters.cli import (
     placement_dynamic,
     registry,
     scenario,
+    screening,
     stats,
     web,
 )
@@ -26,6 +27,7 @@ for register in (
     demo.register,
     registry.register,
     cases.register,
+    screening.register,
     scenario.register,
     stats.register,
     web.register,

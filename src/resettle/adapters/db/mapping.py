@@ -45,12 +45,12 @@ def person_to_row(person: Person, member_index: int) -> Row:
         "family_name": person.family_name,
         "given_name_original": person.given_name_original,
         "family_name_original": person.family_name_original,
-        "sex": person.sex.value,
+        "sex": str(person.sex),
         "birth_date": person.birth_date,
-        "birth_date_precision": person.birth_date_precision.value,
+        "birth_date_precision": str(person.birth_date_precision),
         "nationality": person.nationality,
         "relationship": str(person.relationship),
-        "education": person.education.value,
+        "education": str(person.education),
         "occupation": person.occupation,
         "details": _details(person),
     }
@@ -96,12 +96,12 @@ def _details(person: Person) -> dict[str, Any]:
     details: dict[str, Any] = {}
     if person.languages:
         details["languages"] = [
-            {"code": skill.code, "proficiency": skill.proficiency.value}
+            {"code": skill.code, "proficiency": str(skill.proficiency)}
             for skill in person.languages
         ]
     if person.medical_conditions:
         details["medical_conditions"] = [
-            {"name": c.name, "severity": c.severity.value, "services": list(c.services)}
+            {"name": c.name, "severity": str(c.severity), "services": list(c.services)}
             for c in person.medical_conditions
         ]
     if person.relatives:
@@ -126,8 +126,8 @@ def case_to_row(case: Case) -> Row:
     return {
         "case_id": case.case_id,
         "principal_id": case.principal_id,
-        "processing_priority": case.processing_priority.value,
-        "status": case.status.value,
+        "processing_priority": str(case.processing_priority),
+        "status": str(case.status),
         "primary_category": _value(case.primary_category),
         "secondary_category": _value(case.secondary_category),
         "registered_on": case.registered_on,
@@ -214,4 +214,4 @@ def pledge_from_row(row: RowLike) -> Pledge:
 
 
 def _value(category: Category | None) -> str | None:
-    return category.value if category is not None else None
+    return str(category) if category is not None else None

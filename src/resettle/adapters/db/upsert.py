@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.base import Base
+from resettle.adapters.db.bulk import insert_rows
 from resettle.adapters.db.mapping import (
     Row,
     case_member_rows,
@@ -168,11 +169,11 @@ def _execute_plan(session: Session, plan: _Plan) -> None:
     if plan.person_deletes:
         session.execute(delete(_persons).where(_persons.c.person_id.in_(plan.person_deletes)))
     if plan.case_inserts:
-        session.execute(insert(_cases), plan.case_inserts)
+        insert_rows(session, _cases, plan.case_inserts)
     if plan.case_updates:
         session.execute(update(CaseRow), plan.case_updates)
     if plan.person_inserts:
-        session.execute(insert(_persons), plan.person_inserts)
+        insert_rows(session, _persons, plan.person_inserts)
     if plan.person_updates:
         session.execute(update(PersonRow), plan.person_updates)
     elsewhere = sorted(plan.touched_elsewhere)
@@ -195,7 +196,7 @@ def _store_simple(
         inserts = [row for row in chunk if row[key] not in old]
         updates = [row for row in chunk if row[key] in old and old[row[key]] != row]
         if inserts:
-            session.execute(insert(table), inserts)
+            insert_rows(session, table, inserts)
         if updates:
             session.execute(update(row_class), updates)  # bulk UPDATE by primary key
         inserted += len(inserts)
