@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from resettle import __version__
-from resettle.adapters.cli import cases, demo, registry, scenario, stats, web
+from resettle.adapters.cli import cases, demo, placement, registry, scenario, stats, web
 
 app = typer.Typer(
     name="resettle",
@@ -21,6 +21,7 @@ for register in (
     scenario.register,
     stats.register,
     web.register,
+    placement.register,
 ):
     register(app)
 
