@@ -377,3 +377,21 @@ def test_exports_are_readable_by_their_owner_only(tmp_path: Path) -> None:
         path = tmp_path / f"persons.{suffix}"
         write_records(path, RecordKind.PERSONS, sample_batch())
         assert path.stat().st_mode & 0o077 == 0
+
+
+def test_a_bad_cell_does_not_hide_other_problems_on_its_row(tmp_path: Path) -> None:
+    header = PERSONS_HEADER + ",languages"
+    parsed = read_records(persons_csv(tmp_path, "P1,C1,principal,M,R,F,2011-02-30,IRX,zzz:basic",
+                                      header=header))
+    assert codes(parsed) == [
+        ("impossible_date", 2, "birth_date"),
+        ("unknown_country", 2, "nationality"),
+        ("unknown_language", 2, "languages"),
+    ]
+    assert {i.record for i in parsed.issues} == {"P1"}
+
+
+def test_a_missing_column_does_not_hide_bad_codes(tmp_path: Path) -> None:
+    header = PERSONS_HEADER.replace(",sex", "")
+    parsed = read_records(persons_csv(tmp_path, "P1,C1,principal,M,R,1972,IRX", header=header))
+    assert codes(parsed) == [("missing_column", 1, "sex"), ("unknown_country", 2, "nationality")]

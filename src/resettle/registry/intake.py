@@ -19,7 +19,7 @@ from resettle.registry.columns import (
     infer_kind,
     normalise_hxl,
 )
-from resettle.registry.kinds import SPECS
+from resettle.registry.kinds import SPECS, partial_issues
 from resettle.registry.readers import (
     JsonRecords,
     Table,
@@ -122,7 +122,11 @@ class _Collector:
                 self.issue("duplicate_id", f"{record_id} is also on row {first}; ids must be "
                            "unique", ID_COLUMN[self.kind], row, record_id)
         if errors or not self.complete:
+            failed = {e.field for e in errors}
+            found = partial_issues(self.kind, values, failed)
             self.issues.extend(replace(e, record=record_id) for e in errors)
+            self.issues.extend(replace(i, row=row, file=self.file, record=record_id)
+                               for i in found)
             self.rejected.update(str(v) for k, v in values.items() if k in _ID_NAMES and v)
             return
         spec = SPECS[self.kind]
