@@ -8,6 +8,7 @@ from resettle import __version__
 from resettle.adapters.cli import (
     cases,
     demo,
+    placement,
     placement_dynamic,
     registry,
     scenario,
@@ -31,6 +32,7 @@ for register in (
     scenario.register,
     stats.register,
     web.register,
+    placement.register,
     placement_dynamic.register,
 ):
     register(app)
