@@ -17,6 +17,7 @@ from rich.console import Console
 # Step modules import DemoContext only for type checking, so importing them here is no cycle.
 from resettle.adapters.cli.registry import step_registry_files
 from resettle.adapters.cli.scenario import step_load_ashraf
+from resettle.adapters.cli.screening import step_screening_funnel
 
 
 @dataclass
@@ -31,7 +32,7 @@ class DemoContext:
 DemoStep = Callable[[DemoContext], None]
 
 # Stages append their step here, in pipeline order.
-STEPS: tuple[DemoStep, ...] = (step_load_ashraf, step_registry_files)
+STEPS: tuple[DemoStep, ...] = (step_load_ashraf, step_registry_files, step_screening_funnel)
 
 
 def register(app: typer.Typer) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from resettle import __version__
-from resettle.adapters.cli import cases, demo, registry, scenario, stats, web
+from resettle.adapters.cli import cases, demo, registry, scenario, screening, stats, web
 
 app = typer.Typer(
     name="resettle",
@@ -18,6 +18,7 @@ for register in (
     demo.register,
     registry.register,
     cases.register,
+    screening.register,
     scenario.register,
     stats.register,
     web.register,
