@@ -128,7 +128,7 @@ def free_port() -> int:
 
 def run_phase(mode: str, base: str, env: dict[str, str], workdir: Path) -> dict[str, float]:
     prefix = workdir / mode
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(workdir / "locustfile.py"), "--headless",
          "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s", "--host", base,
          "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
@@ -136,6 +136,8 @@ def run_phase(mode: str, base: str, env: dict[str, str], workdir: Path) -> dict[
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
     total = rows["Aggregated"]
+    if total["95%"] == "N/A":
+        raise RuntimeError(f"no request completed in phase {mode}: {done.stderr[-2000:]!r}")
     failures_csv = Path(f"{prefix}_failures.csv")
     if failures_csv.exists():
         with failures_csv.open(encoding="utf-8") as handle:
