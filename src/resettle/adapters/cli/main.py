@@ -5,7 +5,16 @@ from __future__ import annotations
 import typer
 
 from resettle import __version__
-from resettle.adapters.cli import cases, demo, registry, scenario, screening, stats, web
+from resettle.adapters.cli import (
+    cases,
+    demo,
+    placement,
+    registry,
+    scenario,
+    screening,
+    stats,
+    web,
+)
 
 app = typer.Typer(
     name="resettle",
@@ -22,6 +31,7 @@ for register in (
     scenario.register,
     stats.register,
     web.register,
+    placement.register,
 ):
     register(app)
 
