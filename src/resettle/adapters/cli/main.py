@@ -9,6 +9,7 @@ from resettle.adapters.cli import (
     cases,
     demo,
     placement,
+    placement_dynamic,
     registry,
     scenario,
     screening,
@@ -32,6 +33,7 @@ for register in (
     stats.register,
     web.register,
     placement.register,
+    placement_dynamic.register,
 ):
     register(app)
 
