@@ -9,6 +9,7 @@ from resettle.adapters.cli import (
     cases,
     demo,
     placement,
+    placement_db,
     registry,
     scenario,
     screening,
@@ -32,6 +33,7 @@ for register in (
     stats.register,
     web.register,
     placement.register,
+    placement_db.register,
 ):
     register(app)
 
