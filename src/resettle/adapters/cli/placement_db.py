@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, error_console, failing_cleanly
-from resettle.adapters.db.engine import make_session_factory
+from resettle.adapters.db.engine import make_session_factory, write_session
 from resettle.adapters.db.placement_store import (
     decisions_for_run,
     get_run,
@@ -74,32 +74,36 @@ def run_command(
 def place_from_database(url: str, *, on: date, solver: str, time_limit: float | None,
                         seed: int, label: str, actor: str) -> tuple[PlacementRun,
                                                                      PlacementResult]:
-    """Load, build (scores: the documented simple score), solve, store. One transaction."""
+    """Load, build (scores: the documented simple score), solve, then store the run.
+
+    The solve runs outside any transaction, so other writers are not held up meanwhile.
+    """
     engine = open_engine(url)
     try:
-        with make_session_factory(engine)() as session:
+        factory = make_session_factory(engine)
+        with factory() as session:
             batch = load_batch(session)
             protection = SqlScreeningStore(session).settings().protection
-            ready = [c for c in batch.cases if c.status in READY]
-            cases, localities = placement_inputs_from_registry(
-                ready, batch.localities, batch.pledges, on=on, protection=protection)
-            scores = simple_scores(ready, batch.localities, on=on)
-            warnings = [i for i in validate(cases, localities, scores)
-                        if i.code in WARNING_CODES]
-            if warnings:
-                error_console().print(f"{len(warnings)} case(s) have no allowed locality; "
-                                      "they stay unplaced (see `resettle placement show`)")
-            problem = build_problem(cases, localities, scores)
-            result = solve_placement(problem, solver=solver, time_limit=time_limit, seed=seed)
-            run = make_run(problem, result, run_id=f"PR-{uuid.uuid4().hex[:12]}",
-                           created_at=datetime.now(), created_by=actor,
-                           label=label or f"ready cases on {on}",
-                           parameters={"on": on.isoformat(), "time_limit": time_limit,
-                                       "score": "simple_score v1", "ties": "bonus 0.05",
-                                       "first_asylum": protection.first_asylum_country})
+        ready = [c for c in batch.cases if c.status in READY]
+        cases, localities = placement_inputs_from_registry(
+            ready, batch.localities, batch.pledges, on=on, protection=protection)
+        scores = simple_scores(ready, batch.localities, on=on)
+        warnings = [i for i in validate(cases, localities, scores) if i.code in WARNING_CODES]
+        if warnings:
+            error_console().print(f"{len(warnings)} case(s) have no allowed locality; "
+                                  "they stay unplaced (see `resettle placement show`)")
+        problem = build_problem(cases, localities, scores)
+        result = solve_placement(problem, solver=solver, time_limit=time_limit, seed=seed)
+        run = make_run(problem, result, run_id=f"PR-{uuid.uuid4().hex[:12]}",
+                       created_at=datetime.now(), created_by=actor,
+                       label=label or f"ready cases on {on}",
+                       parameters={"on": on.isoformat(), "time_limit": time_limit,
+                                   "score": "simple_score v1", "ties": "bonus 0.05",
+                                   "first_asylum": protection.first_asylum_country})
+        with write_session(factory) as session:
             save_run(session, run=run)
             session.commit()
-            return run, result
+        return run, result
     finally:
         engine.dispose()
 
@@ -138,7 +142,7 @@ def show_command(run_id: str, database_url: DatabaseUrl = DEFAULT_URL) -> None:
 def accept_command(run_id: str, case_id: str, database_url: DatabaseUrl = DEFAULT_URL,
                    actor: Actor = "cli") -> None:
     """Accept the run's proposed placement of a case."""
-    with failing_cleanly(), _session(database_url) as session:
+    with failing_cleanly(), _session(database_url, write=True) as session:
         record_decision(session, decision=PlacementDecision(
             run_id, case_id, DecisionAction.ACCEPT, None, "", actor, datetime.now()))
         session.commit()
@@ -154,7 +158,7 @@ def override_command(
     database_url: DatabaseUrl = DEFAULT_URL, actor: Actor = "cli",
 ) -> None:
     """Override a proposed placement with a reason; never into a no-return country."""
-    with failing_cleanly(), _session(database_url) as session:
+    with failing_cleanly(), _session(database_url, write=True) as session:
         if locality is not None:
             _check_override(session, case_id, locality)
         record_decision(session, decision=PlacementDecision(
@@ -173,9 +177,10 @@ def _check_override(session: Session, case_id: str, locality_id: str) -> None:
 
 
 class _session:  # noqa: N801 - used as a context manager, like a function
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, write: bool = False) -> None:
         self.engine = open_engine(url)
-        self.session = make_session_factory(self.engine)()
+        factory = make_session_factory(self.engine)
+        self.session = write_session(factory) if write else factory()
 
     def __enter__(self) -> Session:
         return self.session
