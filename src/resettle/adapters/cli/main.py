@@ -10,6 +10,7 @@ from resettle.adapters.cli import (
     demo,
     placement,
     placement_db,
+    placement_dynamic,
     registry,
     scenario,
     screening,
@@ -34,6 +35,7 @@ for register in (
     web.register,
     placement.register,
     placement_db.register,
+    placement_dynamic.register,
 ):
     register(app)
 
