@@ -97,7 +97,8 @@ def test_export_one_kind_with_hxl(
          "--database-url", url_of(engine)],
     )
     assert result.exit_code == 0, result.output
-    rows = list(csv.reader((tmp_path / "pledges.csv").open(encoding="utf-8-sig")))
+    with (tmp_path / "pledges.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
     assert rows[0][0] == "pledge_id" and rows[1][0].startswith("#")
     assert len(rows) == 2 + 2
 
@@ -167,6 +168,13 @@ def _empty_file(files: dict[str, Path]) -> list[Path]:
     return list(files.values())
 
 
+def _one_gigabyte_file(files: dict[str, Path]) -> list[Path]:
+    huge = files["persons"].with_name("huge-persons.csv")
+    with huge.open("wb") as handle:  # sparse: takes no disk space, but stat says 1 GB
+        handle.truncate(2**30)
+    return [*files.values(), huge]
+
+
 def _one_bad_file_among_good_ones(files: dict[str, Path]) -> list[Path]:
     # Persons, cases and localities are fine; only the pledges are not.
     _replace_in(files["pledges"], "2013-12-31", "2012-12-31")  # ends before it starts
@@ -183,6 +191,7 @@ BAD_INPUTS: dict[str, Callable[[dict[str, Path]], list[Path]]] = {
     "wrong_encoding": _wrong_encoding,
     "missing_column": _missing_column,
     "empty_file": _empty_file,
+    "one_gigabyte_file": _one_gigabyte_file,
     "one_bad_file": _one_bad_file_among_good_ones,
 }
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import typer
 
 from resettle import __version__
-from resettle.adapters.cli import cases, demo, registry, scenario, screening, stats, web
+from resettle.adapters.cli import (
+    cases,
+    demo,
+    placement,
+    placement_dynamic,
+    registry,
+    scenario,
+    screening,
+    stats,
+    web,
+)
 
 app = typer.Typer(
     name="resettle",
@@ -22,6 +32,8 @@ for register in (
     scenario.register,
     stats.register,
     web.register,
+    placement.register,
+    placement_dynamic.register,
 ):
     register(app)
 
