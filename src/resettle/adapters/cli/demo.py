@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 # Step modules import DemoContext only for type checking, so importing them here is no cycle.
+from resettle.adapters.cli.placement_db import step_place_ashraf
 from resettle.adapters.cli.registry import step_registry_files
 from resettle.adapters.cli.scenario import step_load_ashraf
 from resettle.adapters.cli.screening import step_screening_funnel
@@ -37,7 +38,7 @@ DemoStep = Callable[[DemoContext], None]
 # Stages append their step here, in pipeline order.
 # The web step stays last: with --serve it serves the app once everything else has run.
 STEPS: tuple[DemoStep, ...] = (
-    step_load_ashraf, step_registry_files, step_screening_funnel, step_web
+    step_load_ashraf, step_registry_files, step_screening_funnel, step_place_ashraf, step_web
 )
 
 

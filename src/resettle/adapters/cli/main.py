@@ -9,6 +9,7 @@ from resettle.adapters.cli import (
     cases,
     demo,
     placement,
+    placement_db,
     placement_dynamic,
     registry,
     scenario,
@@ -33,6 +34,7 @@ for register in (
     stats.register,
     web.register,
     placement.register,
+    placement_db.register,
     placement_dynamic.register,
 ):
     register(app)
