@@ -8,7 +8,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "resettle"
 EDGE_LIBRARIES = {"sqlalchemy", "alembic", "fastapi", "starlette", "typer", "jinja2", "uvicorn"}
 STAGES = ["core", "registry", "screening", "prediction", "placement", "referral", "simulation",
-          "reporting"]
+          "reporting", "security"]
 
 
 def imported_modules(path: Path) -> set[str]:

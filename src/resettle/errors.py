@@ -73,3 +73,20 @@ class RefoulementError(ResettleError):
 
     code = "refoulement_forbidden"
     http_status = 422
+
+
+class AuthenticationError(ResettleError):
+    """No valid session (or wrong credentials): log in again."""
+
+    code = "not_authenticated"
+    http_status = 401
+
+
+class PlacementCheckError(ValidationError):
+    """A placement broke a hard rule (capacity, allowed pair, lock, non-refoulement).
+
+    Raised by the independent checker after every solve: a solver bug, never user input.
+    """
+
+    code = "placement_check_failed"
+    http_status = 500

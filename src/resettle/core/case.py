@@ -81,6 +81,13 @@ class Case:
 
     def issues(self, *, declared_size: int | None = None) -> list[Issue]:
         """Every rule this case breaks, its members' included."""
+        found = self.own_issues(declared_size=declared_size)
+        for member in self.members:
+            found.extend(member.issues())
+        return found
+
+    def own_issues(self, *, declared_size: int | None = None) -> list[Issue]:
+        """The rules of the case as a whole, without each member's own rules."""
         found: list[Issue] = []
 
         def add(code: str, field_name: str, message: str) -> None:
@@ -104,8 +111,15 @@ class Case:
                 f"size says {declared_size} but the case has {self.size} member(s); "
                 "fix the size or the members",
             )
+        principal = self.principal
+        if principal is not None and principal.relationship != Relationship.PRINCIPAL:
+            add(
+                "principal_relationship",
+                "relationship",
+                f"the principal {self.principal_id} has relationship '{principal.relationship}'; "
+                "it should be 'principal'",
+            )
         for member in self.members:
             if member.case_id != self.case_id:
                 add("wrong_case", "members", f"{member.person_id} belongs to {member.case_id}")
-            found.extend(member.issues())
         return found

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from resettle.core.case import Case
-from resettle.core.codes import is_country_code
+from resettle.core.codes import is_country_code, is_language_code
 from resettle.core.issues import Issue
 from resettle.core.needs import Dimension
 
@@ -42,6 +42,16 @@ class Locality:
                     record=self.locality_id,
                 )
             )
+        found.extend(
+            Issue(
+                "unknown_language",
+                f"'{code}' is not an ISO 639-3 language code (e.g. sqi, deu, eng)",
+                field="languages",
+                record=self.locality_id,
+            )
+            for code in self.languages
+            if not is_language_code(code)
+        )
         for dimension, places in self.capacity.items():
             if places < 0:
                 found.append(
@@ -66,13 +76,19 @@ class PledgeCriteria:
 
     def admits(self, case: Case) -> tuple[bool, str]:
         """Whether a case may be referred under this pledge, and if not, why."""
-        if self.max_case_size is not None and case.size > self.max_case_size:
-            return False, f"case size {case.size} exceeds the pledge's maximum {self.max_case_size}"
+        return self.admits_profile(case.size, case.services_needed, case.profiles)
+
+    def admits_profile(
+        self, size: int, services_needed: frozenset[str], profiles: frozenset[str]
+    ) -> tuple[bool, str]:
+        """:meth:`admits` on a case's summary (placement works on summaries, not members)."""
+        if self.max_case_size is not None and size > self.max_case_size:
+            return False, f"case size {size} exceeds the pledge's maximum {self.max_case_size}"
         if self.services_supported is not None:
-            missing = case.services_needed - self.services_supported
+            missing = services_needed - self.services_supported
             if missing:
                 return False, f"needs services the pledge does not support: {sorted(missing)}"
-        barred = case.profiles & self.excluded_profiles
+        barred = profiles & self.excluded_profiles
         if barred:
             return False, f"the pledge will not consider profiles {sorted(barred)}"
         return True, ""

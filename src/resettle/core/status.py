@@ -26,6 +26,7 @@ class CaseStatus(StrEnum):
     ACCEPTED = "accepted"
     PRE_DEPARTURE = "pre_departure"
     DEPARTED = "departed"
+    ARRIVED = "arrived"  # arrival reported by the host state
     ON_HOLD = "on_hold"
     WITHDRAWN = "withdrawn"
     CLOSED = "closed"

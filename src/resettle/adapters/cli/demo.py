@@ -14,6 +14,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+# Step modules import DemoContext only for type checking, so importing them here is no cycle.
+from resettle.adapters.cli.scenario import step_load_ashraf
+
 
 @dataclass
 class DemoContext:
@@ -27,7 +30,7 @@ class DemoContext:
 DemoStep = Callable[[DemoContext], None]
 
 # Stages append their step here, in pipeline order.
-STEPS: tuple[DemoStep, ...] = ()
+STEPS: tuple[DemoStep, ...] = (step_load_ashraf,)
 
 
 def register(app: typer.Typer) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from resettle import __version__
-from resettle.adapters.cli import demo
+from resettle.adapters.cli import cases, demo, registry, scenario, stats, web
 
 app = typer.Typer(
     name="resettle",
@@ -14,7 +14,14 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,  # locals may hold personal data
 )
 
-for register in (demo.register,):
+for register in (
+    demo.register,
+    registry.register,
+    cases.register,
+    scenario.register,
+    stats.register,
+    web.register,
+):
     register(app)
 
 

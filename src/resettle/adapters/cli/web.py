@@ -1,0 +1,204 @@
+"""``resettle serve``, ``resettle users``, ``resettle audit`` and ``resettle keys``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
+from resettle.adapters.cli.output import console, fail
+from resettle.adapters.db import user_store
+from resettle.adapters.db.audit_store import append_audit, verify_audit
+from resettle.adapters.db.engine import make_session_factory
+from resettle.adapters.db.rotation import reencrypt_all
+from resettle.adapters.web.app import create_app
+from resettle.adapters.web.config import WebConfig
+from resettle.errors import ResettleError
+from resettle.security.audit import AuditEvent, parse_anchors
+from resettle.security.auth import AuthSettings, new_token, new_totp_secret, totp_uri
+from resettle.security.crypto import KeyRing, add_key_to_file, generate_key_file, load_keyring
+from resettle.security.policy import Role, needs_second_factor
+
+users_app = typer.Typer(help="Manage who may log in: add, disable, enable, reset, list.",
+                        no_args_is_help=True)
+audit_app = typer.Typer(help="Check the tamper-evident audit trail.", no_args_is_help=True)
+keys_app = typer.Typer(help="Encryption keys kept outside the database.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.add_typer(users_app, name="users")
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(keys_app, name="keys")
+
+
+@contextmanager
+def _transaction(database_url: str) -> Iterator[tuple[Session, KeyRing]]:
+    try:
+        keys = load_keyring()
+        engine = open_engine(database_url)
+        with make_session_factory(engine).begin() as session:
+            yield session, keys
+        engine.dispose()
+    except ResettleError as error:
+        fail(error)
+
+
+def _audit_cli(session: Session, keys: KeyRing, action: str, username: str) -> None:
+    event = AuditEvent(actor="cli", role="operator", action=action, subject_type="user",
+                       subject_id=username)
+    append_audit(session, key=keys.audit_key, event=event, now=datetime.now(UTC))
+
+
+def serve(
+    database_url: DatabaseUrl = DEFAULT_URL,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] =
+    "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    secure_cookies: Annotated[bool, typer.Option(
+        help="Mark cookies Secure (set this behind an HTTPS proxy).")] = False,
+) -> None:
+    """Serve the web app and API (keys from RESETTLE_KEY_FILE or RESETTLE_DATA_KEYS)."""
+    run_server(database_url, host=host, port=port, secure_cookies=secure_cookies)
+
+
+def run_server(database_url: str, *, host: str, port: int, secure_cookies: bool = False) -> None:
+    try:
+        config = WebConfig(open_engine(database_url), load_keyring(),
+                           secure_cookies=secure_cookies)
+    except ResettleError as error:
+        fail(error)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    console().print(f"resettle is serving on http://{host}:{port}/ (Ctrl+C stops it)")
+    # No access log: its URLs would carry case ids and searched names.
+    uvicorn.run(create_app(config), host=host, port=port, access_log=False,
+                log_level="warning")
+
+
+def _print_credentials(username: str, password: str, secret: str | None) -> None:
+    console().print(f"user [bold]{username}[/]  password: {password}")
+    if secret:
+        console().print(f"  TOTP secret: {secret}  (add it to an authenticator app)")
+        console().print(f"  {totp_uri(secret, username, AuthSettings())}")
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[Role, typer.Option(help="What the user may do and see.")],
+    state: Annotated[str | None, typer.Option(
+        help="Host state (ISO alpha-3) of a host-state liaison.")] = None,
+    database_url: DatabaseUrl = DEFAULT_URL,
+) -> None:
+    """Add a user with a generated password (and TOTP secret for sensitive roles)."""
+    password = new_token()[:20]
+    secret = new_totp_secret() if needs_second_factor(role) else None
+    with _transaction(database_url) as (session, keys):
+        user_store.add_user(session, keys=keys, username=username, role=role, password=password,
+                            state=state, totp_secret=secret, now=datetime.now(UTC))
+        _audit_cli(session, keys, "user.add", username)
+    _print_credentials(username, password, secret)
+
+
+@users_app.command("disable")
+def users_disable(username: str, database_url: DatabaseUrl = DEFAULT_URL) -> None:
+    """Disable a user: they cannot log in and their sessions end now."""
+    with _transaction(database_url) as (session, keys):
+        user_store.set_disabled(session, username=username, disabled=True)
+        _audit_cli(session, keys, "user.disable", username)
+    console().print(f"{username} is disabled")
+
+
+@users_app.command("enable")
+def users_enable(username: str, database_url: DatabaseUrl = DEFAULT_URL) -> None:
+    """Enable a disabled user again."""
+    with _transaction(database_url) as (session, keys):
+        user_store.set_disabled(session, username=username, disabled=False)
+        _audit_cli(session, keys, "user.enable", username)
+    console().print(f"{username} is enabled")
+
+
+@users_app.command("reset")
+def users_reset(username: str, database_url: DatabaseUrl = DEFAULT_URL) -> None:
+    """New password (and TOTP secret where needed); unlocks the account, ends its sessions."""
+    password = new_token()[:20]
+    with _transaction(database_url) as (session, keys):
+        user = user_store.get_user(session, keys=keys, username=username)
+        secret = new_totp_secret() if needs_second_factor(user.role) else None
+        user_store.reset_credentials(session, keys=keys, username=username, password=password,
+                                     totp_secret=secret)
+        _audit_cli(session, keys, "user.reset", username)
+    _print_credentials(username, password, secret)
+
+
+@users_app.command("list")
+def users_list(database_url: DatabaseUrl = DEFAULT_URL) -> None:
+    """List users, their roles and whether they are locked or disabled."""
+    table = Table("username", "role", "state", "disabled", "locked until")
+    with _transaction(database_url) as (session, keys):
+        for user in user_store.list_users(session, keys=keys):
+            table.add_row(user.username, user.role.value, user.state or "",
+                          "yes" if user.disabled else "", str(user.locked_until or ""))
+    console().print(table)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    database_url: DatabaseUrl = DEFAULT_URL,
+    anchor: Annotated[Path | None, typer.Option(
+        help="File of '<seq> <hash>' lines copied out earlier; catches deleted newest entries.")]
+    = None,
+    write_anchor: Annotated[Path | None, typer.Option(
+        help="Append the current head ('<seq> <hash>') to this file, kept off this server.")]
+    = None,
+) -> None:
+    """Verify the audit chain: any edited, inserted or deleted entry fails (exit 1)."""
+    anchors = parse_anchors(anchor.read_text(encoding="utf-8")) if anchor else None
+    with _transaction(database_url) as (session, keys):
+        report = verify_audit(session, key=keys.audit_key, anchors=anchors)
+    if not report.ok:
+        for problem in report.problems:
+            console().print(f"[bold red]{problem.code}[/] {problem.record}: {problem.message}")
+        console().print(f"audit trail FAILED: {len(report.problems)} problem(s) in "
+                        f"{report.count} entries")
+        raise typer.Exit(code=1)
+    if write_anchor is not None:
+        with write_anchor.open("a", encoding="utf-8") as handle:
+            handle.write(f"{report.head_seq} {report.head_hash}\n")
+    console().print(f"audit trail intact: {report.count} entries, head {report.head_seq} "
+                    f"{report.head_hash[:16]}…")
+
+
+@keys_app.command("init")
+def keys_init(file: Annotated[Path, typer.Option(help="Key file to create.")] =
+              Path("resettle-keys.json")) -> None:
+    """Create a key file (data key + audit key); keep it off the database server's backups."""
+    if file.exists():
+        fail(ResettleError(f"{file} exists; use `resettle keys add` to rotate"))
+    generate_key_file(file)
+    console().print(f"wrote {file} (mode 600); point RESETTLE_KEY_FILE at it")
+
+
+@keys_app.command("add")
+def keys_add(file: Annotated[Path, typer.Option(help="Key file to extend.")] =
+             Path("resettle-keys.json")) -> None:
+    """Add a new data key and make it active (old keys stay to read old values)."""
+    console().print(f"new active key {add_key_to_file(file)}; run `resettle keys rotate`")
+
+
+@keys_app.command("rotate")
+def keys_rotate(database_url: DatabaseUrl = DEFAULT_URL) -> None:
+    """Re-encrypt every stored secret with the active key; then old keys can be removed."""
+    with _transaction(database_url) as (session, keys):
+        count = reencrypt_all(session, keys=keys)
+        _audit_cli(session, keys, "keys.rotate", keys.active)
+    console().print(f"re-encrypted {count} value(s) with key {keys.active}")

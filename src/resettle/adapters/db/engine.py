@@ -1,0 +1,73 @@
+"""Engines and sessions: which database, and how SQLite is set up so it behaves.
+
+The URL comes from the caller, else ``RESETTLE_DATABASE_URL``, else ``sqlite:///resettle.db``
+(the embedded database of a field office). PostgreSQL: ``postgresql+psycopg://user@host/db``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from resettle.adapters.db.migrate import ensure_schema
+
+DEFAULT_DATABASE_URL = "sqlite:///resettle.db"
+DATABASE_URL_ENV = "RESETTLE_DATABASE_URL"
+# How long a SQLite writer waits for another one before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def resolve_database_url(url: str | None = None) -> str:
+    """The URL to use: the one given, else the environment's, else the embedded default."""
+    return url or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
+
+
+def create_database_engine(url: str | None = None, **options: Any) -> Engine:
+    """An engine for ``url`` (see :func:`resolve_database_url`); does not migrate."""
+    engine = create_engine(resolve_database_url(url), **options)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:
+    """An engine whose schema is at the latest migration (applied here if new or out of date)."""
+    engine = create_database_engine(url)
+    if upgrade:
+        ensure_schema(engine)
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    # Domain objects are built from rows before commit; nothing needs reloading afterwards.
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _is_memory(engine: Engine) -> bool:
+    database = engine.url.database or ""
+    return database in ("", ":memory:") or "mode=memory" in database
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    in_memory = _is_memory(engine)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy issue BEGIN itself (below), so that DDL, savepoints and the first
+        # SELECT of a transaction are inside it: pysqlite's own handling only opens a
+        # transaction at the first write, which breaks atomic migrations and read-then-write.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        if not in_memory:
+            # Readers never block the writer and the writer never blocks readers.
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,37 @@
+"""Look at a whole database: row counts and a content digest (crash and rollback tests, checks)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy import Engine, MetaData, select
+
+
+def count_rows(engine: Engine) -> dict[str, int]:
+    """Rows per table, for every table the database actually has."""
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.connect() as connection:
+        return {
+            name: len(connection.execute(select(table)).all())
+            for name, table in sorted(metadata.tables.items())
+        }
+
+
+def digest_database(engine: Engine) -> str:
+    """SHA-256 of every row of every table, in a stable order: equal digests, equal data."""
+    metadata = MetaData()
+    metadata.reflect(engine)
+    digest = hashlib.sha256()
+    with engine.connect() as connection:
+        for name, table in sorted(metadata.tables.items()):
+            digest.update(f"table {name}\n".encode())
+            rows = [
+                json.dumps(dict(row), sort_keys=True, default=str)
+                for row in connection.execute(select(table)).mappings()
+            ]
+            for line in sorted(rows):
+                digest.update(line.encode())
+                digest.update(b"\n")
+    return digest.hexdigest()

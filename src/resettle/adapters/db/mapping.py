@@ -1,0 +1,203 @@
+"""Convert between the frozen domain dataclasses and plain row dictionaries.
+
+Rows are plain dicts (column name -> value) so the same mapping serves bulk Core inserts,
+comparisons for idempotent upserts, and reads. JSON columns hold lists and dicts only (never
+tuples or sets) and sets are sorted, so an unchanged record maps to an equal row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from resettle.core import (
+    Case,
+    CaseStatus,
+    Category,
+    DatePrecision,
+    Dimension,
+    EducationLevel,
+    LanguageSkill,
+    Locality,
+    MedicalCondition,
+    Person,
+    Pledge,
+    PledgeCriteria,
+    Priority,
+    Proficiency,
+    Relative,
+    Severity,
+    Sex,
+)
+
+Row = dict[str, Any]
+RowLike = Mapping[Any, Any]  # a Row, or SQLAlchemy's RowMapping
+
+
+def person_to_row(person: Person, member_index: int) -> Row:
+    return {
+        "person_id": person.person_id,
+        "case_id": person.case_id,
+        "member_index": member_index,
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "given_name_original": person.given_name_original,
+        "family_name_original": person.family_name_original,
+        "sex": person.sex.value,
+        "birth_date": person.birth_date,
+        "birth_date_precision": person.birth_date_precision.value,
+        "nationality": person.nationality,
+        "relationship": str(person.relationship),
+        "education": person.education.value,
+        "occupation": person.occupation,
+        "skills": list(person.skills),
+        "languages": [
+            {"code": skill.code, "proficiency": skill.proficiency.value}
+            for skill in person.languages
+        ],
+        "medical_conditions": [
+            {"name": c.name, "severity": c.severity.value, "services": list(c.services)}
+            for c in person.medical_conditions
+        ],
+        "specific_needs": list(person.specific_needs),
+        "relatives": [
+            {
+                "name": r.name,
+                "relation": r.relation,
+                "country": r.country,
+                "contact_established": r.contact_established,
+            }
+            for r in person.relatives
+        ],
+        "feared_countries": list(person.feared_countries),
+        "profiles": list(person.profiles),
+    }
+
+
+def person_from_row(row: RowLike) -> Person:
+    return Person(
+        person_id=row["person_id"],
+        case_id=row["case_id"],
+        given_name=row["given_name"],
+        family_name=row["family_name"],
+        sex=Sex(row["sex"]),
+        birth_date=row["birth_date"],
+        nationality=row["nationality"],
+        relationship=row["relationship"],
+        birth_date_precision=DatePrecision(row["birth_date_precision"]),
+        given_name_original=row["given_name_original"],
+        family_name_original=row["family_name_original"],
+        languages=tuple(
+            LanguageSkill(s["code"], Proficiency(s["proficiency"])) for s in row["languages"]
+        ),
+        education=EducationLevel(row["education"]),
+        occupation=row["occupation"],
+        skills=tuple(row["skills"]),
+        medical_conditions=tuple(
+            MedicalCondition(c["name"], Severity(c["severity"]), tuple(c["services"]))
+            for c in row["medical_conditions"]
+        ),
+        specific_needs=tuple(row["specific_needs"]),
+        relatives=tuple(
+            Relative(r["name"], r["relation"], r["country"], bool(r["contact_established"]))
+            for r in row["relatives"]
+        ),
+        feared_countries=tuple(row["feared_countries"]),
+        profiles=tuple(row["profiles"]),
+    )
+
+
+def case_to_row(case: Case) -> Row:
+    """The case's own columns; ``version`` is left to the repository."""
+    return {
+        "case_id": case.case_id,
+        "principal_id": case.principal_id,
+        "processing_priority": case.processing_priority.value,
+        "status": case.status.value,
+        "primary_category": _value(case.primary_category),
+        "secondary_category": _value(case.secondary_category),
+        "registered_on": case.registered_on,
+    }
+
+
+def case_member_rows(case: Case) -> list[Row]:
+    return [person_to_row(member, index) for index, member in enumerate(case.members)]
+
+
+def case_from_rows(row: RowLike, member_rows: Iterable[RowLike]) -> Case:
+    """Build a case from its row and its members' rows (in ``member_index`` order)."""
+    primary, secondary = row["primary_category"], row["secondary_category"]
+    return Case(
+        case_id=row["case_id"],
+        principal_id=row["principal_id"],
+        members=tuple(person_from_row(m) for m in member_rows),
+        processing_priority=Priority(row["processing_priority"]),
+        status=CaseStatus(row["status"]),
+        primary_category=Category(primary) if primary else None,
+        secondary_category=Category(secondary) if secondary else None,
+        registered_on=row["registered_on"],
+        version=row["version"],
+    )
+
+
+def locality_to_row(locality: Locality) -> Row:
+    return {
+        "locality_id": locality.locality_id,
+        "country": locality.country,
+        "name": locality.name,
+        "region": locality.region,
+        "services": sorted(locality.services),
+        "capacity": {str(Dimension(d)): int(n) for d, n in sorted(locality.capacity.items())},
+        "languages": list(locality.languages),
+        "urban": locality.urban,
+    }
+
+
+def locality_from_row(row: RowLike) -> Locality:
+    return Locality(
+        locality_id=row["locality_id"],
+        country=row["country"],
+        name=row["name"],
+        region=row["region"],
+        services=frozenset(row["services"]),
+        capacity={Dimension(d): int(n) for d, n in row["capacity"].items()},
+        languages=tuple(row["languages"]),
+        urban=bool(row["urban"]),
+    )
+
+
+def pledge_to_row(pledge: Pledge) -> Row:
+    criteria = pledge.criteria
+    supported = criteria.services_supported
+    return {
+        "pledge_id": pledge.pledge_id,
+        "country": pledge.country,
+        "period_start": pledge.period_start,
+        "period_end": pledge.period_end,
+        "places_persons": pledge.places_persons,
+        "max_case_size": criteria.max_case_size,
+        "services_supported": sorted(supported) if supported is not None else None,
+        "security_vetting_required": criteria.security_vetting_required,
+        "excluded_profiles": sorted(criteria.excluded_profiles),
+    }
+
+
+def pledge_from_row(row: RowLike) -> Pledge:
+    supported = row["services_supported"]
+    return Pledge(
+        pledge_id=row["pledge_id"],
+        country=row["country"],
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        places_persons=row["places_persons"],
+        criteria=PledgeCriteria(
+            max_case_size=row["max_case_size"],
+            services_supported=frozenset(supported) if supported is not None else None,
+            security_vetting_required=bool(row["security_vetting_required"]),
+            excluded_profiles=frozenset(row["excluded_profiles"]),
+        ),
+    )
+
+
+def _value(category: Category | None) -> str | None:
+    return category.value if category is not None else None

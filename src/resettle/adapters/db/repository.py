@@ -1,0 +1,221 @@
+"""Registry repository: store and read cases, persons, localities and pledges.
+
+Every function takes the caller's ``Session`` and keyword-only arguments, and never commits:
+the caller owns the transaction, so an import of several files is all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import Select, Table, func, or_, select, update
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import Session
+
+from resettle.adapters.db.mapping import (
+    Row,
+    case_from_rows,
+    case_to_row,
+    locality_from_row,
+    pledge_from_row,
+)
+from resettle.adapters.db.tables import CaseRow, LocalityRow, PersonRow, PledgeRow
+from resettle.adapters.db.upsert import StoreCounts, store_cases, store_localities, store_pledges
+from resettle.core import Case, CaseStatus, Category, Priority, RegistryBatch
+from resettle.errors import ConflictError, NotFoundError
+
+__all__ = [
+    "CasePage",
+    "StoreCounts",
+    "find_cases",
+    "get_case",
+    "get_cases",
+    "list_cases",
+    "load_batch",
+    "store_batch",
+    "update_case",
+]
+
+# How many cases are read per query when loading many: bounded IN lists and memory.
+READ_CHUNK = 2000
+
+_cases: Table = CaseRow.__table__  # type: ignore[assignment]
+_persons: Table = PersonRow.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """One page of a case listing, with the total so a caller can page on."""
+
+    cases: tuple[Case, ...]
+    total: int
+    offset: int
+    limit: int
+
+
+def store_batch(
+    session: Session,
+    *,
+    batch: RegistryBatch,
+    progress: Callable[[int], None] | None = None,
+) -> StoreCounts:
+    """Insert or update every record of ``batch``; storing the same batch twice changes nothing.
+
+    A case whose row or members changed gets ``version + 1``; members no longer listed in a
+    stored case are removed. ``progress`` is called with the number of persons just written.
+    """
+    counts = store_cases(session, cases=batch.cases, progress=progress)
+    counts += store_localities(session, localities=batch.localities)
+    counts += store_pledges(session, pledges=batch.pledges)
+    return counts
+
+
+def load_batch(session: Session) -> RegistryBatch:
+    """Everything in the registry, cases ordered by id (members in their stored order)."""
+    case_rows = session.execute(select(_cases).order_by(_cases.c.case_id)).mappings().all()
+    cases: list[Case] = []
+    for start in range(0, len(case_rows), READ_CHUNK):
+        cases.extend(_with_members(session, case_rows[start : start + READ_CHUNK]))
+    localities = session.execute(
+        select(LocalityRow.__table__).order_by(LocalityRow.locality_id)
+    ).mappings()
+    pledges = session.execute(select(PledgeRow.__table__).order_by(PledgeRow.pledge_id)).mappings()
+    return RegistryBatch(
+        cases=tuple(cases),
+        localities=tuple(locality_from_row(row) for row in localities),
+        pledges=tuple(pledge_from_row(row) for row in pledges),
+    )
+
+
+def get_case(session: Session, *, case_id: str) -> Case:
+    """The case with this id, members included; ``NotFoundError`` if there is none."""
+    row = session.execute(select(_cases).where(_cases.c.case_id == case_id)).mappings().first()
+    if row is None:
+        raise NotFoundError(f"no case {case_id!r}; list cases with `resettle cases list`")
+    return _with_members(session, [row])[0]
+
+
+def get_cases(session: Session, *, case_ids: Iterable[str]) -> dict[str, Case]:
+    """The cases among ``case_ids`` that exist, by id; unknown ids are simply absent."""
+    wanted = sorted(set(case_ids))
+    found: dict[str, Case] = {}
+    for start in range(0, len(wanted), READ_CHUNK):
+        ids = wanted[start : start + READ_CHUNK]
+        rows = session.execute(select(_cases).where(_cases.c.case_id.in_(ids))).mappings().all()
+        found.update((case.case_id, case) for case in _with_members(session, rows))
+    return found
+
+
+def list_cases(
+    session: Session,
+    *,
+    status: CaseStatus | None = None,
+    priority: Priority | None = None,
+    category: Category | None = None,
+    nationality: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+    within: Any = None,
+) -> CasePage:
+    """Cases matching every filter given, most urgent first, then by registration and id."""
+    query = select(_cases)
+    if status is not None:
+        query = query.where(_cases.c.status == status.value)
+    if priority is not None:
+        query = query.where(_cases.c.processing_priority == priority.value)
+    if category is not None:
+        query = query.where(_cases.c.primary_category == category.value)
+    if nationality is not None:
+        with_nationality = select(_persons.c.case_id).where(_persons.c.nationality == nationality)
+        query = query.where(_cases.c.case_id.in_(with_nationality))
+    if within is not None:  # a caller's record scope: a subquery of case ids
+        query = query.where(_cases.c.case_id.in_(within))
+    return _page(session, query, offset=offset, limit=limit)
+
+
+def find_cases(
+    session: Session, *, text: str, offset: int = 0, limit: int = 50, within: Any = None
+) -> CasePage:
+    """Cases whose id, or a member's id or name (Latin or original script), matches ``text``.
+
+    Ids match exactly; names match as a case-insensitive substring.
+    """
+    needle = text.strip()
+    pattern = "%" + needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern += "%"
+    name_columns = (
+        _persons.c.given_name,
+        _persons.c.family_name,
+        _persons.c.given_name_original,
+        _persons.c.family_name_original,
+    )
+    matching_persons = select(_persons.c.case_id).where(
+        or_(
+            _persons.c.person_id == needle,
+            *(func.lower(column).like(pattern, escape="\\") for column in name_columns),
+        )
+    )
+    query = select(_cases).where(
+        or_(_cases.c.case_id == needle, _cases.c.case_id.in_(matching_persons))
+    )
+    if within is not None:  # a caller's record scope: a subquery of case ids
+        query = query.where(_cases.c.case_id.in_(within))
+    return _page(session, query, offset=offset, limit=limit)
+
+
+def update_case(session: Session, *, case: Case, expected_version: int) -> Case:
+    """Write ``case`` if nobody changed it since ``expected_version``; return it at its new version.
+
+    Raises ``ConflictError`` if the stored version differs (someone else saved first: reload
+    and redo the change) and ``NotFoundError`` if the case does not exist.
+    """
+    new_version = expected_version + 1
+    result = session.execute(
+        update(_cases)
+        .where(_cases.c.case_id == case.case_id, _cases.c.version == expected_version)
+        .values(**case_to_row(case), version=new_version)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        stored = session.scalar(select(_cases.c.version).where(_cases.c.case_id == case.case_id))
+        if stored is None:
+            raise NotFoundError(f"no case {case.case_id!r} to update")
+        raise ConflictError(
+            f"case {case.case_id} was changed by someone else (version {stored}, you had "
+            f"{expected_version}); reload it and make your change again"
+        )
+    # Members are replaced through the same upsert an import uses; it must not bump again.
+    store_cases(session, cases=[case], bump_versions=False)
+    return replace(case, version=new_version)
+
+
+def _page(session: Session, query: Select[Any], *, offset: int, limit: int) -> CasePage:
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    urgency = sql_case(
+        *((_cases.c.processing_priority == p.value, p.rank) for p in Priority), else_=len(Priority)
+    )
+    ordered = query.order_by(urgency, _cases.c.registered_on, _cases.c.case_id)
+    rows = session.execute(ordered.offset(offset).limit(limit)).mappings().all()
+    return CasePage(tuple(_with_members(session, rows)), total, offset, limit)
+
+
+def _with_members(session: Session, case_rows: Sequence[Any]) -> list[Case]:
+    """Attach members to case rows with one query, keeping the rows' order."""
+    ids = [row["case_id"] for row in case_rows]
+    members: dict[str, list[Row]] = {case_id: [] for case_id in ids}
+    for member in _member_rows(session, ids):
+        members[member["case_id"]].append(member)
+    return [case_from_rows(row, members[row["case_id"]]) for row in case_rows]
+
+
+def _member_rows(session: Session, case_ids: Sequence[str]) -> Iterator[Row]:
+    if not case_ids:
+        return
+    query = (
+        select(_persons)
+        .where(_persons.c.case_id.in_(case_ids))
+        .order_by(_persons.c.case_id, _persons.c.member_index)
+    )
+    for row in session.execute(query).mappings():
+        yield dict(row)

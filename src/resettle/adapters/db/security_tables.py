@@ -1,0 +1,103 @@
+"""Tables of the web app's security: users, sessions, the audit chain, sensitive notes, referrals.
+
+Secrets never stored in clear: passwords as argon2 hashes, sessions by token digest, TOTP
+secrets and note texts AES-GCM encrypted with keys that live outside the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from resettle.adapters.db.base import Base
+
+ID = 64
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str | None] = mapped_column(String(3))  # a liaison's host state
+    password_hash: Mapped[str] = mapped_column(String(200))
+    totp_secret_enc: Mapped[str | None] = mapped_column(Text)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SessionRow(Base):
+    __tablename__ = "user_sessions"
+
+    token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.user_id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """Append-only: the application only ever inserts; ``resettle audit verify`` checks it."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))  # ISO 8601 text: hashed exactly as stored
+    actor: Mapped[str] = mapped_column(String(80), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[str] = mapped_column(String(ID), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """One row: the newest entry. Updating it first serialises concurrent appends."""
+
+    __tablename__ = "audit_head"
+
+    head_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class CaseNoteRow(Base):
+    __tablename__ = "case_notes"
+
+    note_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(
+        String(ID), ForeignKey("cases.case_id", ondelete="CASCADE"), index=True
+    )
+    section: Mapped[str] = mapped_column(String(16))
+    text_enc: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReferralRow(Base):
+    """A case referred to a host state, and that state's answer."""
+
+    __tablename__ = "host_referrals"
+    __table_args__ = (Index("ix_host_referrals_country_case", "country", "case_id"),)
+
+    referral_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(
+        String(ID), ForeignKey("cases.case_id", ondelete="CASCADE"), index=True
+    )
+    country: Mapped[str] = mapped_column(String(3))
+    referred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    referred_by: Mapped[str] = mapped_column(String(80))
+    decision: Mapped[str] = mapped_column(String(20))  # pending|accepted|refused|more_information
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

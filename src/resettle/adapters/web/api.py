@@ -1,0 +1,200 @@
+"""The REST API under /api: the same services as the pages, JSON in and out, paged lists."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from resettle.adapters.db.audit_store import list_audit
+from resettle.adapters.db.casework_store import Decision
+from resettle.adapters.web import services
+from resettle.adapters.web.config import MAX_PAGE
+from resettle.adapters.web.dashboard import dashboard_figures
+from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
+from resettle.adapters.web.login import log_in, log_out
+from resettle.adapters.web.problems import ERROR_RESPONSES
+from resettle.adapters.web.sessions import clear_session_cookie, set_session_cookie
+from resettle.core import CaseStatus, Category, Priority
+from resettle.errors import AuthenticationError
+from resettle.security.policy import Action, Section, visible_sections
+from resettle.security.views import export_rows
+
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+
+
+class PageOut(BaseModel):
+    items: list[dict[str, Any]]
+    total: int
+    offset: int
+    limit: int
+
+
+class LoginIn(BaseModel):
+    username: str = Field(max_length=200)
+    password: str = Field(max_length=1000)
+    totp: str = Field(default="", max_length=20)
+
+
+class MeOut(BaseModel):
+    username: str
+    role: str
+    state: str | None = None
+    csrf_token: str
+    sections: list[str]
+
+
+class NoteIn(BaseModel):
+    section: Section
+    text: str = Field(min_length=1, max_length=20_000)
+
+
+class ReferralIn(BaseModel):
+    country: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+class DecisionIn(BaseModel):
+    decision: Decision
+    reason: str = Field(default="", max_length=5000)
+
+
+class CreatedOut(BaseModel):
+    id: int
+
+
+def _page(page: services.Page) -> PageOut:
+    return PageOut(items=page.items, total=page.total, offset=page.offset, limit=page.limit)
+
+
+def _me(ctx: Ctx) -> MeOut:
+    user = ctx.user
+    return MeOut(username=user.username, role=str(user.role), state=user.state,
+                 csrf_token=ctx.csrf_token, sections=sorted(visible_sections(user.role)))
+
+
+@router.get("/health")
+def health(ctx: Annotated[Ctx, Depends(public())]) -> dict[str, str]:
+    """Liveness: answers without touching any record."""
+    return {"status": "ok"}
+
+
+@router.post("/session")
+def create_session(body: LoginIn, request: Request, response: Response,
+                   ctx: Annotated[Ctx, Depends(public())]) -> MeOut:
+    """Log in; the session cookie is set and the CSRF token for unsafe calls returned."""
+    result = log_in(ctx, username=body.username, password=body.password, totp_code=body.totp)
+    if not result.ok:
+        ctx.session.commit()  # keep the failure count and the audit entry
+        raise AuthenticationError(result.message)
+    set_session_cookie(request, response, result.token)
+    ctx.csrf_token = result.csrf_token
+    return _me(ctx)
+
+
+@router.delete("/session", status_code=204)
+def delete_session(request: Request, response: Response,
+                   ctx: Annotated[Ctx, Depends(logged_in())]) -> None:
+    """Log out: the session ends on the server, not only in the browser."""
+    log_out(ctx, request.cookies.get("resettle_session"))
+    clear_session_cookie(response)
+
+
+@router.get("/me")
+def me(ctx: Annotated[Ctx, Depends(logged_in())]) -> MeOut:
+    return _me(ctx)
+
+
+@router.get("/cases")
+def cases(
+    *,
+    ctx: Annotated[Ctx, Depends(allowed(Action.CASE_LIST))],
+    offset: Offset = 0, limit: Limit = 50,
+    q: Annotated[str, Query(max_length=200)] = "",
+    status: CaseStatus | None = None, priority: Priority | None = None,
+    category: Category | None = None,
+) -> PageOut:
+    """Cases in your scope; ``q`` searches ids and names (Latin or original script)."""
+    filters = services.CaseFilters(q, status, priority, category)
+    return _page(services.list_visible_cases(ctx, filters, offset=offset, limit=limit))
+
+
+@router.get("/cases/{case_id}")
+def case(case_id: Annotated[str, Field(max_length=64)],
+         ctx: Annotated[Ctx, Depends(allowed(Action.CASE_READ))]) -> dict[str, Any]:
+    """One case, with the field sections your role may see."""
+    return services.read_case(ctx, case_id)
+
+
+@router.post("/cases/{case_id}/notes", status_code=201)
+def add_note(case_id: str, body: NoteIn,
+             ctx: Annotated[Ctx, Depends(allowed(Action.NOTE_WRITE))]) -> CreatedOut:
+    """Add a sensitive note (encrypted at rest) in a section your role may see."""
+    return CreatedOut(id=services.add_case_note(ctx, case_id, body.section, body.text))
+
+
+@router.post("/cases/{case_id}/referrals", status_code=201)
+def refer(case_id: str, body: ReferralIn,
+          ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_ACCEPT))]) -> CreatedOut:
+    """Refer a case to a host state (never to a country on its no-return list)."""
+    return CreatedOut(id=services.refer_case_to_state(ctx, case_id, body.country))
+
+
+@router.get("/referrals")
+def referrals(ctx: Annotated[Ctx, Depends(allowed(Action.REFERRAL_LIST))],
+              offset: Offset = 0, limit: Limit = 50) -> PageOut:
+    """Referrals in your scope: a liaison sees those to their own state only."""
+    return _page(services.list_visible_referrals(ctx, offset=offset, limit=limit))
+
+
+@router.post("/referrals/{referral_id}/decision")
+def decide(referral_id: Annotated[int, Field(ge=1, le=2**31)], body: DecisionIn,
+           ctx: Annotated[Ctx, Depends(allowed(Action.REFERRAL_DECIDE))]) -> dict[str, Any]:
+    """A host state's answer: accepted, refused or more_information (with a reason)."""
+    decided = services.decide_on_referral(ctx, referral_id, body.decision, body.reason)
+    return {"referral_id": decided.referral_id, "decision": str(decided.decision)}
+
+
+@router.get("/audit")
+def audit(*, ctx: Annotated[Ctx, Depends(allowed(Action.AUDIT_VIEW))],
+          offset: Offset = 0, limit: Limit = 50,
+          actor: Annotated[str, Query(max_length=80)] = "",
+          subject_id: Annotated[str, Query(max_length=64)] = "",
+          action: Annotated[str, Query(max_length=40)] = "") -> PageOut:
+    """The audit trail, newest first (reading it is itself audited)."""
+    entries, total = list_audit(ctx.session, actor=actor or None,
+                                subject_id=subject_id or None, action=action or None,
+                                offset=offset, limit=limit)
+    ctx.audit("audit.view", detail=f"offset {offset}")
+    items = [{"seq": e.seq, "at": e.at.isoformat(), "actor": e.event.actor,
+              "role": e.event.role, "action": e.event.action,
+              "subject_type": e.event.subject_type, "subject_id": e.event.subject_id,
+              "outcome": e.event.outcome, "detail": e.event.detail, "hash": e.entry_hash}
+             for e in entries]
+    return PageOut(items=items, total=total, offset=offset, limit=limit)
+
+
+@router.get("/dashboard")
+def dashboard(ctx: Annotated[Ctx, Depends(allowed(Action.DASHBOARD_VIEW))]) -> dict[str, Any]:
+    """Aggregates only: pipeline funnel, places per host state, overdue cases by priority."""
+    return dashboard_figures(ctx.session, today=ctx.now.date()).as_dict()
+
+
+@router.get("/export/cases.csv", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}}})
+def export_cases(ctx: Annotated[Ctx, Depends(allowed(Action.CASE_EXPORT))],
+                 offset: Offset = 0, limit: Limit = 100) -> Response:
+    """One row per person of the cases in scope, with the columns your role may see."""
+    page = services.export_visible_cases(ctx, offset=offset, limit=limit)
+    buffer = io.StringIO()
+    rows = export_rows(page, visible_sections(ctx.user.role))
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["case_id"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(buffer.getvalue(), media_type="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=cases.csv",
+                             "Cache-Control": "no-store"})

@@ -1,0 +1,156 @@
+"""Every route declares its policy by depending on a :class:`Guard`; deny by default.
+
+A guard opens the request's one database transaction, finds the logged-in user (session
+cookie, idle timeout), checks the CSRF token of every unsafe request, and asks the
+authorization tables whether the action is granted. What the route then does, and the audit
+entries it writes, commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from resettle.adapters.db.audit_store import append_audit
+from resettle.adapters.db.user_store import (
+    find_session,
+    get_user_by_id,
+    touch_session,
+)
+from resettle.adapters.web.config import SESSION_COOKIE, TOUCH_EVERY_SECONDS, WebConfig
+from resettle.errors import AuthenticationError, PermissionDeniedError
+from resettle.security.audit import AuditEvent
+from resettle.security.auth import is_idle_expired, token_digest, tokens_match
+from resettle.security.policy import Action, Principal, authorize
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def config_of(request: Request) -> WebConfig:
+    config: WebConfig = request.app.state.config
+    return config
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: the work and its audit entries commit together."""
+    with config_of(request).sessions() as session:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+
+
+async def submitted_csrf(request: Request) -> str | None:
+    """The CSRF token sent with an unsafe request: header (API) or form field (pages)."""
+    if request.method in SAFE_METHODS:
+        return None
+    if header := request.headers.get(CSRF_HEADER):
+        return header
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        value = (await request.form()).get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+@dataclass
+class Ctx:
+    """What a route works with: the transaction, who acts, the keys and the time."""
+
+    session: Session
+    principal: Principal | None
+    config: WebConfig
+    now: datetime
+    csrf_token: str = ""
+
+    @property
+    def user(self) -> Principal:
+        if self.principal is None:
+            raise AuthenticationError("log in first")
+        return self.principal
+
+    def audit(
+        self, action: str, *, subject_type: str = "", subject_id: str = "", outcome: str = "ok",
+        detail: str = "",
+    ) -> None:
+        who = self.principal
+        event = AuditEvent(actor=who.username if who else "anonymous",
+                           role=str(who.role) if who else "", action=action,
+                           subject_type=subject_type, subject_id=subject_id, outcome=outcome,
+                           detail=detail)
+        append_audit(self.session, key=self.config.keys.audit_key, event=event, now=self.now)
+
+
+def _principal(request: Request, session: Session, config: WebConfig,
+               now: datetime) -> tuple[Principal, str]:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise AuthenticationError("log in first")
+    digest = token_digest(token)
+    stored = find_session(session, token_digest=digest)
+    if stored is None:
+        raise AuthenticationError("your session has ended; log in again")
+    if is_idle_expired(stored.last_seen_at, now, config.auth):
+        # The row stays until logout or cleanup; it can never pass this check again.
+        raise AuthenticationError("you were logged out after a period of inactivity; log in "
+                                  "again")
+    user = get_user_by_id(session, keys=config.keys, user_id=stored.user_id)
+    if user is None or user.disabled:
+        raise AuthenticationError("this account is disabled; ask an administrator")
+    if (now - stored.last_seen_at).total_seconds() > TOUCH_EVERY_SECONDS:
+        touch_session(session, token_digest=digest, now=now)
+    return user.principal, stored.csrf_token
+
+
+class Guard:
+    """A route's policy: public, any logged-in user, or one action of the authorization table."""
+
+    def __init__(self, kind: str, action: Action | None = None) -> None:
+        self.kind = kind
+        self.action = action
+
+    def __repr__(self) -> str:
+        return f"Guard({self.kind}, {self.action})"
+
+    def __call__(
+        self,
+        request: Request,
+        session: Annotated[Session, Depends(db_session)],
+        csrf: Annotated[str | None, Depends(submitted_csrf)],
+    ) -> Ctx:
+        config, now = config_of(request), utcnow()
+        if self.kind == "public":
+            return Ctx(session, None, config, now)
+        principal, csrf_token = _principal(request, session, config, now)
+        request.state.principal = principal
+        if request.method not in SAFE_METHODS and not tokens_match(csrf_token, csrf):
+            raise PermissionDeniedError("missing or wrong CSRF token; reload the page and retry",
+                                        code="csrf_failed")
+        if self.action is not None:
+            authorize(principal, self.action)
+        return Ctx(session, principal, config, now, csrf_token)
+
+
+def public() -> Guard:
+    return Guard("public")
+
+
+def logged_in() -> Guard:
+    return Guard("authenticated")
+
+
+def allowed(action: Action) -> Guard:
+    return Guard("action", action)

@@ -1,0 +1,166 @@
+"""Server-rendered pages (Jinja2). Same services as the API; forms carry a CSRF token."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from resettle.adapters.db.audit_store import list_audit
+from resettle.adapters.db.casework_store import Decision
+from resettle.adapters.web import services
+from resettle.adapters.web.config import LOGIN_CSRF_COOKIE, MAX_PAGE, SESSION_COOKIE
+from resettle.adapters.web.dashboard import dashboard_figures, dashboard_svgs
+from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
+from resettle.adapters.web.login import log_in, log_out
+from resettle.adapters.web.sessions import clear_session_cookie, is_secure, set_session_cookie
+from resettle.core import CaseStatus, Category, Priority
+from resettle.errors import PermissionDeniedError
+from resettle.security.auth import new_token, tokens_match
+from resettle.security.policy import Action, Section, may, visible_sections
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+
+def render(request: Request, ctx: Ctx, name: str, status_code: int = 200,
+           **values: Any) -> Response:
+    user = ctx.principal
+    can = {a.value for a in Action if user is not None and may(user, a)}
+    context = {"user": user, "csrf": ctx.csrf_token, "can": can, **values}
+    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+        request, name, context, status_code=status_code)
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, ctx: Annotated[Ctx, Depends(public())]) -> Response:
+    token = new_token()
+    response = render(request, ctx, "login.html", login_csrf=token, message="")
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                        secure=is_secure(request), path="/login")
+    return response
+
+
+@router.post("/login")
+def login_submit(
+    request: Request, *, ctx: Annotated[Ctx, Depends(public())],
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form(max_length=100)],
+    totp: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    # Login CSRF: the form's token must match the cookie set with the form (double submit).
+    if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE, "\0"), csrf_token):
+        raise PermissionDeniedError("the login form expired; reload it and try again",
+                                    code="csrf_failed")
+    result = log_in(ctx, username=username, password=password, totp_code=totp)
+    if not result.ok:
+        token = new_token()
+        response = render(request, ctx, "login.html", status_code=401, login_csrf=token,
+                          message=result.message)
+        response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                            secure=is_secure(request), path="/login")
+        return response
+    response = see_other("/")
+    set_session_cookie(request, response, result.token)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, ctx: Annotated[Ctx, Depends(logged_in())]) -> Response:
+    log_out(ctx, request.cookies.get(SESSION_COOKIE))
+    response = see_other("/login")
+    clear_session_cookie(response)
+    return response
+
+
+@router.get("/")
+def home(ctx: Annotated[Ctx, Depends(logged_in())]) -> Response:
+    if may(ctx.user, Action.DASHBOARD_VIEW):
+        return see_other("/dashboard")
+    return see_other("/referrals")
+
+
+@router.get("/dashboard")
+def dashboard(request: Request,
+              ctx: Annotated[Ctx, Depends(allowed(Action.DASHBOARD_VIEW))]) -> Response:
+    board = dashboard_figures(ctx.session, today=ctx.now.date())
+    return render(request, ctx, "dashboard.html", board=board, svgs=dashboard_svgs(board))
+
+
+def _enum_or_none(kind: type[Any], value: str) -> Any:
+    return kind(value) if value in {m.value for m in kind} else None
+
+
+@router.get("/cases")
+def cases(
+    request: Request, *, ctx: Annotated[Ctx, Depends(allowed(Action.CASE_LIST))],
+    q: Annotated[str, Query(max_length=200)] = "", status: str = "", priority: str = "",
+    category: str = "", offset: Offset = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 25,
+) -> Response:
+    filters = services.CaseFilters(q, _enum_or_none(CaseStatus, status),
+                                   _enum_or_none(Priority, priority),
+                                   _enum_or_none(Category, category))
+    page = services.list_visible_cases(ctx, filters, offset=offset, limit=limit)
+    return render(request, ctx, "cases.html", page=page, filters=filters,
+                  statuses=list(CaseStatus), priorities=list(Priority),
+                  categories=list(Category),
+                  show_names=Section.IDENTITY in visible_sections(ctx.user.role))
+
+
+@router.get("/cases/{case_id}")
+def case_detail(request: Request, case_id: str,
+                ctx: Annotated[Ctx, Depends(allowed(Action.CASE_READ))]) -> Response:
+    view = services.read_case(ctx, case_id)
+    return render(request, ctx, "case.html", case=view,
+                  note_sections=services.writable_note_sections(ctx.user))
+
+
+@router.post("/cases/{case_id}/notes")
+def case_note(case_id: str, section: Annotated[Section, Form()],
+              text: Annotated[str, Form(min_length=1, max_length=20_000)],
+              ctx: Annotated[Ctx, Depends(allowed(Action.NOTE_WRITE))]) -> Response:
+    services.add_case_note(ctx, case_id, section, text)
+    return see_other(f"/cases/{case_id}")
+
+
+@router.post("/cases/{case_id}/referrals")
+def case_refer(case_id: str, country: Annotated[str, Form(pattern=r"^[A-Z]{3}$")],
+               ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_ACCEPT))]) -> Response:
+    services.refer_case_to_state(ctx, case_id, country)
+    return see_other(f"/cases/{case_id}")
+
+
+@router.get("/referrals")
+def referrals(request: Request, ctx: Annotated[Ctx, Depends(allowed(Action.REFERRAL_LIST))],
+              offset: Offset = 0) -> Response:
+    page = services.list_visible_referrals(ctx, offset=offset, limit=25)
+    return render(request, ctx, "referrals.html", page=page, decisions=list(Decision)[1:])
+
+
+@router.post("/referrals/{referral_id}/decision")
+def referral_decision(
+    referral_id: int, decision: Annotated[Decision, Form()],
+    ctx: Annotated[Ctx, Depends(allowed(Action.REFERRAL_DECIDE))],
+    reason: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    services.decide_on_referral(ctx, referral_id, decision, reason)
+    return see_other("/referrals")
+
+
+@router.get("/audit")
+def audit(request: Request, *, ctx: Annotated[Ctx, Depends(allowed(Action.AUDIT_VIEW))],
+          actor: Annotated[str, Query(max_length=80)] = "",
+          subject_id: Annotated[str, Query(max_length=64)] = "",
+          offset: Offset = 0) -> Response:
+    entries, total = list_audit(ctx.session, actor=actor or None, subject_id=subject_id or None,
+                                offset=offset, limit=50)
+    ctx.audit("audit.view", detail=f"offset {offset}")
+    return render(request, ctx, "audit.html", entries=entries, total=total, offset=offset,
+                  actor=actor, subject_id=subject_id)

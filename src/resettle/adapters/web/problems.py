@@ -1,0 +1,133 @@
+"""One error shape for every error, API and pages alike (after datasette).
+
+``{"error": {"status", "code", "message", "issues": [...]}}``; pages render the same fields.
+Unexpected exceptions answer 500 with a fixed message: their text might hold personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from resettle.adapters.db.audit_store import append_audit
+from resettle.adapters.web.guards import config_of, utcnow
+from resettle.errors import ResettleError, ValidationError
+from resettle.security.audit import AuditEvent
+from resettle.security.policy import Principal
+
+log = logging.getLogger("resettle.web")
+
+
+class IssueOut(BaseModel):
+    code: str
+    message: str
+    field: str = ""
+    record: str = ""
+    row: int | None = None
+
+
+class ErrorBody(BaseModel):
+    status: int
+    code: str
+    message: str
+    issues: list[IssueOut] = []
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut} for status in (400, 401, 403, 404, 409, 422)
+}
+
+
+def error_body(status: int, code: str, message: str, issues: list[IssueOut] | None = None
+               ) -> dict[str, Any]:
+    return ErrorOut(error=ErrorBody(status=status, code=code, message=message,
+                                    issues=issues or [])).model_dump()
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def _respond(request: Request, body: dict[str, Any]) -> Response:
+    status = int(body["error"]["status"])
+    if _is_api(request):
+        return JSONResponse(body, status_code=status)
+    if status == 401:
+        return RedirectResponse("/login", status_code=303)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(  # type: ignore[no-any-return]
+        request, "error.html", {"error": body["error"], "user": None}, status_code=status
+    )
+
+
+def _audit_denial(request: Request, error: ResettleError) -> None:
+    """A refused action is recorded too, in its own transaction (the request's rolled back)."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is None or error.http_status != 403:
+        return
+    config = config_of(request)
+    event = AuditEvent(actor=principal.username, role=str(principal.role),
+                       action=f"{request.method} {_route_path(request)}", outcome="denied",
+                       detail=error.code)
+    with config.sessions() as session, session.begin():
+        append_audit(session, key=config.keys.audit_key, event=event, now=utcnow())
+
+
+def _route_path(request: Request) -> str:
+    route = request.scope.get("route")
+    return str(getattr(route, "path", "?"))
+
+
+async def on_resettle_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ResettleError)
+    _audit_denial(request, error)
+    issues = [
+        IssueOut(code=i.code, message=i.message, field=i.field, record=i.record, row=i.row)
+        for i in (error.issues if isinstance(error, ValidationError) else ())
+    ]
+    return _respond(request, error_body(error.http_status, error.code, error.message, issues))
+
+
+async def on_request_validation(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    issues = [
+        IssueOut(code="bad_value", message=str(e.get("msg", "")),
+                 field=".".join(str(p) for p in e.get("loc", ())[1:]))
+        for e in error.errors()
+    ]
+    body = error_body(422, "validation_failed", f"{len(issues)} problem(s) in the request",
+                      issues)
+    return _respond(request, body)
+
+
+async def on_http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    codes = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated"}
+    body = error_body(error.status_code, codes.get(error.status_code, "http_error"),
+                      str(error.detail))
+    return _respond(request, body)
+
+
+async def on_unexpected(request: Request, error: Exception) -> Response:
+    # Type and route only: the message could quote a person's data.
+    log.error("unexpected %s on %s %s", type(error).__name__, request.method,
+              _route_path(request))
+    return _respond(request, error_body(500, "internal_error",
+                                        "something went wrong on the server; it was logged"))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ResettleError, on_resettle_error)
+    app.add_exception_handler(RequestValidationError, on_request_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected)

@@ -1,0 +1,201 @@
+"""What pages and the API both call: policy check, repository call, section view, audit entry.
+
+Nothing here knows about HTML or JSON; each function takes the request's :class:`Ctx`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from resettle.adapters.db import casework_store as casework
+from resettle.adapters.db.repository import find_cases, get_case, list_cases
+from resettle.adapters.web.guards import Ctx
+from resettle.core import Case, CaseStatus, Category, Priority
+from resettle.core.protection import ProtectionSettings, check_destination
+from resettle.errors import NotFoundError, PermissionDeniedError
+from resettle.security.policy import (
+    SENSITIVE_SECTIONS,
+    Action,
+    Principal,
+    RecordFacts,
+    Scope,
+    Section,
+    authorize,
+    in_scope,
+    scope_of,
+    visible_sections,
+)
+from resettle.security.views import TimelineEvent, view_case, view_case_summary
+
+# Ashraf: Iraq, the country of first asylum, is on every no-return list.
+PROTECTION = ProtectionSettings(first_asylum_country="IRQ")
+AUDIT_IDS_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    q: str = ""
+    status: CaseStatus | None = None
+    priority: Priority | None = None
+    category: Category | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    total: int
+    offset: int
+    limit: int
+
+
+def _within(principal: Principal, scope: Scope) -> Any:
+    """The SQL form of a record scope, so that lists and single reads agree (parity test)."""
+    if scope is Scope.ALL:
+        return None
+    return casework.referred_case_ids_query(principal.state or "")
+
+
+def _facts(ctx: Ctx, case_id: str) -> RecordFacts:
+    return RecordFacts(case_id, casework.referred_states(ctx.session, case_id=case_id))
+
+
+def _unseen(case_id: str) -> NotFoundError:
+    # The same words whether the case does not exist or is out of scope: existence never leaks.
+    return NotFoundError(f"no case {case_id} that you may see")
+
+
+def _load_case(ctx: Ctx, action: Action, case_id: str) -> Case:
+    principal = ctx.user
+    try:
+        authorize(principal, action, _facts(ctx, case_id))
+        return get_case(ctx.session, case_id=case_id)
+    except NotFoundError:
+        ctx.audit(str(action), subject_type="case", subject_id=case_id[:64], outcome="denied")
+        raise _unseen(case_id) from None
+
+
+def list_visible_cases(ctx: Ctx, filters: CaseFilters, *, offset: int, limit: int) -> Page:
+    principal = ctx.user
+    authorize(principal, Action.CASE_LIST)
+    scope = scope_of(principal.role, Action.CASE_LIST)
+    assert scope is not None
+    within = _within(principal, scope)
+    if filters.q.strip():
+        page = find_cases(ctx.session, text=filters.q, offset=offset, limit=limit, within=within)
+    else:
+        page = list_cases(ctx.session, status=filters.status, priority=filters.priority,
+                          category=filters.category, offset=offset, limit=limit, within=within)
+    sections = visible_sections(principal.role)
+    ids = [case.case_id for case in page.cases]
+    # The search words are not recorded: they may be a person's name.
+    ctx.audit("case.list", subject_type="case", detail=" ".join(ids[:AUDIT_IDS_SHOWN]))
+    return Page([view_case_summary(c, sections) for c in page.cases], page.total, offset, limit)
+
+
+def case_timeline(ctx: Ctx, case: Case) -> list[TimelineEvent]:
+    events: list[TimelineEvent] = []
+    if case.registered_on is not None:
+        events.append(TimelineEvent(datetime.combine(case.registered_on, datetime.min.time()),
+                                    "registered"))
+    referrals, _ = casework.list_referrals(ctx.session, case_id=case.case_id, limit=1000)
+    for referral in reversed(referrals):
+        events.append(TimelineEvent(referral.referred_at, f"referred to {referral.country}",
+                                    referral.referred_by))
+        if referral.decided_at is not None:
+            events.append(TimelineEvent(referral.decided_at,
+                                        f"{referral.country}: {referral.decision}",
+                                        referral.decided_by or "", referral.reason))
+    return sorted(events, key=lambda e: e.at.replace(tzinfo=None))
+
+
+def read_case(ctx: Ctx, case_id: str) -> dict[str, Any]:
+    """The case as the user's role may see it; the read is audited."""
+    case = _load_case(ctx, Action.CASE_READ, case_id)
+    sections = visible_sections(ctx.user.role)
+    notes = casework.list_notes(ctx.session, keys=ctx.config.keys, case_id=case_id,
+                                sections=sections)
+    history = case_timeline(ctx, case) if Section.HISTORY in sections else []
+    ctx.audit("case.read", subject_type="case", subject_id=case_id,
+              detail="sections: " + ",".join(sorted(sections)))
+    return view_case(case, sections, on=ctx.now.date(), notes=notes, history=history)
+
+
+def writable_note_sections(principal: Principal) -> list[Section]:
+    if scope_of(principal.role, Action.NOTE_WRITE) is None:
+        return []
+    return sorted(visible_sections(principal.role) & SENSITIVE_SECTIONS)
+
+
+def add_case_note(ctx: Ctx, case_id: str, section: Section, text: str) -> int:
+    _load_case(ctx, Action.NOTE_WRITE, case_id)
+    if section not in writable_note_sections(ctx.user):
+        raise PermissionDeniedError(f"your role may not write {section} notes")
+    note_id = casework.add_note(ctx.session, keys=ctx.config.keys, case_id=case_id,
+                                section=section, text=text, author=ctx.user.username, now=ctx.now)
+    ctx.audit("note.add", subject_type="case", subject_id=case_id, detail=f"section {section}")
+    return note_id
+
+
+def refer_case_to_state(ctx: Ctx, case_id: str, country: str) -> int:
+    case = _load_case(ctx, Action.PLACEMENT_ACCEPT, case_id)
+    check_destination(case, country, PROTECTION)  # non-refoulement, before anything is written
+    referral_id = casework.refer_case(ctx.session, case_id=case_id, country=country,
+                                      referred_by=ctx.user.username, now=ctx.now)
+    ctx.audit("referral.create", subject_type="case", subject_id=case_id,
+              detail=f"referral {referral_id} to {country}")
+    return referral_id
+
+
+def list_visible_referrals(ctx: Ctx, *, offset: int, limit: int) -> Page:
+    principal = ctx.user
+    authorize(principal, Action.REFERRAL_LIST)
+    country = principal.state or "" if scope_of(principal.role, Action.REFERRAL_LIST) \
+        is Scope.OWN_STATE else None
+    referrals, total = casework.list_referrals(ctx.session, country=country, offset=offset,
+                                               limit=limit)
+    items = []
+    for referral in referrals:
+        case = get_case(ctx.session, case_id=referral.case_id)
+        row = view_case_summary(case, visible_sections(principal.role))
+        row.update(referral_id=referral.referral_id, country=referral.country,
+                   decision=str(referral.decision), reason=referral.reason,
+                   referred_at=referral.referred_at.isoformat())
+        items.append(row)
+    ctx.audit("referral.list", subject_type="case",
+              detail=" ".join(r.case_id for r in referrals[:AUDIT_IDS_SHOWN]))
+    return Page(items, total, offset, limit)
+
+
+def decide_on_referral(
+    ctx: Ctx, referral_id: int, decision: casework.Decision, reason: str
+) -> casework.Referral:
+    principal = ctx.user
+    authorize(principal, Action.REFERRAL_DECIDE)
+    scope = scope_of(principal.role, Action.REFERRAL_DECIDE)
+    try:
+        referral = casework.get_referral(ctx.session, referral_id=referral_id)
+    except NotFoundError:
+        referral = None
+    facts = RecordFacts(referral.case_id, frozenset({referral.country})) if referral else None
+    if referral is None or scope is None or facts is None or not in_scope(principal, scope,
+                                                                          facts):
+        raise NotFoundError(f"no referral {referral_id} that you may see")
+    decided = casework.decide_referral(ctx.session, referral_id=referral_id, decision=decision,
+                                       reason=reason, decided_by=principal.username, now=ctx.now)
+    ctx.audit("referral.decide", subject_type="case", subject_id=referral.case_id,
+              detail=f"referral {referral_id}: {decision}")
+    return decided
+
+
+def export_visible_cases(ctx: Ctx, *, offset: int, limit: int) -> list[Case]:
+    """Cases in the user's export scope; the export itself is audited with every case id."""
+    principal = ctx.user
+    authorize(principal, Action.CASE_EXPORT)
+    scope = scope_of(principal.role, Action.CASE_EXPORT)
+    assert scope is not None
+    page = list_cases(ctx.session, offset=offset, limit=limit, within=_within(principal, scope))
+    ctx.audit("case.export", subject_type="case",
+              detail=" ".join(c.case_id for c in page.cases[:AUDIT_IDS_SHOWN]))
+    return list(page.cases)

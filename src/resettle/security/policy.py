@@ -1,0 +1,200 @@
+"""Authorization as data (after Primero): role x action -> record scope; role -> field sections.
+
+Deny by default: a role may do only what ``GRANTS`` lists, on only the records its scope covers,
+and sees only the field sections ``SECTIONS`` lists. Adapters ask ``authorize`` and
+``visible_sections``; they never test role names themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from resettle.errors import NotFoundError, PermissionDeniedError
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    REGISTRATION_OFFICER = "registration_officer"
+    PROTECTION_OFFICER = "protection_officer"
+    EXCLUSION_REVIEWER = "exclusion_reviewer"
+    PLACEMENT_OFFICER = "placement_officer"
+    HOST_STATE_LIAISON = "host_state_liaison"  # bound to one host state
+    AUDITOR = "auditor"  # read-only
+
+
+class Action(StrEnum):
+    DASHBOARD_VIEW = "dashboard.view"
+    CASE_LIST = "case.list"
+    CASE_READ = "case.read"
+    CASE_EXPORT = "case.export"
+    NOTE_WRITE = "note.write"  # add a sensitive note in a section the role may see
+    SCREENING_ACT = "screening.act"  # interview, assessment and submission transitions
+    EXCLUSION_DECIDE = "exclusion.decide"
+    PLACEMENT_VIEW = "placement.view"
+    PLACEMENT_RUN = "placement.run"
+    PLACEMENT_ACCEPT = "placement.accept"
+    PLACEMENT_OVERRIDE = "placement.override"
+    REFERRAL_LIST = "referral.list"
+    REFERRAL_READ = "referral.read"
+    REFERRAL_DECIDE = "referral.decide"
+    AUDIT_VIEW = "audit.view"
+    USER_MANAGE = "user.manage"
+
+
+class Scope(StrEnum):
+    """Which records an action covers. Anything not granted is no record at all."""
+
+    ALL = "all"
+    OWN_STATE = "own_state"  # cases referred to the principal's host state
+    NONE = "none"  # the action does not concern records (e.g. dashboards of aggregates)
+
+
+class Section(StrEnum):
+    """Field sections of a case; each role sees some of them."""
+
+    CASE = "case"  # id, status, priority, categories, size
+    IDENTITY = "identity"  # names (Latin and original script), sex, birth date, nationality
+    NEEDS = "needs"  # capacity needs, services needed, specific needs, languages, education
+    RELATIVES = "relatives"
+    HISTORY = "history"  # workflow timeline
+    MEDICAL = "medical"  # diagnoses and severities
+    VIOLENCE = "violence"  # violence and torture survived
+    EXCLUSION = "exclusion"  # Article 1F triggers, profiles, assessments
+    CONFIDENTIAL = "confidential"  # what a member asked to keep from the others
+
+
+SENSITIVE_SECTIONS = frozenset(
+    {Section.MEDICAL, Section.VIOLENCE, Section.EXCLUSION, Section.CONFIDENTIAL}
+)
+_BASIC = frozenset({Section.CASE, Section.IDENTITY, Section.NEEDS})
+_CASEWORK = _BASIC | {Section.RELATIVES, Section.HISTORY}
+
+A = Action
+GRANTS: Mapping[Role, Mapping[Action, Scope]] = {
+    Role.ADMINISTRATOR: {
+        A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
+        A.USER_MANAGE: Scope.NONE, A.PLACEMENT_VIEW: Scope.NONE,
+    },
+    Role.REGISTRATION_OFFICER: {
+        A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
+        A.SCREENING_ACT: Scope.ALL,
+    },
+    Role.PROTECTION_OFFICER: {
+        A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
+        A.CASE_EXPORT: Scope.ALL, A.NOTE_WRITE: Scope.ALL, A.SCREENING_ACT: Scope.ALL,
+        A.PLACEMENT_VIEW: Scope.NONE,
+    },
+    Role.EXCLUSION_REVIEWER: {
+        A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
+        A.NOTE_WRITE: Scope.ALL, A.EXCLUSION_DECIDE: Scope.ALL,
+    },
+    Role.PLACEMENT_OFFICER: {
+        A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
+        A.CASE_EXPORT: Scope.ALL, A.PLACEMENT_VIEW: Scope.NONE, A.PLACEMENT_RUN: Scope.NONE,
+        A.PLACEMENT_ACCEPT: Scope.ALL, A.PLACEMENT_OVERRIDE: Scope.ALL,
+    },
+    Role.HOST_STATE_LIAISON: {
+        A.CASE_LIST: Scope.OWN_STATE, A.CASE_READ: Scope.OWN_STATE,
+        A.CASE_EXPORT: Scope.OWN_STATE, A.REFERRAL_LIST: Scope.OWN_STATE,
+        A.REFERRAL_READ: Scope.OWN_STATE, A.REFERRAL_DECIDE: Scope.OWN_STATE,
+    },
+    Role.AUDITOR: {
+        A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
+        A.PLACEMENT_VIEW: Scope.NONE, A.AUDIT_VIEW: Scope.NONE,
+    },
+}
+
+SECTIONS: Mapping[Role, frozenset[Section]] = {
+    Role.ADMINISTRATOR: frozenset({Section.CASE}),
+    Role.REGISTRATION_OFFICER: _BASIC | {Section.RELATIVES, Section.HISTORY},
+    Role.PROTECTION_OFFICER: _CASEWORK
+    | {Section.MEDICAL, Section.VIOLENCE, Section.CONFIDENTIAL},
+    Role.EXCLUSION_REVIEWER: _CASEWORK | {Section.EXCLUSION},
+    Role.PLACEMENT_OFFICER: _CASEWORK,
+    # Data minimisation: a host state gets what it needs to vet and receive, nothing more.
+    Role.HOST_STATE_LIAISON: _BASIC,
+    Role.AUDITOR: frozenset({Section.CASE, Section.HISTORY}),
+}
+
+# Roles that write: the auditor is read-only by construction (no writing action granted).
+WRITE_ACTIONS = frozenset(
+    {A.NOTE_WRITE, A.SCREENING_ACT, A.EXCLUSION_DECIDE, A.PLACEMENT_RUN, A.PLACEMENT_ACCEPT,
+     A.PLACEMENT_OVERRIDE, A.REFERRAL_DECIDE, A.USER_MANAGE}
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: a logged-in user, reduced to what authorization needs."""
+
+    user_id: int
+    username: str
+    role: Role
+    state: str | None = None  # ISO 3166-1 alpha-3 of a liaison's host state
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What scope checks need to know about one case."""
+
+    case_id: str
+    referred_states: frozenset[str] = frozenset()  # states the case is or was referred to
+
+
+def scope_of(role: Role, action: Action) -> Scope | None:
+    """The scope ``role`` has for ``action``; ``None`` means not granted at all."""
+    return GRANTS.get(role, {}).get(action)
+
+
+def may(principal: Principal, action: Action) -> bool:
+    return scope_of(principal.role, action) is not None
+
+
+def in_scope(principal: Principal, scope: Scope, record: RecordFacts) -> bool:
+    if scope is Scope.ALL:
+        return True
+    if scope is Scope.OWN_STATE:
+        return principal.state is not None and principal.state in record.referred_states
+    return False
+
+
+def authorize(principal: Principal, action: Action, record: RecordFacts | None = None) -> None:
+    """Raise unless ``principal`` may do ``action`` (on ``record``, when one is concerned).
+
+    A record outside the principal's scope answers *not found*, so its existence never leaks.
+    """
+    scope = scope_of(principal.role, action)
+    if scope is None:
+        raise PermissionDeniedError(
+            f"your role ({principal.role}) may not do {action}; ask an administrator"
+        )
+    if record is not None and not in_scope(principal, scope, record):
+        raise NotFoundError(f"no case {record.case_id} that you may see")
+
+
+def visible_sections(role: Role) -> frozenset[Section]:
+    return SECTIONS.get(role, frozenset())
+
+
+def needs_second_factor(role: Role) -> bool:
+    """Roles that see sensitive sections or manage users must log in with a TOTP code."""
+    return bool(visible_sections(role) & SENSITIVE_SECTIONS) or may_manage_users(role)
+
+
+def may_manage_users(role: Role) -> bool:
+    return A.USER_MANAGE in GRANTS.get(role, {})
+
+
+def check_grants() -> list[str]:
+    """Problems in the tables themselves (e.g. a read-only role holding a write action)."""
+    problems = [
+        f"{role} holds write action {action}"
+        for role in (Role.AUDITOR,)
+        for action in GRANTS[role]
+        if action in WRITE_ACTIONS
+    ]
+    problems.extend(f"{role} has no section list" for role in Role if role not in SECTIONS)
+    problems.extend(f"{role} has no grants" for role in Role if role not in GRANTS)
+    return problems

@@ -1,0 +1,70 @@
+"""Authorization tables: deny by default, scopes, sections, second factor."""
+
+import pytest
+
+from resettle.errors import NotFoundError, PermissionDeniedError
+from resettle.security.policy import (
+    GRANTS,
+    SENSITIVE_SECTIONS,
+    WRITE_ACTIONS,
+    Action,
+    Principal,
+    RecordFacts,
+    Role,
+    Scope,
+    Section,
+    authorize,
+    check_grants,
+    needs_second_factor,
+    visible_sections,
+)
+
+ALB_LIAISON = Principal(1, "liaison", Role.HOST_STATE_LIAISON, state="ALB")
+
+
+def test_tables_are_consistent() -> None:
+    assert check_grants() == []
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("action", list(Action))
+def test_deny_by_default(role: Role, action: Action) -> None:
+    principal = Principal(1, "u", role, state="ALB" if role is Role.HOST_STATE_LIAISON else None)
+    if action in GRANTS[role]:
+        authorize(principal, action)
+    else:
+        with pytest.raises(PermissionDeniedError):
+            authorize(principal, action)
+
+
+def test_auditor_is_read_only() -> None:
+    assert not set(GRANTS[Role.AUDITOR]) & WRITE_ACTIONS
+
+
+def test_liaison_sees_only_cases_referred_to_their_state() -> None:
+    authorize(ALB_LIAISON, Action.CASE_READ, RecordFacts("C-1", frozenset({"ALB"})))
+    with pytest.raises(NotFoundError):
+        authorize(ALB_LIAISON, Action.CASE_READ, RecordFacts("C-2", frozenset({"DEU"})))
+    with pytest.raises(NotFoundError):
+        authorize(ALB_LIAISON, Action.CASE_READ, RecordFacts("C-3"))
+    unbound = Principal(2, "x", Role.HOST_STATE_LIAISON, state=None)
+    with pytest.raises(NotFoundError):
+        authorize(unbound, Action.CASE_READ, RecordFacts("C-1", frozenset({"ALB"})))
+
+
+def test_liaison_gets_no_sensitive_section() -> None:
+    assert not visible_sections(Role.HOST_STATE_LIAISON) & SENSITIVE_SECTIONS
+    assert GRANTS[Role.HOST_STATE_LIAISON][Action.CASE_READ] is Scope.OWN_STATE
+
+
+def test_sensitive_sections_only_where_needed() -> None:
+    holders = {s: {r for r in Role if s in visible_sections(r)} for s in SENSITIVE_SECTIONS}
+    assert holders[Section.MEDICAL] == {Role.PROTECTION_OFFICER}
+    assert holders[Section.EXCLUSION] == {Role.EXCLUSION_REVIEWER}
+    assert holders[Section.CONFIDENTIAL] == {Role.PROTECTION_OFFICER}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_second_factor_for_sensitive_roles(role: Role) -> None:
+    expected = bool(visible_sections(role) & SENSITIVE_SECTIONS) or role is Role.ADMINISTRATOR
+    assert needs_second_factor(role) == expected

@@ -1,0 +1,140 @@
+"""A small registry with one user per role, served by the real app on a real database.
+
+Imported by tests/web/conftest.py (fixtures) and by the web tests (helpers, markers).
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from resettle.adapters.db import casework_store, user_store
+from resettle.adapters.db.engine import make_session_factory, open_database
+from resettle.adapters.db.repository import store_batch
+from resettle.adapters.web.app import create_app
+from resettle.adapters.web.config import WebConfig
+from resettle.core import (
+    Case,
+    CaseStatus,
+    Category,
+    MedicalCondition,
+    Person,
+    Priority,
+    RegistryBatch,
+    Relative,
+    Severity,
+    Sex,
+)
+from resettle.security.auth import new_totp_secret, totp_now
+from resettle.security.crypto import load_keyring
+from resettle.security.policy import Role, Section
+
+PASSWORD = "correct horse battery staple"
+NOW = datetime(2013, 5, 15, 9, 0, tzinfo=UTC)
+# One marker per field section: a test finds it where the section is visible, never elsewhere.
+MARKERS: dict[Section, tuple[str, ...]] = {
+    Section.IDENTITY: ("Karimi", "کریمی"),
+    Section.RELATIVES: ("Relativename",),
+    Section.MEDICAL: ("renal-MEDX", "MED-NOTE-SECRET"),
+    Section.VIOLENCE: ("VIOLENCE-NOTE-SECRET",),
+    Section.EXCLUSION: ("former_combatant", "EXCL-NOTE-SECRET"),
+    Section.CONFIDENTIAL: ("CONF-NOTE-SECRET",),
+}
+USERS = {
+    Role.ADMINISTRATOR: "admin",
+    Role.REGISTRATION_OFFICER: "registrar",
+    Role.PROTECTION_OFFICER: "protection",
+    Role.EXCLUSION_REVIEWER: "exclusion",
+    Role.PLACEMENT_OFFICER: "placement",
+    Role.HOST_STATE_LIAISON: "liaison_alb",
+    Role.AUDITOR: "auditor",
+}
+
+
+def person(case_id: str, n: int, names: tuple[str, str, str, str], **extra: object) -> Person:
+    given, family, given_fa, family_fa = names
+    return Person(person_id=f"{case_id}-P{n}", case_id=case_id, given_name=given,
+                  family_name=family, given_name_original=given_fa,
+                  family_name_original=family_fa, sex=Sex.FEMALE if n % 2 else Sex.MALE,
+                  birth_date=date(1970 + n, 3, 21), nationality="IRN",
+                  relationship="principal" if n == 1 else "sibling", **extra)  # type: ignore[arg-type]
+
+
+def sample_cases() -> tuple[Case, ...]:
+    shirin = person("C-001", 1, ("Shirin", "Karimi", "شیرین", "کریمی"),
+                    medical_conditions=(MedicalCondition("renal-MEDX", Severity.SEVERE,
+                                                         ("dialysis",)),),
+                    profiles=("former_combatant",),
+                    relatives=(Relative("Relativename Karimi", "brother", "DEU"),))
+    return (
+        Case("C-001", "C-001-P1", (shirin,), Priority.URGENT, CaseStatus.REFERRED,
+             Category.MEDICAL, None, date(2012, 2, 17)),
+        Case("C-002", "C-002-P1", (person("C-002", 1, ("Reza", "Ahmadi", "رضا", "احمدی")),
+                                   person("C-002", 2, ("Ali", "Ahmadi", "علی", "احمدی"))),
+             Priority.NORMAL, CaseStatus.REFERRED, Category.LEGAL_PHYSICAL, None,
+             date(2012, 3, 1)),
+        Case("C-003", "C-003-P1", (person("C-003", 1, ("Leila", "Hosseini", "لیلا", "حسینی")),),
+             Priority.EMERGENCY, CaseStatus.INTERVIEWED, None, None, date(2012, 8, 1)),
+    )
+
+
+@dataclass
+class World:
+    config: WebConfig
+    app: FastAPI
+    totp: dict[str, str]
+    referral_ids: dict[str, int]
+
+    def client(self) -> TestClient:
+        return TestClient(self.app, raise_server_exceptions=False)
+
+    def login(self, username: str, client: TestClient | None = None) -> TestClient:
+        client = client or self.client()
+        code = totp_now(self.totp[username], datetime.now(UTC)) if username in self.totp else ""
+        answer = client.post("/api/session", json={"username": username, "password": PASSWORD,
+                                                   "totp": code})
+        assert answer.status_code == 200, answer.text
+        client.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
+        return client
+
+
+def key_env() -> dict[str, str]:
+    key = base64.b64encode(b"w" * 32).decode()
+    audit = base64.b64encode(b"a" * 32).decode()
+    return {"RESETTLE_DATA_KEYS": f"k1={key}", "RESETTLE_AUDIT_KEY": audit}
+
+
+def build_world(database_url: str) -> World:
+    engine = open_database(database_url)
+    config = WebConfig(engine, load_keyring(key_env()))
+    totp: dict[str, str] = {}
+    referral_ids: dict[str, int] = {}
+    sessions = make_session_factory(engine)
+    with sessions.begin() as session:
+        store_batch(session, batch=RegistryBatch(cases=sample_cases()))
+        for role, username in USERS.items():
+            secret = new_totp_secret()
+            totp[username] = secret
+            user_store.add_user(session, keys=config.keys, username=username, role=role,
+                                password=PASSWORD, totp_secret=secret, now=NOW,
+                                state="ALB" if role is Role.HOST_STATE_LIAISON else None)
+        user_store.add_user(session, keys=config.keys, username="liaison_deu",
+                            role=Role.HOST_STATE_LIAISON, password=PASSWORD, state="DEU",
+                            now=NOW)
+        for section, text in ((Section.MEDICAL, "MED-NOTE-SECRET"),
+                              (Section.VIOLENCE, "VIOLENCE-NOTE-SECRET"),
+                              (Section.EXCLUSION, "EXCL-NOTE-SECRET"),
+                              (Section.CONFIDENTIAL, "CONF-NOTE-SECRET")):
+            casework_store.add_note(session, keys=config.keys, case_id="C-001",
+                                    section=section, text=text, author="protection", now=NOW)
+        referral_ids["C-001"] = casework_store.refer_case(
+            session, case_id="C-001", country="ALB", referred_by="placement", now=NOW)
+        referral_ids["C-002"] = casework_store.refer_case(
+            session, case_id="C-002", country="DEU", referred_by="placement", now=NOW)
+    return World(config, create_app(config), totp, referral_ids)
+
+
