@@ -15,14 +15,14 @@ import joblib
 import matplotlib
 
 matplotlib.use("Agg")  # no display in the field or in CI
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from numpy.typing import NDArray  # noqa: E402
-from sklearn.metrics import brier_score_loss, roc_auc_score  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.metrics import brier_score_loss, roc_auc_score
 
-from resettle.prediction.fairness import case_groups  # noqa: E402
-from resettle.prediction.history import History  # noqa: E402
-from resettle.prediction.scoring import TrainedModel, history_matrix, train_model  # noqa: E402
+from resettle.prediction.fairness import case_groups
+from resettle.prediction.history import History
+from resettle.prediction.scoring import TrainedModel, history_matrix, train_model
 
 MIN_ROWS_FOR_AUC = 20
 
@@ -131,7 +131,8 @@ def model_card(report: ModelReport, plot_name: str) -> str:
         "Predicts P(employed within 90 days | case, locality) for placement scores.",
         "",
         f"- trained: {meta['trained_at']} on {meta['training_rows']} placements in "
-        f"{meta['training_localities']} localities (data SHA-256 `{meta['training_data_sha256'][:16]}…`)",
+        f"{meta['training_localities']} localities "
+        f"(data SHA-256 `{meta['training_data_sha256'][:16]}…`)",
         f"- features ({len(meta['features'])}): {', '.join(meta['features'])}",
         f"- held-out test: {report.overall.rows} placements, AUC {_fmt(report.overall.auc)}, "
         f"Brier {report.overall.brier:.3f}",

@@ -7,10 +7,10 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from resettle.prediction.evaluation import FAIR, EvaluationReport, Interval  # noqa: E402
+from resettle.prediction.evaluation import FAIR, EvaluationReport, Interval
 
 LABELS = {
     "status_quo": "status quo",
@@ -62,11 +62,10 @@ def group_table(report: EvaluationReport) -> list[str]:
         "| group | " + " | ".join(LABELS.get(p, p) for p in policies) + " |",
         "|---|" + "---:|" * len(policies),
     ]
-    for group in report.results[0].group_true:
-        means = [
-            100 * float(np.mean([r.group_true[group][p] for r in report.results]))
-            for p in policies
-        ]
+    names = dict.fromkeys(g for r in report.results for g in r.group_true)  # seeds may differ
+    for group in names:
+        present = [r.group_true[group] for r in report.results if group in r.group_true]
+        means = [100 * float(np.mean([g[p] for g in present])) for p in policies]
         lines.append(f"| {group} | " + " | ".join(f"{v:.1f}" for v in means) + " |")
     return lines
 

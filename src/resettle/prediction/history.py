@@ -197,7 +197,7 @@ def _parse_row(reader: _RowReader) -> dict[str, Any]:
         "age": p("principal_age", _int_in(0, 120), "whole years, 0-120", 0),
         "size": p("case_size", _int_in(1, 50), "persons in the case, 1-50", 1),
         "adults": p("adults", _int_in(0, 50), "adults in the case", 0),
-        "education": p("education", lambda r: EDUCATION_ORDER.index(r.lower()),  # type: ignore[arg-type]
+        "education": p("education", lambda r: EDUCATION_ORDER.index(r.lower()),  # type: ignore[arg-type,unused-ignore]
                        "none|primary|secondary|vocational|university|postgraduate", 0),
         "sector": p("occupation_sector", lambda r: SECTORS.index(r.lower()),
                     "one of " + ", ".join(SECTORS), -1),

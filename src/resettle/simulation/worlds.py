@@ -21,21 +21,24 @@ trained on it learns that cities are better than they are. See docs/prediction.m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
-from resettle.prediction.history import History
+from resettle.core import Locality
 from resettle.prediction.features import (
     LANGUAGES,
     SECTORS,
     SERVICES,
     CaseTable,
     LocalityTable,
+    build_locality_table,
     encode_tables,
     interaction_features,
 )
+from resettle.prediction.history import History
 
 # Host countries with their main language (ISO 3166-1 alpha-3, ISO 639-3).
 HOST_COUNTRIES = (
@@ -69,9 +72,9 @@ class Effects:
 
 @dataclass(frozen=True)
 class WorldSpec:
-    n_localities: int = 30
-    n_history: int = 12_000
-    n_cohort: int = 400
+    n_localities: int = 20
+    n_history: int = 30_000
+    n_cohort: int = 300
     placebo: bool = False
     n_caseworkers: int = 6
     confounding: float = 1.0  # weight of the unobserved-trait habit of caseworkers
@@ -201,7 +204,7 @@ def locality_logit(world: World, cases: CaseTable) -> NDArray[np.float64]:
     inter += e.urban_education * above_secondary * locs.urban[None, :]
     inter += e.rural_agriculture * (cases.sector == AGRICULTURE)[:, None] * ~locs.urban[None, :]
     main = world.locality_effect + e.unemployment * (locs.unemployment_rate - 0.08)
-    return world.locality_scale * (main[None, :] + inter)
+    return np.asarray(world.locality_scale * (main[None, :] + inter), dtype=np.float64)
 
 
 def true_probability(world: World, cohort: Cohort) -> NDArray[np.float64]:
@@ -233,12 +236,13 @@ def assign_status_quo(
     capacity_persons: NDArray[np.int64] | None = None,
 ) -> NDArray[np.int64]:
     """Caseworkers place cases one by one by habit, where places remain (None: no limit)."""
-    weights = np.exp(habit_scores(world, cohort))
+    weights: NDArray[np.float64] = np.exp(habit_scores(world, cohort))
     n, m = weights.shape
     if capacity_persons is None:
-        draws = rng.random(n)[:, None]
+        draws = rng.random((n, 1))
         cumulative = np.cumsum(weights, axis=1)
-        return (cumulative < draws * cumulative[:, -1:]).sum(axis=1).astype(np.int64)
+        chosen = (cumulative < draws * cumulative[:, -1:]).sum(axis=1)
+        return np.asarray(chosen, dtype=np.int64)
     remaining = capacity_persons.astype(np.int64).copy()
     assignment = np.full(n, -1, dtype=np.int64)
     for i in rng.permutation(n):
@@ -286,3 +290,28 @@ def history_of(world: World, simulated: SimulatedHistory) -> History:
         locality_index=simulated.assignment,
         employed=simulated.employed,
     )
+
+
+def world_over(
+    localities: Sequence[Locality], spec: WorldSpec | None = None, seed: int = 0
+) -> World:
+    """A world over real localities (e.g. the Ashraf hosts): their countries, languages,
+    urban flag and services are kept; a missing labour market is drawn at random."""
+    table = build_locality_table(localities)
+    spec = replace(spec or WorldSpec(), n_localities=len(table))
+    drawn = make_world(spec, seed)
+    known = [bool(loc.sectors_in_demand) for loc in localities]
+    rates = [loc.unemployment_rate is not None for loc in localities]
+    table = replace(
+        table,
+        sectors_in_demand=tuple(
+            own if has else other
+            for own, other, has in zip(
+                table.sectors_in_demand, drawn.localities.sectors_in_demand, known, strict=True
+            )
+        ),
+        unemployment_rate=np.where(
+            rates, table.unemployment_rate, drawn.localities.unemployment_rate
+        ),
+    )
+    return replace(drawn, localities=table)

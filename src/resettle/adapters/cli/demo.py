@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 # Step modules import DemoContext only for type checking, so importing them here is no cycle.
+from resettle.adapters.cli.prediction import step_predict
 from resettle.adapters.cli.scenario import step_load_ashraf
 
 
@@ -25,12 +26,15 @@ class DemoContext:
     seed: int
     console: Console
     summary: dict[str, str] = field(default_factory=dict)  # heading -> one line, printed last
+    # What a step hands to later steps, e.g. "outcome" -> the trained outcome model
+    # (resettle.prediction.scoring.TrainedModel; score with score_cases).
+    models: dict[str, Any] = field(default_factory=dict)
 
 
 DemoStep = Callable[[DemoContext], None]
 
 # Stages append their step here, in pipeline order.
-STEPS: tuple[DemoStep, ...] = (step_load_ashraf,)
+STEPS: tuple[DemoStep, ...] = (step_load_ashraf, step_predict)
 
 
 def register(app: typer.Typer) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from resettle import __version__
-from resettle.adapters.cli import cases, demo, registry, scenario, stats, web
+from resettle.adapters.cli import cases, demo, prediction, registry, scenario, stats, web
 
 app = typer.Typer(
     name="resettle",
@@ -16,6 +16,7 @@ app = typer.Typer(
 
 for register in (
     demo.register,
+    prediction.register,
     registry.register,
     cases.register,
     scenario.register,
