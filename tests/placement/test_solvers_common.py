@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from placement_instances import brute_force, lp_tier_bounds, reference_tiers, tiny_problems
 
 from resettle.placement.check import check_placement
@@ -90,6 +90,7 @@ def test_exact_equals_brute_force(name: str, problem: PlacementProblem) -> None:
     if best is None:
         assert result.status == SolveStatus.INFEASIBLE
         return
+    note(f"{problem}\n{result}")
     assert result.status == SolveStatus.OPTIMAL
     assert result.tiers[:-1] == best[:-1]
     assert result.tiers[-1] == pytest.approx(best[-1], abs=1e-6)

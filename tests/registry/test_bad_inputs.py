@@ -333,3 +333,65 @@ def test_nothing_is_left_behind_by_a_failed_export(tmp_path: Path) -> None:
     write_batch(tmp_path, sample_batch())
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "cases.csv", "localities.csv", "persons.csv", "pledges.csv"]
+
+
+def test_values_in_a_column_without_a_name(tmp_path: Path) -> None:
+    parsed = read_records(persons_csv(tmp_path, GOOD_ROW[:-4] + ",x,IRN",
+                                      header=PERSONS_HEADER[:-12] + ",,nationality"))
+    assert codes(parsed) == [("unknown_column", 2, "column 8")]
+
+
+def test_file_of_another_kind(tmp_path: Path) -> None:
+    cases = write_text(tmp_path, "cases.csv", f"{CASES_HEADER}\nC1,P1,1\n")
+    parsed = read_records(cases, RecordKind.PERSONS)
+    assert [(i.code, i.row) for i in parsed.issues] == [("wrong_kind", 1)]
+    assert "import it as cases" in parsed.issues[0].message
+    document = write_text(tmp_path, "x.json", '{"kind": "pledges", "records": [{}]}')
+    assert [i.code for i in read_records(document, RecordKind.PERSONS).issues] == ["wrong_kind"]
+
+
+def test_json_nested_too_deeply(tmp_path: Path) -> None:
+    parsed = read_records(write_text(tmp_path, "p.json", "[" * 100_000 + "]" * 100_000))
+    assert [i.code for i in parsed.issues] == ["malformed_json"]
+
+
+def test_directory_instead_of_a_file(tmp_path: Path) -> None:
+    folder = tmp_path / "persons.csv"
+    folder.mkdir()
+    assert [i.code for i in read_records(folder).issues] == ["unreadable_file"]
+
+
+def test_progress_is_reported_to_the_end(tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    path = tmp_path / "persons.csv"
+    written = write_records(path, RecordKind.PERSONS, sample_batch(),
+                            progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (written, written) == (4, 4)
+    seen.clear()
+    read_records(path, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (4, 4)
+
+
+def test_exports_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    for suffix in ("csv", "xlsx", "json"):
+        path = tmp_path / f"persons.{suffix}"
+        write_records(path, RecordKind.PERSONS, sample_batch())
+        assert path.stat().st_mode & 0o077 == 0
+
+
+def test_a_bad_cell_does_not_hide_other_problems_on_its_row(tmp_path: Path) -> None:
+    header = PERSONS_HEADER + ",languages"
+    parsed = read_records(persons_csv(tmp_path, "P1,C1,principal,M,R,F,2011-02-30,IRX,zzz:basic",
+                                      header=header))
+    assert codes(parsed) == [
+        ("impossible_date", 2, "birth_date"),
+        ("unknown_country", 2, "nationality"),
+        ("unknown_language", 2, "languages"),
+    ]
+    assert {i.record for i in parsed.issues} == {"P1"}
+
+
+def test_a_missing_column_does_not_hide_bad_codes(tmp_path: Path) -> None:
+    header = PERSONS_HEADER.replace(",sex", "")
+    parsed = read_records(persons_csv(tmp_path, "P1,C1,principal,M,R,1972,IRX", header=header))
+    assert codes(parsed) == [("missing_column", 1, "sex"), ("unknown_country", 2, "nationality")]

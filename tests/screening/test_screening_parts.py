@@ -107,8 +107,11 @@ def test_the_latest_consent_counts_and_can_be_withdrawn() -> None:
     records = [ConsentRecord("C1", "P1", True, T0, "o"),
                ConsentRecord("C1", "P1", False, T0 + timedelta(days=1), "o"),
                ConsentRecord("C1", "P2", True, T0, "o"),
-               ConsentRecord("C1", "P3", True, T0, "o", private=False)]
+               ConsentRecord("C1", "P3", True, T0, "o", private=False),
+               ConsentRecord("C1", "P2", True, T0 + timedelta(days=2), "o", private=False)]
+    # P3 consented in front of others: it does not count, nor undo P2's private consent.
     assert consenting_persons(records, require_private=True) == {"P2"}
+    assert consenting_persons(records, require_private=False) == {"P2", "P3"}
 
 
 def test_a_member_sees_only_their_own_confidential_statements() -> None:

@@ -1,12 +1,21 @@
-"""Fixtures of the web tests: a world built once, copied per test or per module."""
+"""Fixtures of the web tests: a world built once, copied per test or per module; and for the
+browser tests, the app served by uvicorn on a free loopback port and Debian's Chromium driven
+by Playwright. Browser tests skip when /usr/bin/chromium is missing, unless
+RESETTLE_REQUIRE_BROWSER=1 (CI), in which case they fail."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
 from web_world import World, build_world
 
 from resettle.adapters.db.engine import open_database
@@ -28,7 +37,7 @@ def copy_world(template: tuple[Path, World], target: Path) -> World:
     shutil.copyfile(path, target)
     engine = open_database(f"sqlite:///{target}")
     config = WebConfig(engine, built.config.keys)
-    return World(config, create_app(config), built.totp, built.referral_ids)
+    return World(config, create_app(config), built.totp, built.referral_ids, built.sessions)
 
 
 @pytest.fixture
@@ -47,3 +56,72 @@ def shared_world(
     built = copy_world(template_world, tmp_path_factory.mktemp("shared") / "web.db")
     yield built
     built.config.engine.dispose()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def _need_browser() -> None:
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("RESETTLE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and RESETTLE_REQUIRE_BROWSER=1; "
+                        "install it with `apt-get install -y chromium`")
+        pytest.skip(f"{CHROMIUM} is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
+    """The app on a fresh copy of the sample world, served in a thread."""
+    _need_browser()
+    template = tmp_path_factory.mktemp("browser-template") / "web.db"
+    built = build_world(f"sqlite:///{template}")
+    built.config.engine.dispose()
+    path = tmp_path_factory.mktemp("browser") / "web.db"
+    shutil.copyfile(template, path)
+    config = WebConfig(open_database(f"sqlite:///{path}"), built.config.keys)
+    world = World(config, create_app(config), built.totp, built.referral_ids, built.sessions)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(world.app, host="127.0.0.1", port=port,
+                                           log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", world
+    server.should_exit = True
+    thread.join(timeout=10)
+    config.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    opened = context.new_page()
+    opened.set_default_timeout(90_000)  # argon2 on a loaded 2-core machine
+    yield opened
+    context.close()
+
+
+def screenshot_dir() -> Path:
+    return Path(os.environ.get("RESETTLE_SCREENSHOTS", "/tmp"))

@@ -146,7 +146,7 @@ def test_second_factor_is_required_for_sensitive_roles(world: World) -> None:
 
 
 def test_logout_ends_the_session_on_the_server(world: World) -> None:
-    client = world.login("registrar")
+    client = world.login_for_real("registrar")
     cookie = client.cookies.get("resettle_session")
     assert client.delete("/api/session").status_code == 204
     replay = world.client()

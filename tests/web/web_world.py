@@ -29,7 +29,7 @@ from resettle.core import (
     Severity,
     Sex,
 )
-from resettle.security.auth import new_totp_secret, totp_now
+from resettle.security.auth import new_token, new_totp_secret, token_digest, totp_now
 from resettle.security.crypto import load_keyring
 from resettle.security.policy import Role, Section
 
@@ -88,11 +88,20 @@ class World:
     app: FastAPI
     totp: dict[str, str]
     referral_ids: dict[str, int]
+    sessions: dict[str, tuple[str, str]]  # username -> (session token, CSRF token)
 
     def client(self) -> TestClient:
         return TestClient(self.app, raise_server_exceptions=False)
 
     def login(self, username: str, client: TestClient | None = None) -> TestClient:
+        """A client with a session made when the world was built (argon2 is slow on purpose)."""
+        client = client or self.client()
+        token, csrf = self.sessions[username]
+        client.cookies.set("resettle_session", token)
+        client.headers["X-CSRF-Token"] = csrf
+        return client
+
+    def login_for_real(self, username: str, client: TestClient | None = None) -> TestClient:
         client = client or self.client()
         code = totp_now(self.totp[username], datetime.now(UTC)) if username in self.totp else ""
         answer = client.post("/api/session", json={"username": username, "password": PASSWORD,
@@ -135,6 +144,14 @@ def build_world(database_url: str) -> World:
             session, case_id="C-001", country="ALB", referred_by="placement", now=NOW)
         referral_ids["C-002"] = casework_store.refer_case(
             session, case_id="C-002", country="DEU", referred_by="placement", now=NOW)
-    return World(config, create_app(config), totp, referral_ids)
+        sessions = {}
+        for username in [*USERS.values(), "liaison_deu"]:
+            user = user_store.get_user(session, keys=config.keys, username=username)
+            token, csrf = new_token(), new_token()
+            user_store.create_session(session, token_digest=token_digest(token),
+                                      user_id=user.user_id, csrf_token=csrf,
+                                      now=datetime.now(UTC))
+            sessions[username] = (token, csrf)
+    return World(config, create_app(config), totp, referral_ids, sessions)
 
 

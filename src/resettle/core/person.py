@@ -157,25 +157,27 @@ class Person:
         return found
 
     def _code_issues(self) -> list[Issue]:
-        countries = [
-            ("nationality", self.nationality),
-            *(("feared_countries", c) for c in self.feared_countries),
-            *(("relatives", r.country) for r in self.relatives),
-        ]
-        found = [
-            self._issue("unknown_country", field_name, _country_hint(code))
-            for field_name, code in countries
-            if not is_country_code(code)
-        ]
-        found.extend(
-            self._issue(
-                "unknown_language",
-                "languages",
-                f"'{skill.code}' is not an ISO 639-3 language code (e.g. fas, ara, eng)",
-            )
-            for skill in self.languages
-            if not is_language_code(skill.code)
-        )
+        # Plain loops: this runs for every person of a 100,000-person import.
+        found: list[Issue] = []
+
+        def check_country(field_name: str, code: str) -> None:
+            if not is_country_code(code):
+                found.append(self._issue("unknown_country", field_name, _country_hint(code)))
+
+        check_country("nationality", self.nationality)
+        for code in self.feared_countries:
+            check_country("feared_countries", code)
+        for relative in self.relatives:
+            check_country("relatives", relative.country)
+        for skill in self.languages:
+            if not is_language_code(skill.code):
+                found.append(
+                    self._issue(
+                        "unknown_language",
+                        "languages",
+                        f"'{skill.code}' is not an ISO 639-3 language code (e.g. fas, ara, eng)",
+                    )
+                )
         return found
 
 

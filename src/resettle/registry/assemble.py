@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from resettle.core import Case, Issue, IssueLog, Locality, Person, Pledge, RegistryBatch
-from resettle.registry.records import CaseHeader, ParsedFile
+from resettle.registry.records import CaseHeader, ParsedFile, gc_paused
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class _Located:
+class _Located(NamedTuple):
     """A record and where it came from, so cross-file issues can point at the row."""
 
     record: Any
@@ -51,6 +50,11 @@ def assemble_batch(
     person already in the registry is replaced by the file's version of them (so importing the
     same files twice changes nothing). Raises ValidationError listing every issue of every file.
     """
+    with gc_paused():
+        return _assemble(files, existing_cases or {})
+
+
+def _assemble(files: Sequence[ParsedFile], existing_cases: Mapping[str, Case]) -> RegistryBatch:
     log = IssueLog()
     for parsed in files:
         log.extend(parsed.issues)
@@ -64,7 +68,7 @@ def assemble_batch(
         _index(parsed, parsed.persons, persons, lambda p: p.person_id)
         _index(parsed, parsed.localities, localities, lambda loc: loc.locality_id)
         _index(parsed, parsed.pledges, pledges, lambda p: p.pledge_id)
-    cases = _CaseBuilder(headers, persons, existing_cases or {}, rejected, log).build()
+    cases = _CaseBuilder(headers, persons, existing_cases, rejected, log).build()
     log.raise_if_any()
     return RegistryBatch(
         cases=tuple(cases),

@@ -26,6 +26,7 @@ from resettle.registry.cells import CellError, escape, expect_type, split, split
 class Codec:
     """Text codec by default; subclasses override what differs."""
 
+    text_type = "text"
     json_type = "string"
 
     def parse(self, text: str) -> Any:
@@ -51,6 +52,8 @@ class Codec:
 class Code(Codec):
     """An ISO code, normalised to its usual case; whether it exists is a domain rule."""
 
+    text_type = "code"
+
     def __init__(self, *, upper: bool) -> None:
         self.upper = upper
 
@@ -59,6 +62,7 @@ class Code(Codec):
 
 
 class Integer(Codec):
+    text_type = "integer"
     json_type = "integer"
 
     def parse(self, text: str) -> int:
@@ -75,6 +79,7 @@ class Integer(Codec):
 
 
 class Boolean(Codec):
+    text_type = "yes/no"
     json_type = "boolean"
 
     def parse(self, text: str) -> bool:
@@ -91,6 +96,7 @@ class Boolean(Codec):
 
 
 class Day(Codec):
+    text_type = "date"
     json_type = "string (YYYY-MM-DD)"
 
     def parse(self, text: str) -> date:
@@ -103,7 +109,8 @@ class Day(Codec):
 class BirthDate(Codec):
     """Value: (date, DatePrecision)."""
 
-    json_type = "string (YYYY-MM-DD, YYYY or ~YYYY)"
+    text_type = "birth date"
+    json_type = "string (as in CSV)"
 
     def parse(self, text: str) -> tuple[date, DatePrecision]:
         return cells.parse_birth_date(text)
@@ -121,7 +128,8 @@ class Choice(Codec):
     def __init__(self, enum: type[StrEnum]) -> None:
         self.enum = enum
         self._parse = cells.enum_parser(enum)
-        self.json_type = "one of " + ", ".join(m.value for m in enum)
+        self.text_type = "choice"
+        self.json_type = "string"
 
     def parse(self, text: str) -> StrEnum:
         return self._parse(text)
@@ -133,6 +141,7 @@ class TextList(Codec):
     json_type = "array of strings"
 
     def __init__(self, *, as_set: bool = False, item: Callable[[str], str] = str) -> None:
+        self.text_type = "set (;)" if as_set else "list (;)"
         self.as_set = as_set
         self.item = item
 
@@ -162,6 +171,7 @@ class OptionalSet(TextList):
 
     def __init__(self) -> None:
         super().__init__(as_set=True)
+        self.text_type = "set (;), - or blank"
 
     def parse(self, text: str) -> frozenset[str]:
         return frozenset() if text == "-" else frozenset(super().parse(text))
@@ -226,6 +236,8 @@ class Languages(Structured):
 
     sep = cells.PAIR_SEP
     keys = ("code", "proficiency")
+    text_type = "list of code:proficiency"
+    json_type = "array of {code, proficiency}"
 
     def build(self, parts: list[str], raw: str) -> LanguageSkill:
         code, level = self.arity(parts, raw, 2, "fas:native")
@@ -246,6 +258,8 @@ class Conditions(Structured):
     """``diabetes|moderate|endocrinology+dialysis`` (name, severity, services)."""
 
     keys = ("name", "severity", "services")
+    text_type = "list of name|severity|services"
+    json_type = "array of {name, severity, services: [...]}"
 
     def build(self, parts: list[str], raw: str) -> MedicalCondition:
         name, level, services = self.arity(parts, raw, 2, "diabetes|moderate|dialysis")
@@ -275,6 +289,8 @@ class Relatives(Structured):
     """``Leila Ahmadi|sister|FRA|yes`` (name, relation, country, contact established)."""
 
     keys = ("name", "relation", "country", "contact")
+    text_type = "list of name|relation|country|contact"
+    json_type = "array of {name, relation, country, contact_established}"
 
     def build(self, parts: list[str], raw: str) -> Relative:
         name, relation, country, contact = self.arity(parts, raw, 3, "Leila Ahmadi|sister|FRA|yes")

@@ -137,14 +137,18 @@ def _xlsx_cell(sheet: Any, text: str) -> Any:
 
 def _write_json(path: Path, kind: RecordKind, columns: tuple[Column, ...],
                 rows: Iterator[Values], hxl: bool) -> None:
-    document: dict[str, Any] = {"kind": kind.value}
+    """One record per line: readable, diff-friendly, and written as it goes."""
+    head: dict[str, Any] = {"kind": kind.value}
     if hxl:
-        document["hxl"] = {c.name: c.hxl for c in columns}
-    records = [
-        {c.name: None if (v := values[c.name]) is None else c.codec.to_json(v) for c in columns}
-        for values in rows
-    ]
-    document["records"] = records
+        head["hxl"] = {c.name: c.hxl for c in columns}
     with path.open("w", encoding="utf-8") as stream:
-        json.dump(document, stream, ensure_ascii=False, indent=1)
-        stream.write("\n")
+        stream.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "records": [')
+        separator = "\n"
+        for values in rows:
+            record = {
+                c.name: None if (v := values[c.name]) is None else c.codec.to_json(v)
+                for c in columns
+            }
+            stream.write(separator + json.dumps(record, ensure_ascii=False))
+            separator = ",\n"
+        stream.write("\n]}\n")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from resettle.core import Issue
 from resettle.registry.cells import CellError, unguard_formula
+from resettle.registry.codecs import Codec
 from resettle.registry.columns import (
     COLUMNS,
     DEFAULT,
@@ -18,7 +19,7 @@ from resettle.registry.columns import (
     infer_kind,
     normalise_hxl,
 )
-from resettle.registry.kinds import SPECS
+from resettle.registry.kinds import SPECS, partial_issues
 from resettle.registry.readers import (
     JsonRecords,
     Table,
@@ -33,6 +34,7 @@ from resettle.registry.records import (
     ParsedFile,
     Progress,
     RecordKind,
+    gc_paused,
 )
 
 PROGRESS_EVERY = 2000
@@ -58,15 +60,20 @@ def read_records(
     problem = _size_problem(path, max_bytes)
     if problem is not None:
         return _failed(path, kind, problem)
-    if fmt is FileFormat.XLSX:
-        table, issues = read_xlsx(path, kind.value if kind else None, file)
-        return _parse_table(path, kind, table, issues, progress)
-    data = path.read_bytes()
-    if fmt is FileFormat.CSV:
-        table, issues = read_csv(data, file)
-        return _parse_table(path, kind, table, issues, progress)
-    records, issues = read_json(data, file)
-    return _parse_json(path, kind, records, issues, progress)
+    with gc_paused():
+        if fmt is FileFormat.XLSX:
+            table, issues = read_xlsx(path, kind.value if kind else None, file)
+            return _parse_table(path, kind, table, issues, progress)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            message = f"cannot read the file: {error.strerror}"
+            return _failed(path, kind, Issue("unreadable_file", message, file=file))
+        if fmt is FileFormat.CSV:
+            table, issues = read_csv(data, file)
+            return _parse_table(path, kind, table, issues, progress)
+        records, issues = read_json(data, file)
+        return _parse_json(path, kind, records, issues, progress)
 
 
 def _failed(path: Path, kind: RecordKind | None, *issues: Issue) -> ParsedFile:
@@ -115,12 +122,18 @@ class _Collector:
                 self.issue("duplicate_id", f"{record_id} is also on row {first}; ids must be "
                            "unique", ID_COLUMN[self.kind], row, record_id)
         if errors or not self.complete:
+            failed = {e.field for e in errors}
+            found = partial_issues(self.kind, values, failed)
             self.issues.extend(replace(e, record=record_id) for e in errors)
+            self.issues.extend(replace(i, row=row, file=self.file, record=record_id)
+                               for i in found)
             self.rejected.update(str(v) for k, v in values.items() if k in _ID_NAMES and v)
             return
         spec = SPECS[self.kind]
         record = spec.build(values)
-        self.issues.extend(replace(i, row=row, file=self.file) for i in spec.issues(record))
+        found = spec.issues(record)
+        if found:
+            self.issues.extend(replace(i, row=row, file=self.file) for i in found)
         self.records.append(record)
         self.rows.append(row)
 
@@ -140,36 +153,59 @@ def _parse_table(path: Path, kind: RecordKind | None, table: Table | None,
     file = str(path)
     names = [normalise_name(h) for h in table.header]
     tags = [normalise_hxl(t) if t.strip() else "" for t in table.hxl or []]
-    kind = kind or infer_kind(set(names)) or _kind_from_tags(tags)
+    found = infer_kind(set(names)) or _kind_from_tags(tags)
+    if kind is not None and found is not None and found is not kind:
+        return _failed(path, kind, *issues, _wrong_kind(file, kind, found))
+    kind = kind or found
     if kind is None:
         return _failed(path, None, *issues, _unknown_kind(file))
     mapping, unused, header_issues = _map_columns(names, tags, table.header, kind, file)
     collector = _Collector(kind, file)
     collector.complete = not any(i.code == "missing_column" for i in header_issues)
+    plan = _plan(mapping)
+    width = len(names)
     total = len(table.rows)
     for done, (row, cells) in enumerate(table.rows, start=1):
-        values, errors = _read_cells(cells, mapping, row, file, table.guarded)
-        _check_unused(collector, cells, unused, len(names), row)
+        values, errors = _read_cells(cells, plan, row, file, table.guarded)
+        if unused or len(cells) > width:
+            _check_unused(collector, cells, unused, width, row)
         collector.add(row, values, errors)
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
             progress(done, total)
     return collector.result(path, [*issues, *header_issues])
 
 
-def _read_cells(cells: list[str], mapping: list[tuple[int, Column]], row: int,
+# Per mapped column: index, column, parse (None: the text itself), value required, blank value.
+_Step = tuple[int, Column, Callable[[str], Any] | None, bool, Any]
+
+
+def _plan(mapping: list[tuple[int, Column]]) -> list[_Step]:
+    """Everything the row loop needs, looked up once: it runs for every cell of the file."""
+    return [
+        (index, column, None if type(column.codec) is Codec else column.codec.parse,
+         column.value_required, column.blank)
+        for index, column in mapping
+    ]
+
+
+def _read_cells(cells: list[str], plan: list[_Step], row: int,
                 file: str, guarded: bool) -> tuple[dict[str, Any], list[Issue]]:
     values: dict[str, Any] = {}
     errors: list[Issue] = []
     width = len(cells)
-    for index, column in mapping:
+    for index, column, parse, required, blank in plan:
         text = cells[index].strip() if index < width else ""
         if not text:
-            _blank(column, values, errors, row, file)
+            if required or blank is not DEFAULT:
+                _blank(column, values, errors, row, file)
             continue
         if guarded and text[0] == "'":
             text = unguard_formula(text)
+        if parse is None:
+            values[column.name] = text
+            continue
         try:
-            values[column.name] = column.codec.parse(text)
+            values[column.name] = parse(text)
         except CellError as error:
             errors.append(Issue(error.code, error.message, field=column.name, row=row,
                                 file=file))
@@ -207,10 +243,10 @@ def _map_columns(names: list[str], tags: list[str], header: list[str], kind: Rec
     for index, name in enumerate(names):
         tag = tags[index] if index < len(tags) else ""
         column = by_name.get(name) or by_tag.get(tag)
-        if column is None:
-            unused.append(index)
-            if name:
-                issues.append(_unknown_column(header[index], list(by_name), file))
+        if column is None and name:
+            issues.append(_unknown_column(header[index], list(by_name), file))
+        elif column is None:
+            unused.append(index)  # no name: its values, if any, are reported row by row
         elif column.name in mapping:
             issues.append(Issue("duplicate_column", f"{column.name} appears twice; keep one",
                                 field=column.name, row=1, file=file))
@@ -239,6 +275,11 @@ def _kind_from_tags(tags: list[str]) -> RecordKind | None:
     return None
 
 
+def _wrong_kind(file: str, expected: RecordKind, found: RecordKind) -> Issue:
+    return Issue("wrong_kind", f"{expected} were expected but this looks like a file of "
+                 f"{found}; import it as {found}", file=file, row=1)
+
+
 def _unknown_kind(file: str) -> Issue:
     return Issue("unknown_kind", "cannot tell what the file holds: it has no person_id, "
                  "case_id, locality_id or pledge_id column; name the columns as in "
@@ -256,7 +297,10 @@ def _parse_json(path: Path, kind: RecordKind | None, document: JsonRecords | Non
             for key in record:
                 keys.setdefault(key, number)
     declared = RecordKind(document.kind) if document.kind in set(RecordKind) else None
-    kind = kind or declared or infer_kind(set(keys))
+    found = declared or infer_kind(set(keys))
+    if kind is not None and found is not None and found is not kind:
+        return _failed(path, kind, *issues, _wrong_kind(file, kind, found))
+    kind = kind or found
     if kind is None:
         return _failed(path, None, *issues, _unknown_kind(file))
     by_name = {c.name: c for c in COLUMNS[kind]}

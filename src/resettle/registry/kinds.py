@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from resettle.core import Case, Dimension, Issue, Locality, Person, Pledge, PledgeCriteria
+from resettle.core import (
+    Case,
+    DatePrecision,
+    Dimension,
+    Issue,
+    Locality,
+    Person,
+    Pledge,
+    PledgeCriteria,
+    Sex,
+)
 from resettle.registry.records import CaseHeader, RecordKind
 
 Values = dict[str, Any]
@@ -113,6 +124,30 @@ def _case_header_issues(header: CaseHeader) -> list[Issue]:
         return [Issue("bad_value", "a case has at least one member", field="size",
                       record=header.case_id)]
     return []
+
+
+# Stand-ins for required values that a row lacks or got wrong, so the domain rules can still
+# check the rest of the row (a bad date should not hide a bad country code on the same row).
+_STAND_IN = "?"
+PLACEHOLDERS: dict[RecordKind, Values] = {
+    RecordKind.PERSONS: {
+        "person_id": _STAND_IN, "case_id": _STAND_IN, "given_name": _STAND_IN,
+        "family_name": "", "sex": Sex.OTHER, "nationality": "STA",
+        "birth_date": (date(2000, 1, 1), DatePrecision.EXACT),
+    },
+    RecordKind.CASES: {"case_id": _STAND_IN, "principal_id": _STAND_IN},
+    RecordKind.LOCALITIES: {"locality_id": _STAND_IN, "country": "STA", "name": _STAND_IN},
+    RecordKind.PLEDGES: {
+        "pledge_id": _STAND_IN, "country": "STA", "period_start": date.min,
+        "period_end": date.max, "places_persons": 0,
+    },
+}
+
+
+def partial_issues(kind: RecordKind, values: Values, failed: set[str]) -> list[Issue]:
+    """Domain issues of a row that could not be built, about the fields that did parse."""
+    record = SPECS[kind].build({**PLACEHOLDERS[kind], **values})
+    return [i for i in SPECS[kind].issues(record) if i.field not in failed]
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def is_hxl_row(cells: list[str]) -> bool:
 
 def split_table(rows: list[tuple[int, list[str]]], file: str) -> tuple[Table | None, list[Issue]]:
     """Header, optional hashtag row, then records; blank rows are skipped."""
-    rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
+    rows = [(n, cells) for n, cells in rows if "".join(cells).strip()]
     if not rows:
         return None, [_empty(file, "the file is empty: it has no header row")]
     (_, header), rest = rows[0], rows[1:]
@@ -105,12 +105,11 @@ def read_csv(data: bytes, file: str) -> tuple[Table | None, list[Issue]]:
     # Excel in many locales writes ';'-separated "CSV"; list cells then arrive quoted.
     delimiter = max(_DELIMITERS, key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
     try:
-        rows.extend((number, cells) for number, cells in enumerate(reader, start=1))
+        rows = list(enumerate(reader, start=1))
     except csv.Error as error:
         message = f"the CSV cannot be read here ({error}); check quotes on this row"
-        return None, [Issue("malformed_csv", message, file=file, row=len(rows) + 1)]
+        return None, [Issue("malformed_csv", message, file=file, row=reader.line_num)]
     table, issues = split_table(rows, file)
     if table is not None:
         table.guarded = True
@@ -166,11 +165,9 @@ def read_json(data: bytes, file: str) -> tuple[JsonRecords | None, list[Issue]]:
         return None, issues
     if not text.strip():
         return None, [_empty(file, "the file is empty")]
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        message = f"the JSON is broken at line {error.lineno}, column {error.colno}: {error.msg}"
-        return None, [Issue("malformed_json", message, file=file, row=error.lineno)]
+    document, problem = _load_json(text, file)
+    if problem is not None:
+        return None, [problem]
     kind = None
     if isinstance(document, dict):
         kind = document.get("kind") if isinstance(document.get("kind"), str) else None
@@ -181,3 +178,14 @@ def read_json(data: bytes, file: str) -> tuple[JsonRecords | None, list[Issue]]:
     if not document:
         return None, [_empty(file, "the file has no records")]
     return JsonRecords(kind, list(enumerate(document, start=1))), []
+
+
+def _load_json(text: str, file: str) -> tuple[Any, Issue | None]:
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as error:
+        message = f"the JSON is broken at line {error.lineno}, column {error.colno}: {error.msg}"
+        return None, Issue("malformed_json", message, file=file, row=error.lineno)
+    except RecursionError:
+        message = "the JSON is nested far too deeply to be registry records"
+        return None, Issue("malformed_json", message, file=file)

@@ -21,12 +21,14 @@ from resettle.screening.records import consenting_persons, interviewed_persons
 from resettle.screening.workflow import (
     POST_RECOGNITION,
     REFERRAL_STATES,
+    STATUS_ACTIONS,
     Action,
     ActionRequest,
     CaseEvent,
     CaseFacts,
     check_record_allowed,
     plan_transition,
+    referral_country,
 )
 
 
@@ -129,9 +131,19 @@ def advance_case(
 ) -> Case:
     """Take one status-changing action; raises the error that says why not, if not."""
     at = at or utc_now()
+    if action not in STATUS_ACTIONS:
+        raise ValidationError([Issue(
+            "bad_value", f"'{action}' is not a workflow action; use one of "
+            f"{', '.join(sorted(STATUS_ACTIONS))} (records have their own functions)",
+            field="action", record=case_id)])
     loaded = load_case(store, case_id, expected_version)
     _check_request(loaded.history, actor, reason, at)
-    request = ActionRequest(Action(action), actor, at, reason, dict(data or {}))
+    data = dict(data or {})
+    if Action(action) == Action.REFUSE:
+        # The refusing state is the one holding the file; it is remembered so as not to
+        # refer there again.
+        data.setdefault("country", referral_country(loaded.history) or "")
+    request = ActionRequest(Action(action), actor, at, reason, data)
     target = plan_transition(loaded.case.status, gather_facts(store, loaded, at), request)
     case = replace(loaded.case, status=target)
     return _commit(store, loaded, case, [_event(loaded, request, target)])
@@ -179,6 +191,12 @@ def _follow_up(store: ScreeningStore, loaded: Loaded, case: Case,
                          "consent withdrawn by a member: inform the host state; re-consent, "
                          "split or withdraw the case", status, CaseStatus.ON_HOLD,
                          {"person": request.data.get("person", "")})
+    if (request.action == Action.DECLARE_NO_RETURN and status in REFERRAL_STATES
+            and request.data.get("country") == referral_country(loaded.history)):
+        return CaseEvent(case.case_id, 0, Action.WITHDRAW_REFERRAL, request.actor, request.at,
+                         "the host state is now on a member's no-return list: referral "
+                         "withdrawn, place the case elsewhere", status,
+                         CaseStatus.READY_FOR_REFERRAL, {"country": request.data["country"]})
     if request.action == Action.OPEN_EXCLUSION_REVIEW and status in POST_RECOGNITION:
         return CaseEvent(case.case_id, 0, Action.START_EXCLUSION_REVIEW, request.actor,
                          request.at, "exclusion review opened: no submission meanwhile",

@@ -96,13 +96,17 @@ def interviewed_persons(
 def consenting_persons(
     records: Iterable[ConsentRecord], *, require_private: bool
 ) -> frozenset[str]:
-    """Persons whose latest consent record is a consent that counts."""
-    latest: dict[str, ConsentRecord] = {}
+    """Persons whose latest consent record that counts is a consent.
+
+    A consent given in front of the group does not count (where privacy is required) and does
+    not replace an earlier private one; a withdrawal always counts, however it was made.
+    """
+    latest: dict[str, bool] = {}
     for record in sorted(records, key=lambda r: r.at):
-        latest[record.person_id] = record
-    return frozenset(
-        pid for pid, r in latest.items() if r.given and (r.private or not require_private)
-    )
+        if record.given and require_private and not record.private:
+            continue
+        latest[record.person_id] = record.given
+    return frozenset(pid for pid, given in latest.items() if given)
 
 
 def statements_visible_to(

@@ -45,6 +45,7 @@ class Action(StrEnum):
     PROVIDE_INFORMATION = "provide_information"
     ACCEPT = "accept"
     REFUSE = "refuse"
+    WITHDRAW_REFERRAL = "withdraw_referral"  # the operation takes the file back from a state
     PREPARE_DEPARTURE = "prepare_departure"
     DEPART = "depart"
     REPORT_ARRIVAL = "report_arrival"
@@ -124,6 +125,7 @@ TRANSITIONS: Mapping[Action, tuple[frozenset[S], S | None]] = {
     # A refusal never points towards return: the case goes back to be placed elsewhere.
     Action.REFUSE: (frozenset({S.REFERRED, S.MORE_INFORMATION, S.ACCEPTED, S.PRE_DEPARTURE}),
                     S.READY_FOR_REFERRAL),
+    Action.WITHDRAW_REFERRAL: (REFERRAL_STATES - {S.DEPARTED}, S.READY_FOR_REFERRAL),
     Action.PREPARE_DEPARTURE: (frozenset({S.ACCEPTED}), S.PRE_DEPARTURE),
     Action.DEPART: (frozenset({S.PRE_DEPARTURE}), S.DEPARTED),
     Action.REPORT_ARRIVAL: (frozenset({S.DEPARTED}), S.ARRIVED),
@@ -189,7 +191,8 @@ def last_event(history: tuple[CaseEvent, ...], actions: frozenset[Action]) -> Ca
 
 def referral_country(history: tuple[CaseEvent, ...]) -> str | None:
     """The host state currently holding the file, if any."""
-    event = last_event(history, frozenset({Action.REFER, Action.REFUSE}))
+    event = last_event(history, frozenset({Action.REFER, Action.REFUSE,
+                                           Action.WITHDRAW_REFERRAL}))
     return event.data.get("country") if event and event.action == Action.REFER else None
 
 
@@ -237,6 +240,9 @@ def plan_transition(status: S, facts: CaseFacts, request: ActionRequest) -> S:
 
 def _resume_target(facts: CaseFacts) -> S:
     previous = held_from(facts.history) or S.REGISTERED
+    # A destination declared unsafe during the hold: the file comes back to be placed again.
+    if previous in REFERRAL_STATES and referral_country(facts.history) in facts.no_return:
+        return S.READY_FOR_REFERRAL
     # An exclusion review opened during the hold takes precedence over the old stage.
     if previous in POST_RECOGNITION and facts.open_reviews:
         return S.EXCLUSION_REVIEW

@@ -144,12 +144,14 @@ def _build_case(rng: np.random.Generator, case_id: str, blueprints: list[Bluepri
     )
     has_trigger = any(set(m.profiles) & EXCLUSION_TRIGGERS for m in members)
     primary, secondary = _categories(rng, members)
+    # Exclusion is personal: only a case whose every member was excluded can be "excluded".
+    excludable = has_trigger and len(members) == 1
     return Case(
         case_id=case_id,
         principal_id=members[0].person_id,
         members=members,
         processing_priority=_priority(rng, members, config),
-        status=_status(rng, config, has_trigger),
+        status=_status(rng, config, has_trigger, excludable=excludable),
         primary_category=primary,
         secondary_category=secondary,
         registered_on=REGISTRATION_START + timedelta(days=_uniform(rng, 0, REGISTRATION_DAYS)),
@@ -257,10 +259,12 @@ def _categories(rng: np.random.Generator,
     return Category.LEGAL_PHYSICAL, Category.NO_ALTERNATIVE_SOLUTION
 
 
-def _status(rng: np.random.Generator, config: AshrafConfig, has_trigger: bool) -> CaseStatus:
+def _status(rng: np.random.Generator, config: AshrafConfig, has_trigger: bool, *,
+            excludable: bool) -> CaseStatus:
     """Exclusion states only for cases with a trigger profile, and likelier for them."""
+    allowed = {CaseStatus.EXCLUSION_REVIEW: has_trigger, CaseStatus.EXCLUDED: excludable}
     weights = {
-        status: (weight * EXCLUSION_STATE_BOOST if has_trigger else 0.0)
+        status: (weight * EXCLUSION_STATE_BOOST if allowed[status] else 0.0)
         if status in EXCLUSION_STATES else weight
         for status, weight in config.status_weights.items()
     }

@@ -86,12 +86,26 @@ def _member_ages(rng: np.random.Generator, sizes: np.ndarray) -> tuple[np.ndarra
 def _build_cases(rng: np.random.Generator, sizes: np.ndarray, as_of: date, status: CaseStatus,
                  share_medical: float) -> tuple[tuple[Case, ...], np.ndarray]:
     """The cases, and their total demand per dimension (computed on the arrays)."""
+    columns = _draw_columns(rng, sizes, share_medical)
+    members = _build_members(columns, len(sizes), as_of)
+    cases = tuple(
+        Case(f"RC{c + 1:07d}", people[0].person_id, tuple(people), status=status,
+             registered_on=as_of)
+        for c, people in enumerate(members)
+    )
+    return cases, _demand(columns, sizes)
+
+
+def _draw_columns(rng: np.random.Generator, sizes: np.ndarray,
+                  share_medical: float) -> dict[str, np.ndarray]:
+    """One array per attribute, one entry per person (``family`` is per case)."""
     n = int(sizes.sum())
     ages, index = _member_ages(rng, sizes)
     case_of = np.repeat(np.arange(len(sizes)), sizes)
     origin = rng.choice(len(ORIGINS), size=len(sizes), p=ORIGIN_WEIGHTS)[case_of]
     male = np.where(index == 1, rng.random(n) < 0.1, rng.random(n) < 0.5)
-    columns = {
+    return {
+        "age": ages, "index": index, "case": case_of, "origin": origin, "male": male,
         "given": rng.integers(0, 1000, n), "family": rng.integers(0, len(FAMILY), len(sizes)),
         "days": rng.integers(0, 365, n), "english": rng.random(n) < 0.25,
         "medical": np.where(rng.random(n) < share_medical,
@@ -99,47 +113,51 @@ def _build_cases(rng: np.random.Generator, sizes: np.ndarray, as_of: date, statu
         "wheelchair": rng.random(n) < 0.01, "relative": rng.random(n) < 0.15,
         "host": rng.integers(0, len(HOSTS), n),
     }
-    lists = {key: value.tolist() for key, value in columns.items()}
-    ages_l, index_l, male_l = ages.tolist(), index.tolist(), male.tolist()
-    origin_l = origin.tolist()
-    members: list[list[Person]] = [[] for _ in range(len(sizes))]
-    for i, c in enumerate(case_of.tolist()):
+
+
+def _build_members(columns: dict[str, np.ndarray], n_cases: int,
+                   as_of: date) -> list[list[Person]]:
+    col = {key: value.tolist() for key, value in columns.items()}  # Python scalars: faster
+    members: list[list[Person]] = [[] for _ in range(n_cases)]
+    for i, c in enumerate(col["case"]):
         case_id = f"RC{c + 1:07d}"
-        nationality, language = ORIGINS[origin_l[i]]
-        given = (GIVEN_MALE if male_l[i] else GIVEN_FEMALE)
+        nationality, language = ORIGINS[col["origin"][i]]
+        given = GIVEN_MALE if col["male"][i] else GIVEN_FEMALE
         languages = [LanguageSkill(language, Proficiency.NATIVE)]
-        if lists["english"][i]:
+        if col["english"][i]:
             languages.append(LanguageSkill("eng", Proficiency.INTERMEDIATE))
-        condition = lists["medical"][i]
+        condition = col["medical"][i]
         members[c].append(Person(
-            person_id=f"{case_id}-{index_l[i] + 1}", case_id=case_id,
-            given_name=given[lists["given"][i] % len(given)],
-            family_name=FAMILY[lists["family"][c]],
-            sex=Sex.MALE if male_l[i] else Sex.FEMALE,
-            birth_date=as_of.replace(year=as_of.year - ages_l[i])
-            - timedelta(days=lists["days"][i]),
+            person_id=f"{case_id}-{col['index'][i] + 1}", case_id=case_id,
+            given_name=given[col["given"][i] % len(given)],
+            family_name=FAMILY[col["family"][c]],
+            sex=Sex.MALE if col["male"][i] else Sex.FEMALE,
+            birth_date=as_of.replace(year=as_of.year - col["age"][i])
+            - timedelta(days=col["days"][i]),
             nationality=nationality,
-            relationship=_RELATIONSHIPS[min(index_l[i], 2)],
+            relationship=_RELATIONSHIPS[min(col["index"][i], 2)],
             languages=tuple(languages),
             medical_conditions=() if condition < 0 else (CONDITIONS[condition],),
-            specific_needs=("wheelchair_user",) if lists["wheelchair"][i] else (),
-            relatives=(Relative("relative", "sibling", HOSTS[lists["host"][i]][0]),)
-            if lists["relative"][i] else (),
+            specific_needs=("wheelchair_user",) if col["wheelchair"][i] else (),
+            relatives=(Relative("relative", "sibling", HOSTS[col["host"][i]][0]),)
+            if col["relative"][i] else (),
         ))
-    cases = tuple(
-        Case(f"RC{c + 1:07d}", people[0].person_id, tuple(people), status=status,
-             registered_on=as_of)
-        for c, people in enumerate(members)
-    )
-    accessible = np.bincount(case_of, weights=columns["wheelchair"], minlength=len(sizes)) > 0
+    return members
+
+
+def _demand(columns: dict[str, np.ndarray], sizes: np.ndarray) -> np.ndarray:
+    """Total demand per dimension, as ``Case.needs`` would sum it (tests check they agree)."""
+    ages = columns["age"]
+    accessible = np.bincount(columns["case"], weights=columns["wheelchair"],
+                             minlength=len(sizes)) > 0
     demand = {
-        Dimension.PERSONS: n,
+        Dimension.PERSONS: int(sizes.sum()),
         Dimension.LARGE_FAMILY_UNITS: int((sizes >= LARGE_FAMILY_SIZE).sum()),
         Dimension.MEDICAL_PLACES: int((columns["medical"] >= 0).sum()),
         Dimension.ACCESSIBLE_UNITS: int(accessible.sum()),
         Dimension.SCHOOL_PLACES: int(((ages >= 5) & (ages <= 17)).sum()),
     }
-    return cases, np.array([demand[d] for d in DIMENSIONS], dtype=np.int64)
+    return np.array([demand[d] for d in DIMENSIONS], dtype=np.int64)
 
 
 _RELATIONSHIPS = ("principal", "spouse", "child")

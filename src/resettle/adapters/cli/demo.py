@@ -16,7 +16,9 @@ from rich.console import Console
 
 # Step modules import DemoContext only for type checking, so importing them here is no cycle.
 from resettle.adapters.cli.prediction import step_predict
+from resettle.adapters.cli.registry import step_registry_files
 from resettle.adapters.cli.scenario import step_load_ashraf
+from resettle.adapters.cli.screening import step_screening_funnel
 
 
 @dataclass
@@ -34,7 +36,12 @@ class DemoContext:
 DemoStep = Callable[[DemoContext], None]
 
 # Stages append their step here, in pipeline order.
-STEPS: tuple[DemoStep, ...] = (step_load_ashraf, step_predict)
+STEPS: tuple[DemoStep, ...] = (
+    step_load_ashraf,
+    step_registry_files,
+    step_screening_funnel,
+    step_predict,
+)
 
 
 def register(app: typer.Typer) -> None:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import typer
 
 from resettle import __version__
-from resettle.adapters.cli import cases, demo, prediction, registry, scenario, stats, web
+from resettle.adapters.cli import (
+    cases,
+    demo,
+    prediction,
+    registry,
+    scenario,
+    screening,
+    stats,
+    web,
+)
 
 app = typer.Typer(
     name="resettle",
@@ -19,6 +28,7 @@ for register in (
     prediction.register,
     registry.register,
     cases.register,
+    screening.register,
     scenario.register,
     stats.register,
     web.register,

@@ -54,7 +54,7 @@ def issues_table(issues: Iterable[Issue], title: str = "Problems found") -> Tabl
 
 def fail(error: ResettleError) -> NoReturn:
     """Print the error (every issue of a ValidationError) and exit with status 1."""
-    if isinstance(error, ValidationError):
+    if isinstance(error, ValidationError) and error.issues:
         error_console().print(issues_table(error.issues))
     error_console().print(f"[bold red]error[/] {escape(f'[{error.code}] {error.message}')}")
     raise typer.Exit(code=1)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import StrEnum
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,29 +17,40 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console as stdout_console
 from resettle.adapters.cli.output import failing_cleanly, progress_bar
 from resettle.adapters.db.engine import make_session_factory
-from resettle.adapters.db.repository import load_batch, store_batch
+from resettle.adapters.db.repository import load_batch
+from resettle.adapters.db.scenario_load import reset_synthetic_database, store_scenario
 from resettle.core import RegistryBatch
+from resettle.registry import FileFormat, Progress, RecordKind, write_records
 from resettle.reporting.stats import registry_stats, summarize_stats
+from resettle.screening.exclusion import ASHRAF_TRIGGERS
+from resettle.screening.ports import ScreeningSettings
 from resettle.simulation.ashraf import generate_ashraf
 from resettle.simulation.ashraf_config import AshrafConfig
+from resettle.simulation.memory_store import MemoryScreeningStore
 from resettle.simulation.random_instances import generate_random
+from resettle.simulation.screening_replay import replay_screening
 
 if TYPE_CHECKING:  # demo imports this module for its STEPS
     from resettle.adapters.cli.demo import DemoContext
 
-
-class FileFormat(StrEnum):
-    CSV = "csv"
-    XLSX = "xlsx"
-    JSON = "json"
-
-
 Out = Annotated[Path | None, typer.Option(help="Write import files (persons, cases, "
                                           "localities, pledges) into this folder.")]
 Format = Annotated[FileFormat, typer.Option("--format", help="Format of the import files.")]
-Load = Annotated[bool, typer.Option("--load", help="Store the batch in the database "
+Load = Annotated[bool, typer.Option("--load", help="Store the scenario in the database "
                                     "(idempotent: loading the same seed twice changes nothing).")]
+Replace = Annotated[bool, typer.Option("--replace", help="Empty the database first; refused "
+                                       "unless everything in it is synthetic.")]
 Hxl = Annotated[bool, typer.Option("--hxl", help="Add an HXL hashtag row under the header.")]
+
+
+DEMO_CONFIG = AshrafConfig()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    batch: RegistryBatch
+    history: MemoryScreeningStore | None  # the screening history that led to each status
+    as_of: date
 
 
 def register(app: typer.Typer) -> None:
@@ -52,6 +64,16 @@ def register(app: typer.Typer) -> None:
     app.add_typer(scenario, name="scenario")
 
 
+def make_ashraf(seed: int, config: AshrafConfig) -> Scenario:
+    """Generate the residents, then replay the screening workflow up to each case's status."""
+    batch = generate_ashraf(seed, config)
+    settings = ScreeningSettings(protection=config.protection, triggers=ASHRAF_TRIGGERS)
+    final, history = replay_screening(batch, seed=seed, as_of=config.as_of, settings=settings)
+    # A case enters the database at version 1, however many steps its history has.
+    cases = tuple(replace(case, version=1) for case in final.cases)
+    return Scenario(replace(final, cases=cases), history, config.as_of)
+
+
 def scenario_ashraf(
     *,
     seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same world.")] = 2011,
@@ -60,17 +82,18 @@ def scenario_ashraf(
     file_format: Format = FileFormat.CSV,
     hxl: Hxl = False,
     load: Load = False,
+    replace: Replace = False,
     database_url: DatabaseUrl = DEFAULT_URL,
 ) -> None:
-    """Camp Ashraf / Liberty (Iraq, 2011-2016): ~3,400 synthetic residents, twelve host
-    states and their pledges. See docs/scenario.md for what is modelled and why."""
-    config = AshrafConfig(population=population)
+    """Camp Ashraf / Liberty (Iraq, 2011-2016): ~3,400 synthetic residents with their
+    screening history, twelve host states and their pledges (see docs/scenario.md)."""
     console = stdout_console()
-    with console.status("Generating the Ashraf scenario"):
-        batch = generate_ashraf(seed, config)
-    _deliver(console, batch, out=out, file_format=file_format, hxl=hxl, load=load,
-             database_url=database_url)
-    for line in summarize_stats(registry_stats(batch, config.as_of)):
+    _check_wanted(console, out, load)
+    with console.status("Generating the Ashraf scenario and its screening history"):
+        scenario = make_ashraf(seed, AshrafConfig(population=population))
+    _deliver(console, scenario, out=out, file_format=file_format, hxl=hxl,
+             database_url=database_url if load else None, replace=replace)
+    for line in summarize_stats(registry_stats(scenario.batch, scenario.as_of)):
         console.print(line)
 
 
@@ -83,57 +106,96 @@ def scenario_random(
     file_format: Format = FileFormat.CSV,
     hxl: Hxl = False,
     load: Load = False,
+    replace: Replace = False,
     database_url: DatabaseUrl = DEFAULT_URL,
 ) -> None:
-    """A large random instance for scale tests (e.g. 30,000 cases, ~100,000 persons)."""
+    """A large random instance for scale tests (e.g. 30,000 cases, ~100,000 persons); its
+    cases stand ready for referral, without a screening history."""
     console = stdout_console()
+    _check_wanted(console, out, load)
     with console.status(f"Generating {cases:,} random cases"):
         batch = generate_random(cases, localities, seed)
-    _deliver(console, batch, out=out, file_format=file_format, hxl=hxl, load=load,
-             database_url=database_url)
+    _deliver(console, Scenario(batch, None, date.today()), out=out, file_format=file_format,
+             hxl=hxl, database_url=database_url if load else None, replace=replace)
     console.print(f"{batch.persons_count:,} persons in {len(batch.cases):,} cases, "
                   f"{len(batch.localities):,} localities, {len(batch.pledges):,} pledges")
 
 
-def _deliver(console: Console, batch: RegistryBatch, *, out: Path | None,
-             file_format: FileFormat, hxl: bool, load: bool, database_url: str) -> None:
+def _check_wanted(console: Console, out: Path | None, load: bool) -> None:
     if out is None and not load:
-        console.print("Nothing written: give --out DIR and/or --load.")
+        console.print("Nothing to do: give --out DIR (import files) and/or --load (database).")
         raise typer.Exit(code=2)
+
+
+def _deliver(console: Console, scenario: Scenario, *, out: Path | None,
+             file_format: FileFormat, hxl: bool, database_url: str | None,
+             replace: bool) -> None:
     with failing_cleanly():
         if out is not None:
-            console.print("Writing import files needs the registry import/export (coming).")
-            raise typer.Exit(code=2)
-        if load:
-            load_scenario(batch, database_url)
-            console.print("Loaded into the database.")
+            written = write_batch_files(scenario.batch, out, file_format, hxl=hxl)
+            console.print(f"Wrote {', '.join(p.name for p in written.values())} to {out}/")
+        if database_url is not None:
+            changed = load_scenario(scenario, database_url, replace=replace)
+            console.print("Loaded into the database." if changed else
+                          "The database already holds exactly this scenario: nothing changed.")
 
 
 @contextmanager
-def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
-    with progress_bar(transient=True) as progress:
-        task = progress.add_task(label, total=total)
-        yield lambda done: progress.advance(task, done)
+def _progress(label: str) -> Iterator[Progress]:
+    with progress_bar(transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-def load_scenario(batch: RegistryBatch, database_url: str) -> None:
-    """Store the batch in one transaction (an upsert: reloading the same batch is a no-op)."""
+def write_batch_files(batch: RegistryBatch, folder: Path, file_format: FileFormat, *,
+                      hxl: bool = False) -> dict[RecordKind, Path]:
+    """One file per record kind, e.g. ``folder/persons.csv``; returns the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[RecordKind, Path] = {}
+    for kind in RecordKind:
+        path = folder / f"{kind.value}.{file_format.value}"
+        with _progress(f"Writing {path.name}") as progress:
+            write_records(path, kind, batch, hxl=hxl, progress=progress)
+        written[kind] = path
+    return written
+
+
+def load_scenario(scenario: Scenario, database_url: str, *, replace: bool = False) -> bool:
+    """Store the scenario (and its history) in one transaction; False if already there."""
+    if replace:
+        engine = open_engine(database_url)
+        try:
+            reset_synthetic_database(engine)
+        finally:
+            engine.dispose()
     engine = open_engine(database_url)
+    persons = scenario.batch.persons_count
     try:
         with (
-            _progress("Loading into the database", batch.persons_count) as advance,
+            _progress("Loading into the database") as progress,
             make_session_factory(engine).begin() as session,
         ):
-            store_batch(session, batch=batch, progress=advance)
+            return store_scenario(session, batch=scenario.batch, history=scenario.history,
+                                  progress=_counting(progress, persons))
     finally:
         engine.dispose()
 
 
-def step_load_ashraf(ctx: DemoContext) -> None:
-    """Demo: generate Ashraf with the demo seed, load it, and count what the database holds."""
-    config = AshrafConfig()
-    batch = generate_ashraf(ctx.seed, config)
-    load_scenario(batch, ctx.database_url)
+def _counting(progress: Progress, total: int) -> Callable[[int], None]:
+    """store_batch reports persons written per chunk; the bar wants a running total."""
+    done = [0]
+
+    def advance(count: int) -> None:
+        done[0] += count
+        progress(done[0], total)
+
+    return advance
+
+
+def step_load_ashraf(ctx: DemoContext, config: AshrafConfig = DEMO_CONFIG) -> None:
+    """Demo: a fresh database with the Ashraf scenario (its screening history included)."""
+    scenario = make_ashraf(ctx.seed, config)
+    load_scenario(scenario, ctx.database_url, replace=True)
     engine = open_engine(ctx.database_url)
     try:
         with make_session_factory(engine)() as session:
@@ -141,7 +203,7 @@ def step_load_ashraf(ctx: DemoContext) -> None:
     finally:
         engine.dispose()
     lines = summarize_stats(registry_stats(stored, config.as_of))
-    ctx.console.rule("registry: synthetic Camp Ashraf scenario")
+    ctx.console.rule("registry: the Camp Ashraf scenario (synthetic data)")
     for line in lines:
         ctx.console.print(line)
-    ctx.summary["registry"] = lines[0]
+    ctx.summary["registry"] = lines[0] + " (synthetic)"

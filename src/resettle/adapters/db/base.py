@@ -1,8 +1,8 @@
 """The one SQLAlchemy declarative base every table of resettle hangs on.
 
-Other adapters add their own tables in their own module under ``adapters/db/`` by subclassing
-:class:`Base` (and write their own Alembic migration); keeping one ``MetaData`` lets Alembic
-autogenerate and the tests see the whole schema.
+Other adapters add their own tables in their own module ``adapters/db/<topic>_tables.py`` by
+subclassing :class:`Base` (and write their own Alembic migration); keeping one ``MetaData``
+lets Alembic autogenerate and the tests see the whole schema.
 """
 
 from __future__ import annotations

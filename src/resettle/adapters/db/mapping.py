@@ -31,6 +31,8 @@ from resettle.core import (
 )
 
 Row = dict[str, Any]
+# Person fields kept in the ``details`` JSON column as plain lists of strings.
+PLAIN_DETAILS = ("skills", "specific_needs", "feared_countries", "profiles")
 RowLike = Mapping[Any, Any]  # a Row, or SQLAlchemy's RowMapping
 
 
@@ -43,38 +45,19 @@ def person_to_row(person: Person, member_index: int) -> Row:
         "family_name": person.family_name,
         "given_name_original": person.given_name_original,
         "family_name_original": person.family_name_original,
-        "sex": person.sex.value,
+        "sex": str(person.sex),
         "birth_date": person.birth_date,
-        "birth_date_precision": person.birth_date_precision.value,
+        "birth_date_precision": str(person.birth_date_precision),
         "nationality": person.nationality,
         "relationship": str(person.relationship),
-        "education": person.education.value,
+        "education": str(person.education),
         "occupation": person.occupation,
-        "skills": list(person.skills),
-        "languages": [
-            {"code": skill.code, "proficiency": skill.proficiency.value}
-            for skill in person.languages
-        ],
-        "medical_conditions": [
-            {"name": c.name, "severity": c.severity.value, "services": list(c.services)}
-            for c in person.medical_conditions
-        ],
-        "specific_needs": list(person.specific_needs),
-        "relatives": [
-            {
-                "name": r.name,
-                "relation": r.relation,
-                "country": r.country,
-                "contact_established": r.contact_established,
-            }
-            for r in person.relatives
-        ],
-        "feared_countries": list(person.feared_countries),
-        "profiles": list(person.profiles),
+        "details": _details(person),
     }
 
 
 def person_from_row(row: RowLike) -> Person:
+    details = row["details"]
     return Person(
         person_id=row["person_id"],
         case_id=row["case_id"],
@@ -88,23 +71,54 @@ def person_from_row(row: RowLike) -> Person:
         given_name_original=row["given_name_original"],
         family_name_original=row["family_name_original"],
         languages=tuple(
-            LanguageSkill(s["code"], Proficiency(s["proficiency"])) for s in row["languages"]
+            LanguageSkill(s["code"], Proficiency(s["proficiency"]))
+            for s in details.get("languages", ())
         ),
         education=EducationLevel(row["education"]),
         occupation=row["occupation"],
-        skills=tuple(row["skills"]),
+        skills=tuple(details.get("skills", ())),
         medical_conditions=tuple(
             MedicalCondition(c["name"], Severity(c["severity"]), tuple(c["services"]))
-            for c in row["medical_conditions"]
+            for c in details.get("medical_conditions", ())
         ),
-        specific_needs=tuple(row["specific_needs"]),
+        specific_needs=tuple(details.get("specific_needs", ())),
         relatives=tuple(
             Relative(r["name"], r["relation"], r["country"], bool(r["contact_established"]))
-            for r in row["relatives"]
+            for r in details.get("relatives", ())
         ),
-        feared_countries=tuple(row["feared_countries"]),
-        profiles=tuple(row["profiles"]),
+        feared_countries=tuple(details.get("feared_countries", ())),
+        profiles=tuple(details.get("profiles", ())),
     )
+
+
+def _details(person: Person) -> dict[str, Any]:
+    """The person's nested lists as one JSON object; empty lists are left out."""
+    details: dict[str, Any] = {}
+    if person.languages:
+        details["languages"] = [
+            {"code": skill.code, "proficiency": str(skill.proficiency)}
+            for skill in person.languages
+        ]
+    if person.medical_conditions:
+        details["medical_conditions"] = [
+            {"name": c.name, "severity": str(c.severity), "services": list(c.services)}
+            for c in person.medical_conditions
+        ]
+    if person.relatives:
+        details["relatives"] = [
+            {
+                "name": r.name,
+                "relation": r.relation,
+                "country": r.country,
+                "contact_established": r.contact_established,
+            }
+            for r in person.relatives
+        ]
+    for key in PLAIN_DETAILS:
+        values = getattr(person, key)
+        if values:
+            details[key] = list(values)
+    return details
 
 
 def case_to_row(case: Case) -> Row:
@@ -112,8 +126,8 @@ def case_to_row(case: Case) -> Row:
     return {
         "case_id": case.case_id,
         "principal_id": case.principal_id,
-        "processing_priority": case.processing_priority.value,
-        "status": case.status.value,
+        "processing_priority": str(case.processing_priority),
+        "status": str(case.status),
         "primary_category": _value(case.primary_category),
         "secondary_category": _value(case.secondary_category),
         "registered_on": case.registered_on,
@@ -200,4 +214,4 @@ def pledge_from_row(row: RowLike) -> Pledge:
 
 
 def _value(category: Category | None) -> str | None:
-    return category.value if category is not None else None
+    return str(category) if category is not None else None

@@ -1,8 +1,8 @@
 """Alembic migrations, found through the package path (never the working directory).
 
 ``ensure_schema`` runs when a database is opened; ``resettle db upgrade`` runs
-``upgrade_database``. Every module of ``resettle.adapters.db`` is imported before migrating
-so tables other adapters add there are known to Alembic's autogenerate.
+``upgrade_database``. Table modules of ``resettle.adapters.db`` (named ``tables`` or
+``<topic>_tables``) are imported before migrating, so Alembic's autogenerate knows them all.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def import_table_modules() -> None:
-    """Import every module of ``resettle.adapters.db`` so its tables join ``Base.metadata``."""
+    """Import ``tables`` and every ``*_tables`` module so their tables join ``Base.metadata``."""
     for info in pkgutil.iter_modules(db_package.__path__):
-        if info.name != "migrations":
+        if info.name == "tables" or info.name.endswith("_tables"):
             importlib.import_module(f"{db_package.__name__}.{info.name}")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, Table, func, or_, select, update
 from sqlalchemy import case as sql_case
@@ -37,6 +37,8 @@ __all__ = [
     "store_batch",
     "update_case",
 ]
+
+T = TypeVar("T")
 
 # How many cases are read per query when loading many: bounded IN lists and memory.
 READ_CHUNK = 2000
@@ -72,21 +74,32 @@ def store_batch(
     return counts
 
 
-def load_batch(session: Session) -> RegistryBatch:
-    """Everything in the registry, cases ordered by id (members in their stored order)."""
-    case_rows = session.execute(select(_cases).order_by(_cases.c.case_id)).mappings().all()
-    cases: list[Case] = []
-    for start in range(0, len(case_rows), READ_CHUNK):
-        cases.extend(_with_members(session, case_rows[start : start + READ_CHUNK]))
-    localities = session.execute(
-        select(LocalityRow.__table__).order_by(LocalityRow.locality_id)
-    ).mappings()
-    pledges = session.execute(select(PledgeRow.__table__).order_by(PledgeRow.pledge_id)).mappings()
+def load_batch(
+    session: Session, *, cases: bool = True, localities: bool = True, pledges: bool = True
+) -> RegistryBatch:
+    """Everything in the registry, ordered by id (members in their stored order).
+
+    Leave out what you do not need: exporting pledges should not read 100,000 persons.
+    """
     return RegistryBatch(
-        cases=tuple(cases),
-        localities=tuple(locality_from_row(row) for row in localities),
-        pledges=tuple(pledge_from_row(row) for row in pledges),
+        cases=tuple(_all_cases(session)) if cases else (),
+        localities=tuple(_all(session, LocalityRow.__table__, locality_from_row))
+        if localities
+        else (),
+        pledges=tuple(_all(session, PledgeRow.__table__, pledge_from_row)) if pledges else (),
     )
+
+
+def _all_cases(session: Session) -> Iterator[Case]:
+    case_rows = session.execute(select(_cases).order_by(_cases.c.case_id)).mappings().all()
+    for start in range(0, len(case_rows), READ_CHUNK):
+        yield from _with_members(session, case_rows[start : start + READ_CHUNK])
+
+
+def _all(session: Session, table: Any, build: Callable[[Any], T]) -> Iterator[T]:
+    key = table.primary_key.columns.values()[0]
+    for row in session.execute(select(table).order_by(key)).mappings():
+        yield build(row)
 
 
 def get_case(session: Session, *, case_id: str) -> Case:

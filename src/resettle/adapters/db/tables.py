@@ -1,9 +1,10 @@
 """Registry tables: cases, persons, localities, pledges.
 
 Kept apart from the frozen domain dataclasses in ``resettle.core``; ``mapping.py`` converts.
-Nested, per-person lists (languages, medical conditions, relatives, skills...) are JSON
-columns: they are always read and written with their person, and it keeps bulk imports to one
-INSERT per person. What the registry filters on (case, names, status, priority, category,
+Nested, per-person lists (languages, medical conditions, relatives, skills...) share one JSON
+column: they are always read and written with their person, and one JSON value per row keeps a
+100,000-person import and load fast (JSONB on PostgreSQL, so they stay queryable there).
+What the registry filters on (case, names, status, priority, category,
 nationality) are plain indexed columns.
 """
 
@@ -59,13 +60,9 @@ class PersonRow(Base):
     relationship: Mapped[str] = mapped_column(String(32))
     education: Mapped[str] = mapped_column(String(16))
     occupation: Mapped[str] = mapped_column(Text)
-    skills: Mapped[list[str]] = mapped_column(JsonValue)
-    languages: Mapped[list[dict[str, Any]]] = mapped_column(JsonValue)
-    medical_conditions: Mapped[list[dict[str, Any]]] = mapped_column(JsonValue)
-    specific_needs: Mapped[list[str]] = mapped_column(JsonValue)
-    relatives: Mapped[list[dict[str, Any]]] = mapped_column(JsonValue)
-    feared_countries: Mapped[list[str]] = mapped_column(JsonValue)
-    profiles: Mapped[list[str]] = mapped_column(JsonValue)
+    # Languages, medical conditions, relatives, skills, specific needs, feared countries and
+    # profiles: one JSON object, keys left out when empty (see mapping.PERSON_DETAILS).
+    details: Mapped[dict[str, Any]] = mapped_column(JsonValue)
 
 
 class LocalityRow(Base):

@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.base import Base
+from resettle.adapters.db.bulk import insert_rows
 from resettle.adapters.db.mapping import (
     Row,
     case_member_rows,
@@ -55,8 +56,11 @@ def store_cases(
     bump_versions: bool = True,
 ) -> StoreCounts:
     counts = StoreCounts()
+    # Into an empty registry nothing can already exist: skip looking (the first import of an
+    # operation is also the largest). Persons cannot exist without cases (foreign key).
+    empty = session.execute(select(_cases.c.case_id).limit(1)).first() is None
     for chunk in _chunks(cases):
-        counts += _store_case_chunk(session, chunk, bump_versions=bump_versions)
+        counts += _store_case_chunk(session, chunk, bump_versions=bump_versions, look=not empty)
         if progress is not None:
             progress(sum(case.size for case in chunk))
     return counts
@@ -86,18 +90,21 @@ class _Plan:
 
 
 def _store_case_chunk(
-    session: Session, chunk: Sequence[Case], *, bump_versions: bool
+    session: Session, chunk: Sequence[Case], *, bump_versions: bool, look: bool
 ) -> StoreCounts:
     case_ids = [case.case_id for case in chunk]
     new_members = {case.case_id: case_member_rows(case) for case in chunk}
     member_ids = [m["person_id"] for rows in new_members.values() for m in rows]
-    old_cases = _rows_by_key(session, _cases, "case_id", _cases.c.case_id.in_(case_ids))
-    old_persons = _rows_by_key(
-        session,
-        _persons,
-        "person_id",
-        _persons.c.case_id.in_(case_ids) | _persons.c.person_id.in_(member_ids),
-    )
+    old_cases: dict[str, Row] = {}
+    old_persons: dict[str, Row] = {}
+    if look:
+        old_cases = _rows_by_key(session, _cases, "case_id", _cases.c.case_id.in_(case_ids))
+        old_persons = _rows_by_key(
+            session,
+            _persons,
+            "person_id",
+            _persons.c.case_id.in_(case_ids) | _persons.c.person_id.in_(member_ids),
+        )
     plan = _plan_chunk(chunk, new_members, old_cases, old_persons, bump_versions=bump_versions)
     _execute_plan(session, plan)
     persons_written = len(plan.person_inserts) + len(plan.person_updates)
@@ -162,11 +169,11 @@ def _execute_plan(session: Session, plan: _Plan) -> None:
     if plan.person_deletes:
         session.execute(delete(_persons).where(_persons.c.person_id.in_(plan.person_deletes)))
     if plan.case_inserts:
-        session.execute(insert(_cases), plan.case_inserts)
+        insert_rows(session, _cases, plan.case_inserts)
     if plan.case_updates:
         session.execute(update(CaseRow), plan.case_updates)
     if plan.person_inserts:
-        session.execute(insert(_persons), plan.person_inserts)
+        insert_rows(session, _persons, plan.person_inserts)
     if plan.person_updates:
         session.execute(update(PersonRow), plan.person_updates)
     elsewhere = sorted(plan.touched_elsewhere)
@@ -189,7 +196,7 @@ def _store_simple(
         inserts = [row for row in chunk if row[key] not in old]
         updates = [row for row in chunk if row[key] in old and old[row[key]] != row]
         if inserts:
-            session.execute(insert(table), inserts)
+            insert_rows(session, table, inserts)
         if updates:
             session.execute(update(row_class), updates)  # bulk UPDATE by primary key
         inserted += len(inserts)

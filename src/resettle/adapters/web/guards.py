@@ -128,7 +128,9 @@ class Guard:
     def __call__(
         self,
         request: Request,
-        session: Annotated[Session, Depends(db_session)],
+        # scope="function": commit before the response is sent, so a client that sees success
+        # (or follows the login redirect) always finds the work, and its audit entry, stored.
+        session: Annotated[Session, Depends(db_session, scope="function")],
         csrf: Annotated[str | None, Depends(submitted_csrf)],
     ) -> Ctx:
         config, now = config_of(request), utcnow()

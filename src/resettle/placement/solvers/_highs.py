@@ -19,7 +19,11 @@ from scipy import sparse
 from resettle.placement.problem import PlacementProblem
 
 PRESOLVE_OFF_ABOVE_PAIRS = 2_000_000  # presolve can run for minutes unobserved above this
-GRACE_SECONDS = 2.0
+GRACE_SECONDS = 5.0  # HiGHS checks its clock coarsely, more so on a loaded machine
+
+
+class SolverStuckError(RuntimeError):
+    """HiGHS ignored both its time limit and the cancel request; the model is unusable."""
 
 
 @dataclass
@@ -34,7 +38,12 @@ class Rows:
     names: list[str]
 
 
-def build_rows(problem: PlacementProblem, *, all_capacity_rows: bool = False) -> Rows:
+def build_rows(
+    problem: PlacementProblem,
+    *,
+    all_capacity_rows: bool = False,
+    multiplicity: NDArray[np.int64] | None = None,
+) -> Rows:
     """Assignment rows (each case at most once), capacity rows, group-floor rows.
 
     Capacity rows that can never bind (total allowed demand <= capacity) are left out unless
@@ -43,10 +52,11 @@ def build_rows(problem: PlacementProblem, *, all_capacity_rows: bool = False) ->
     n, k = problem.n_cases, problem.n_pairs
     pair_ids = np.arange(k, dtype=np.int64)
     rows, cols, vals = [problem.pair_case], [pair_ids], [np.ones(k)]
-    lower, upper = [np.full(n, -np.inf)], [np.ones(n)]
+    mult = np.ones(n, dtype=np.int64) if multiplicity is None else multiplicity
+    lower, upper = [np.full(n, -np.inf)], [mult.astype(np.float64)]
     names = [f"assign {c}" for c in problem.case_ids]
     demand = np.zeros_like(problem.capacity)
-    np.add.at(demand, problem.pair_locality, problem.pair_needs)
+    np.add.at(demand, problem.pair_locality, problem.pair_needs * mult[problem.pair_case, None])
     keep = np.ones_like(demand, dtype=bool) if all_capacity_rows else demand > problem.capacity
     cap_rows = np.argwhere(keep).astype(np.int64)
     row_of = np.full(problem.capacity.shape, -1, dtype=np.int64)
@@ -64,7 +74,7 @@ def build_rows(problem: PlacementProblem, *, all_capacity_rows: bool = False) ->
         for loc, d in cap_rows.tolist()
     )
     next_row = n + len(cap_rows)
-    for coef, rhs, name in floor_rows(problem):
+    for coef, rhs, name in floor_rows(problem, mult):
         nz = np.flatnonzero(coef)
         rows.append(np.full(len(nz), next_row, dtype=np.int64))
         cols.append(nz)
@@ -79,7 +89,9 @@ def build_rows(problem: PlacementProblem, *, all_capacity_rows: bool = False) ->
     return Rows(matrix, np.concatenate(lower), np.concatenate(upper), cap_rows, n, names)
 
 
-def floor_rows(problem: PlacementProblem) -> list[tuple[NDArray[np.float64], float, str]]:
+def floor_rows(
+    problem: PlacementProblem, multiplicity: NDArray[np.int64]
+) -> list[tuple[NDArray[np.float64], float, str]]:
     """Each group floor as ``coef @ x >= rhs`` over the pairs."""
     from resettle.placement.objective import pair_outcome  # noqa: PLC0415 - avoid a cycle
 
@@ -89,7 +101,7 @@ def floor_rows(problem: PlacementProblem) -> list[tuple[NDArray[np.float64], flo
     for floor in problem.group_floors:
         member = np.isin(problem.pair_case, floor.cases)
         if floor.min_share_placed > 0:
-            total = float(problem.sizes[floor.cases].sum())
+            total = float((problem.sizes * multiplicity)[floor.cases].sum())
             coef = np.where(member, pair_size, 0.0)
             out.append((coef, floor.min_share_placed * total, f"share floor {floor.name}"))
         if floor.min_mean_score is not None:
@@ -100,29 +112,51 @@ def floor_rows(problem: PlacementProblem) -> list[tuple[NDArray[np.float64], flo
 
 
 def new_model(
-    problem: PlacementProblem, rows: Rows, *, integer: bool, seed: int
+    problem: PlacementProblem,
+    rows: Rows,
+    *,
+    integer: bool,
+    seed: int,
+    multiplicity: NDArray[np.int64] | None = None,
 ) -> highspy.Highs:
     """A HiGHS model over the pairs (maximise), locks fixed through column bounds."""
+    col_lower, col_upper = lock_bounds(problem)
+    if multiplicity is not None:
+        col_upper = col_upper * multiplicity[problem.pair_case]
+    return build_highs(
+        rows.matrix, np.zeros(problem.n_pairs), (col_lower, col_upper),
+        (rows.lower, rows.upper), integer=integer, seed=seed,
+    )
+
+
+def build_highs(
+    matrix: sparse.csc_matrix,
+    cost: NDArray[np.float64],
+    col_bounds: tuple[NDArray[np.float64], NDArray[np.float64]],
+    row_bounds: tuple[NDArray[np.float64], NDArray[np.float64]],
+    *,
+    integer: bool,
+    seed: int,
+) -> highspy.Highs:
+    """A maximisation model straight from sparse arrays, quiet and cancellable."""
     highs = highspy.Highs()  # type: ignore[no-untyped-call]
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("random_seed", int(seed))
     highs.HandleUserInterrupt = True
+    n_cols = matrix.shape[1]
     lp = highspy.HighsLp()
-    lp.num_col_ = problem.n_pairs
-    lp.num_row_ = rows.matrix.shape[0]
-    lp.col_cost_ = np.zeros(problem.n_pairs)
-    col_lower, col_upper = lock_bounds(problem)
-    lp.col_lower_ = col_lower
-    lp.col_upper_ = col_upper
-    lp.row_lower_ = rows.lower
-    lp.row_upper_ = rows.upper
+    lp.num_col_ = n_cols
+    lp.num_row_ = matrix.shape[0]
+    lp.col_cost_ = cost
+    lp.col_lower_, lp.col_upper_ = col_bounds
+    lp.row_lower_, lp.row_upper_ = row_bounds
     lp.sense_ = highspy.ObjSense.kMaximize
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = rows.matrix.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = rows.matrix.indices.astype(np.int32)
-    lp.a_matrix_.value_ = rows.matrix.data
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data.astype(np.float64)
     if integer:
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * problem.n_pairs
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * n_cols
     highs.passModel(lp)
     return highs
 
@@ -140,19 +174,29 @@ def lock_bounds(problem: PlacementProblem) -> tuple[NDArray[np.float64], NDArray
     return lower, upper
 
 
-def run_guarded(highs: highspy.Highs, time_limit: float | None, n_pairs: int) -> bool:
-    """Run the solve; return False if the watchdog had to give up on it."""
+def run_guarded(
+    highs: highspy.Highs, time_limit: float | None, n_pairs: int, *, presolve: bool = True
+) -> bool:
+    """Run the solve; True if it ended by itself, False if it had to be cancelled.
+
+    Raises :class:`SolverStuckError` if HiGHS does not stop even when cancelled (the thread is
+    a daemon and dies with the process; the caller must drop this model).
+    """
     if time_limit is None:
+        highs.setOptionValue("time_limit", highspy.kHighsInf)
         highs.run()
         return True
     highs.setOptionValue("time_limit", max(float(time_limit), 0.01))
-    if n_pairs > PRESOLVE_OFF_ABOVE_PAIRS:
+    if n_pairs > PRESOLVE_OFF_ABOVE_PAIRS or not presolve:
         highs.setOptionValue("presolve", "off")
     thread = highs.startSolve()
     finished, _ = highs.wait(time_limit + GRACE_SECONDS)
     if not finished:
         highs.cancelSolve()  # type: ignore[no-untyped-call]
         finished, _ = highs.wait(GRACE_SECONDS)
-    if finished:
+        if not finished:
+            raise SolverStuckError("HiGHS did not stop at its time limit nor when cancelled")
         thread.join(timeout=GRACE_SECONDS)
-    return bool(finished)
+        return False
+    thread.join(timeout=GRACE_SECONDS)
+    return True

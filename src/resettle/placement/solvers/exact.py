@@ -1,20 +1,20 @@
-"""Exact solver: a binary MIP over the allowed pairs on HiGHS, tier after tier.
+"""Exact solver: a MIP over the allowed pairs on HiGHS, tier after tier, proven optimal.
 
-Variables: x_p in {0, 1} per allowed pair. Rows: each case at most once; per locality and
-dimension, used <= capacity (only rows that can bind); group floors. Locks fix columns.
-The lexicographic objective (:mod:`resettle.placement.objective`) is optimised preemptively:
-maximise tier 1, add ``tier1 >= best``, maximise tier 2 warm-started from the previous
-solution, and so on. Person-count tiers are integers, so they are solved to an absolute gap
-below one person; the outcome tier uses the requested relative ``gap`` (default 1e-6).
-A tier whose trivial upper bound (every case at its best pair) is already met by the
-incumbent is skipped without a solve.
+Variables: one per allowed pair; interchangeable cases are merged first (see ``_aggregate``),
+so a variable counts how many cases of a class go to a locality. Rows: each class at most its
+size; per locality and dimension, used <= capacity (only rows that can bind); group floors.
+Locks fix columns. The lexicographic objective (:mod:`resettle.placement.objective`) is
+optimised preemptively: maximise tier 1, hold ``tier1 >= best`` as a row, maximise tier 2, and
+so on; each tier is solved by LP, an LP-guided incumbent, reduced-cost fixing and HiGHS's MIP
+on what is left (see ``_tiers``). Person-count tiers are integers and are proven to within
+less than one person; the outcome tier to the requested relative ``gap`` (default 1e-6).
+A tier whose trivial upper bound (every case at its best pair) is already met is skipped.
 """
 
 from __future__ import annotations
 
 import time
 
-import highspy
 import numpy as np
 from numpy.typing import NDArray
 
@@ -22,12 +22,18 @@ from resettle.placement.conflicts import find_floor_conflicts, find_lock_conflic
 from resettle.placement.objective import fairness_shortfalls, report_result, tier_coefficients
 from resettle.placement.problem import PlacementProblem
 from resettle.placement.result import PlacementResult, SolveStatus
-from resettle.placement.solvers._highs import build_rows, new_model, run_guarded
+from resettle.placement.solvers._aggregate import (
+    Aggregated,
+    aggregate_assignment,
+    aggregate_cases,
+    disaggregate,
+)
+from resettle.placement.solvers._highs import SolverStuckError, build_rows
+from resettle.placement.solvers._tiers import TierModel, TierOutcome
 from resettle.placement.solvers.base import register_solver
 from resettle.placement.solvers.greedy import GreedySolver
 
 DEFAULT_GAP = 1e-6
-Stage = tuple[NDArray[np.float64] | None, float | None, bool]  # solution, bound, proven
 
 
 class ExactSolver:
@@ -46,96 +52,67 @@ class ExactSolver:
         if conflicts:
             return self._infeasible(problem, seed, started, conflicts)
         deadline = None if time_limit is None else started + time_limit
-        outcome_gap = DEFAULT_GAP if gap is None else gap
-        rows = build_rows(problem)
-        highs = new_model(problem, rows, integer=True, seed=seed)
-        incumbent = _greedy_start(problem, seed)
+        agg = aggregate_cases(problem)
+        model = TierModel(agg.problem, build_rows(agg.problem, multiplicity=agg.multiplicity),
+                          agg.multiplicity, seed)
+        incumbent = _greedy_start(problem, agg, seed)
+        tiers = tier_coefficients(agg.problem)
         bounds: list[float | None] = []
         proven_all = True
-        tiers = tier_coefficients(problem)
         for level, coef in enumerate(tiers):
             last = level == len(tiers) - 1
-            solution, bound, proven = self._solve_tier(
-                highs, problem, coef, incumbent=incumbent, deadline=deadline,
-                rel_gap=outcome_gap if last else None,
-            )
-            if solution is None and incumbent is None:
-                if proven:  # HiGHS proved the rows (capacity + floors) cannot hold together
+            try:
+                outcome = self._solve_tier(model, coef, incumbent, deadline=deadline,
+                                           rel_gap=(DEFAULT_GAP if gap is None else gap)
+                                           if last else None)
+            except SolverStuckError:  # keep the incumbent, prove nothing more
+                outcome = TierOutcome(None, None, False)
+            if outcome.solution is None and incumbent is None:
+                if outcome.infeasible:
                     return self._infeasible(problem, seed, started, [
                         "the group floors and locks cannot all be met within capacity"])
                 return self._timed_out(problem, seed, started)
-            best = solution if solution is not None else incumbent
-            assert best is not None  # both None returned above
-            incumbent = best
-            bounds.append(bound)
-            proven_all &= proven
-            if not proven or last:
+            incumbent = outcome.solution if outcome.solution is not None else incumbent
+            assert incumbent is not None
+            bounds.append(outcome.bound)
+            proven_all &= outcome.proven
+            if not outcome.proven or last:
                 break
-            _fix_tier(highs, problem, coef, float(coef @ best))
+            model.hold_tier(coef, float(coef @ incumbent))
         bounds.extend([None] * (len(tiers) - len(bounds)))
-        return self._report(
-            problem, incumbent, bounds=bounds, proven=proven_all, seed=seed, started=started
-        )
+        assignment = None if incumbent is None else disaggregate(agg, incumbent)
+        return self._report(problem, assignment, bounds=bounds, proven=proven_all, seed=seed,
+                            started=started)
 
-    def _solve_tier(
-        self,
-        highs: highspy.Highs,
-        problem: PlacementProblem,
-        coef: NDArray[np.float64],
-        *,
-        incumbent: NDArray[np.float64] | None,
-        deadline: float | None,
-        rel_gap: float | None,
-    ) -> Stage:
-        trivial = _trivial_bound(problem, coef)
+    def _solve_tier(self, model: TierModel, coef: NDArray[np.float64],
+                    incumbent: NDArray[np.float64] | None, *, deadline: float | None,
+                    rel_gap: float | None) -> TierOutcome:
+        trivial = _trivial_bound(model.problem, coef, model.mult)
         if incumbent is not None and coef @ incumbent >= trivial - 1e-9:
-            return incumbent, trivial, True
-        highs.changeColsCost(problem.n_pairs, np.arange(problem.n_pairs, dtype=np.int32), coef)
-        if rel_gap is None:  # integer tier: prove to within less than one person
-            highs.setOptionValue("mip_rel_gap", 0.0)
-            highs.setOptionValue("mip_abs_gap", 0.999)
-        else:
-            highs.setOptionValue("mip_rel_gap", float(rel_gap))
-            highs.setOptionValue("mip_abs_gap", 1e-9)
-        if incumbent is not None:
-            highs.setSolution(_solution(incumbent))
-        remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
-        finished = run_guarded(highs, remaining, problem.n_pairs)
-        status = highs.getModelStatus()
-        if status == highspy.HighsModelStatus.kInfeasible:
-            return None, None, True
-        info = highs.getInfo()
-        has_solution = info.primal_solution_status == highspy.kSolutionStatusFeasible
-        solution = np.round(np.asarray(highs.getSolution().col_value)) if has_solution else None
-        proven = finished and status == highspy.HighsModelStatus.kOptimal
-        bound = float(info.mip_dual_bound)
-        achieved = float(coef @ solution) if solution is not None else -np.inf
-        if not np.isfinite(bound) or bound < achieved - 1e-6:
-            bound = trivial  # HiGHS stopped before it had a dual bound (e.g. in presolve)
-        if rel_gap is None:
-            bound = float(np.floor(bound + 1e-6))
-        return solution, min(bound, trivial), proven
+            return TierOutcome(incumbent, trivial, True)
+        outcome = model.solve(coef, incumbent, deadline=deadline, rel_gap=rel_gap)
+        if outcome.bound is not None:
+            outcome.bound = min(outcome.bound, trivial)
+        return outcome
 
     def _report(
         self,
         problem: PlacementProblem,
-        x: NDArray[np.float64] | None,
+        assignment: NDArray[np.int64] | None,
         *,
         bounds: list[float | None],
         proven: bool,
         seed: int,
         started: float,
     ) -> PlacementResult:
-        assignment = np.full(problem.n_cases, -1, dtype=np.int64)
-        if x is not None:
-            chosen = np.flatnonzero(x > 0.5)
-            assignment[problem.pair_case[chosen]] = problem.pair_locality[chosen]
         status = SolveStatus.TIME_LIMIT if not proven else SolveStatus.OPTIMAL
         result = report_result(
             problem, assignment, status=status, solver=self.name, seed=seed,
             seconds=time.perf_counter() - started, tier_bounds=tuple(bounds),
         )
-        if proven and result.gap is not None and result.gap > DEFAULT_GAP:
+        # same yardstick as HiGHS: the gap relative to max(1, |bound|)
+        if (proven and result.bound is not None
+                and result.bound - result.objective > DEFAULT_GAP * max(1.0, abs(result.bound))):
             object.__setattr__(result, "status", SolveStatus.WITHIN_GAP)
         return result
 
@@ -156,45 +133,29 @@ class ExactSolver:
         )
 
 
-def _greedy_start(problem: PlacementProblem, seed: int) -> NDArray[np.float64] | None:
-    """The greedy placement as a MIP start, if it meets the group floors."""
+def _greedy_start(
+    problem: PlacementProblem, agg: Aggregated, seed: int
+) -> NDArray[np.float64] | None:
+    """The greedy placement as a MIP start (class counts), if it meets the group floors."""
     result = GreedySolver().solve(problem, seed=seed)
     if not result.status.has_solution or fairness_shortfalls(problem, result.assignment):
         return None
-    x = np.zeros(problem.n_pairs)
-    chosen = problem.pairs_of_assignment(result.assignment)
-    x[chosen[chosen >= 0]] = 1.0
-    return x
+    return aggregate_assignment(agg, result.assignment)
 
 
-def _trivial_bound(problem: PlacementProblem, coef: NDArray[np.float64]) -> float:
+def _trivial_bound(
+    problem: PlacementProblem, coef: NDArray[np.float64], mult: NDArray[np.int64]
+) -> float:
     """Every case at its best pair (or nowhere if all are negative), capacity ignored."""
     if problem.n_pairs == 0:
         return 0.0
     best = np.full(problem.n_cases, -np.inf)
     np.maximum.at(best, problem.pair_case, coef)
-    locked = np.zeros(problem.n_cases, dtype=bool)
-    locked[list(problem.locks)] = True
-    free = np.where(locked, best, np.maximum(best, 0.0))
+    free = np.maximum(best, 0.0)
     for case, loc in problem.locks.items():
         at = problem.pair_index(case, loc)
         free[case] = coef[at] if at >= 0 else 0.0
-    return float(free[np.isfinite(free)].sum())
-
-
-def _fix_tier(
-    highs: highspy.Highs, problem: PlacementProblem, coef: NDArray[np.float64], value: float
-) -> None:
-    nz = np.flatnonzero(coef).astype(np.int32)
-    if len(nz):
-        highs.addRow(value - 1e-6, highspy.kHighsInf, len(nz), nz, coef[nz])
-
-
-def _solution(x: NDArray[np.float64]) -> highspy.HighsSolution:
-    solution = highspy.HighsSolution()
-    solution.col_value = x.tolist()
-    solution.value_valid = True
-    return solution
+    return float((free * mult).sum())
 
 
 register_solver(ExactSolver.name, ExactSolver)

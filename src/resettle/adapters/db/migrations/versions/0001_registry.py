@@ -57,18 +57,7 @@ def upgrade() -> None:
         sa.Column("relationship", sa.String(length=32), nullable=False),
         sa.Column("education", sa.String(length=16), nullable=False),
         sa.Column("occupation", sa.Text(), nullable=False),
-        *(
-            sa.Column(name, JSON, nullable=False)
-            for name in (
-                "skills",
-                "languages",
-                "medical_conditions",
-                "specific_needs",
-                "relatives",
-                "feared_countries",
-                "profiles",
-            )
-        ),
+        sa.Column("details", JSON, nullable=False),
         sa.ForeignKeyConstraint(
             ["case_id"],
             ["cases.case_id"],
