@@ -167,6 +167,13 @@ def _empty_file(files: dict[str, Path]) -> list[Path]:
     return list(files.values())
 
 
+def _one_gigabyte_file(files: dict[str, Path]) -> list[Path]:
+    huge = files["persons"].with_name("huge-persons.csv")
+    with huge.open("wb") as handle:  # sparse: takes no disk space, but stat says 1 GB
+        handle.truncate(2**30)
+    return [*files.values(), huge]
+
+
 def _one_bad_file_among_good_ones(files: dict[str, Path]) -> list[Path]:
     # Persons, cases and localities are fine; only the pledges are not.
     _replace_in(files["pledges"], "2013-12-31", "2012-12-31")  # ends before it starts
@@ -183,6 +190,7 @@ BAD_INPUTS: dict[str, Callable[[dict[str, Path]], list[Path]]] = {
     "wrong_encoding": _wrong_encoding,
     "missing_column": _missing_column,
     "empty_file": _empty_file,
+    "one_gigabyte_file": _one_gigabyte_file,
     "one_bad_file": _one_bad_file_among_good_ones,
 }
 
