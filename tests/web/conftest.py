@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import uvicorn
-from web_world import World, build_world
+from web_world import World, build_world, copy_world
 
 from resettle.adapters.db.engine import open_database
 from resettle.adapters.web.app import create_app
@@ -30,14 +30,6 @@ def template_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[P
     built = build_world(f"sqlite:///{path}")
     built.config.engine.dispose()
     yield path, built
-
-
-def copy_world(template: tuple[Path, World], target: Path) -> World:
-    path, built = template
-    shutil.copyfile(path, target)
-    engine = open_database(f"sqlite:///{target}")
-    config = WebConfig(engine, built.config.keys)
-    return World(config, create_app(config), built.totp, built.referral_ids, built.sessions)
 
 
 @pytest.fixture

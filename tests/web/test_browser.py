@@ -90,3 +90,16 @@ def test_liaison_accepts_a_referral_and_cannot_open_another_states_case(
     answer = page.goto(f"{base}/cases/C-002")  # referred to Germany, not Albania
     assert answer is not None and answer.status == 404
     assert "Karimi" not in page.content() and "Ahmadi" not in page.content()
+
+
+def test_registrar_takes_a_screening_action(page: Any, served: tuple[str, World]) -> None:
+    base, world = served
+    log_in(page, base, world, "registrar")
+    page.goto(f"{base}/cases/C-003")
+    page.get_by_label("Screening action").select_option("assess_claim")
+    page.get_by_label("Reason", exact=True).fill("account credible and consistent")
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.get_by_role("button", name="Record action").click()
+    page.wait_for_load_state()
+    assert "assessed" in page.locator("dl.facts").first.inner_text()
+    assert "account credible" in page.locator("ol.timeline").inner_text()

@@ -160,3 +160,26 @@ def test_security_headers_and_no_cdn(shared_world: World) -> None:
     assert "http://" not in answer.text.replace("http://www.w3.org", "")
     assert "https://" not in answer.text
     assert shared_world.client().get("/static/app.css").status_code == 200
+
+
+def test_screening_step_through_the_api_and_its_history(world: World) -> None:
+    registrar = world.login("registrar")
+    page = registrar.get("/cases/C-003")
+    assert 'name="step"' in page.text and "assess claim" in page.text
+    taken = registrar.post("/api/cases/C-003/steps",
+                           json={"step": "assess_claim", "reason": "credible, consistent"})
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["status"] == "assessed"
+    history = registrar.get("/api/cases/C-003").json()["history"]
+    assert any("assess_claim" in e["what"] and e["actor"] == "registrar" for e in history)
+    illegal = registrar.post("/api/cases/C-003/steps",
+                             json={"step": "depart", "reason": "x"})
+    assert illegal.status_code == 409
+    assert illegal.json()["error"]["code"] == "illegal_transition"
+    for user in ("auditor", "liaison_alb", "placement"):
+        denied = world.login(user).post("/api/cases/C-003/steps",
+                                        json={"step": "recognize", "reason": "x"})
+        assert denied.status_code in (403, 404), user
+    liaison_other = world.login("liaison_alb").post("/api/cases/C-002/steps",
+                                                    json={"step": "hold", "reason": "x"})
+    assert liaison_other.status_code in (403, 404)

@@ -6,8 +6,10 @@ Imported by tests/web/conftest.py (fixtures) and by the web tests (helpers, mark
 from __future__ import annotations
 
 import base64
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -155,3 +157,9 @@ def build_world(database_url: str) -> World:
     return World(config, create_app(config), totp, referral_ids, sessions)
 
 
+def copy_world(template: tuple[Path, World], target: Path) -> World:
+    path, built = template
+    shutil.copyfile(path, target)
+    engine = open_database(f"sqlite:///{target}")
+    config = WebConfig(engine, built.config.keys)
+    return World(config, create_app(config), built.totp, built.referral_ids, built.sessions)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -290,3 +291,21 @@ def _group_floors(cases: Sequence[PlacementCase], options: BuildOptions) -> tupl
         members = np.array([i for i, c in enumerate(cases) if c.group == name], dtype=np.int64)
         floors.append(GroupFloor(name, members, spec.min_share_placed, spec.min_mean_score))
     return tuple(floors)
+
+
+def with_preferences(
+    problem: PlacementProblem,
+    preferences: Mapping[tuple[str, str], int],
+    priorities: Mapping[tuple[str, str], int],
+) -> PlacementProblem:
+    """Attach ranks per allowed pair: an unranked locality is unacceptable to the case (0);
+    a case a locality did not rank comes after every case it did."""
+    cases = [problem.case_ids[c] for c in problem.pair_case.tolist()]
+    locs = [problem.locality_ids[j] for j in problem.pair_locality.tolist()]
+    keys = list(zip(cases, locs, strict=True))
+    last = max(priorities.values(), default=0) + 1
+    return replace(
+        problem,
+        pair_pref_rank=np.array([preferences.get(k, 0) for k in keys], dtype=np.int64),
+        pair_priority_rank=np.array([priorities.get(k, last) for k in keys], dtype=np.int64),
+    )

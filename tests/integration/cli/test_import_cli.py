@@ -97,7 +97,8 @@ def test_export_one_kind_with_hxl(
          "--database-url", url_of(engine)],
     )
     assert result.exit_code == 0, result.output
-    rows = list(csv.reader((tmp_path / "pledges.csv").open(encoding="utf-8-sig")))
+    with (tmp_path / "pledges.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
     assert rows[0][0] == "pledge_id" and rows[1][0].startswith("#")
     assert len(rows) == 2 + 2
 

@@ -89,6 +89,8 @@ def test_sigkill_during_a_large_import_leaves_the_database_unchanged(
         if process.poll() is None:
             process.kill()
             process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
 
     engine.dispose()  # reopen from disk, as the next officer would
     assert count_rows(engine) == counts

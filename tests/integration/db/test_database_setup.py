@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
@@ -11,8 +14,10 @@ from resettle.adapters.db.engine import (
     DATABASE_URL_ENV,
     DEFAULT_DATABASE_URL,
     create_database_engine,
+    make_session_factory,
     open_database,
     resolve_database_url,
+    write_session,
 )
 from resettle.adapters.db.migrate import (
     current_revisions,
@@ -70,3 +75,31 @@ def test_the_url_comes_from_the_argument_then_the_environment(monkeypatch: objec
     monkeypatch.setenv(DATABASE_URL_ENV, "postgresql+psycopg://u@h/db")
     assert resolve_database_url() == "postgresql+psycopg://u@h/db"
     assert resolve_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_a_write_session_takes_the_sqlite_write_lock_at_begin(tmp_path: Path) -> None:
+    path = tmp_path / "lock.db"
+    engine = open_database(f"sqlite:///{path}")
+    factory = make_session_factory(engine)
+
+    def another_writer_can_begin() -> bool:
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError as error:
+            assert "locked" in str(error)
+            return False
+        finally:
+            other.close()
+
+    try:
+        with factory() as reader:
+            reader.connection()  # a plain transaction only reads: writers may go on
+            assert another_writer_can_begin()
+        with write_session(factory):
+            assert not another_writer_can_begin()
+        assert another_writer_can_begin()  # closing the session released the lock
+    finally:
+        engine.dispose()

@@ -19,6 +19,7 @@ from resettle.adapters.cli.prediction import step_predict
 from resettle.adapters.cli.registry import step_registry_files
 from resettle.adapters.cli.scenario import step_load_ashraf
 from resettle.adapters.cli.screening import step_screening_funnel
+from resettle.adapters.cli.web_demo import step_web
 
 
 @dataclass
@@ -28,6 +29,8 @@ class DemoContext:
     seed: int
     console: Console
     summary: dict[str, str] = field(default_factory=dict)  # heading -> one line, printed last
+    serve: bool = False  # serve the web app once the demo has run (`resettle demo --serve`)
+    after: list[Callable[[], None]] = field(default_factory=list)  # run after the summary
     # What a step hands to later steps, e.g. "outcome" -> the trained outcome model
     # (resettle.prediction.scoring.TrainedModel; score with score_cases).
     models: dict[str, Any] = field(default_factory=dict)
@@ -36,11 +39,9 @@ class DemoContext:
 DemoStep = Callable[[DemoContext], None]
 
 # Stages append their step here, in pipeline order.
+# The web step stays last: with --serve it serves the app once everything else has run.
 STEPS: tuple[DemoStep, ...] = (
-    step_load_ashraf,
-    step_registry_files,
-    step_screening_funnel,
-    step_predict,
+    step_load_ashraf, step_registry_files, step_screening_funnel, step_predict, step_web
 )
 
 
@@ -56,12 +57,15 @@ def demo(
         "demo-output"
     ),
     seed: Annotated[int, typer.Option(help="Seed of the synthetic scenario.")] = 2011,
+    serve: Annotated[bool, typer.Option(
+        help="Then serve the web app on 127.0.0.1 (port from RESETTLE_DEMO_PORT, default 8000)."
+    )] = False,
 ) -> None:
     """Run the Camp Ashraf demonstration end to end and print a summary."""
     console = Console()
     console.rule("resettle demo — all data is synthetic")
     output_dir.mkdir(parents=True, exist_ok=True)
-    context = DemoContext(database_url, output_dir, seed, console)
+    context = DemoContext(database_url, output_dir, seed, console, serve=serve)
     for step in STEPS:
         step(context)
     console.rule("summary")
@@ -69,3 +73,5 @@ def demo(
         console.print("No stage is wired into the demo yet.")
     for heading, line in context.summary.items():
         console.print(f"[bold]{heading}[/bold]: {line}")
+    for action in context.after:
+        action()

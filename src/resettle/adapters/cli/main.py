@@ -8,6 +8,7 @@ from resettle import __version__
 from resettle.adapters.cli import (
     cases,
     demo,
+    placement,
     prediction,
     registry,
     scenario,
@@ -32,6 +33,7 @@ for register in (
     scenario.register,
     stats.register,
     web.register,
+    placement.register,
 ):
     register(app)
 

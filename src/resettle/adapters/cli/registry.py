@@ -129,7 +129,7 @@ def export_records(
     ] = False,
     database_url: DatabaseUrl = DEFAULT_URL,
 ) -> None:
-    """Export stored records to CSV, XLSX or JSON, in the format ``import`` reads back."""
+    """Export stored records to CSV, XLSX or JSON, in the format `resettle import` reads."""
     with failing_cleanly():
         targets = _export_targets(kind, out, file_format)
         engine = open_engine(database_url)

@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
+from resettle.adapters.db.screening_tables import CaseEventRow
 from resettle.adapters.db.security_tables import CaseNoteRow, ReferralRow
 from resettle.adapters.db.user_store import as_utc
 from resettle.core.issues import Issue
@@ -155,3 +156,40 @@ def decide_referral(
     session.execute(update(_referrals).where(_referrals.c.referral_id == referral_id).values(
         decision=decision.value, reason=reason.strip(), decided_by=decided_by, decided_at=now))
     return get_referral(session, referral_id=referral_id)
+
+
+_HOST_ANSWERS = {"accept": Decision.ACCEPTED, "refuse": Decision.REFUSED,
+                 "request_information": Decision.MORE_INFORMATION,
+                 "provide_information": Decision.PENDING}
+
+
+def sync_referrals_from_history(session: Session, *, now: datetime) -> int:
+    """Index the screening workflow's ``refer`` events as host referrals (the liaisons' scope).
+
+    Cases referred through the screening workflow (e.g. a loaded scenario) then show in their
+    host state's portal. Existing referrals are left alone; returns how many were added.
+    """
+    events = cast(Table, CaseEventRow.__table__)
+    known = {(r.case_id, r.country) for r in session.execute(
+        select(_referrals.c.case_id, _referrals.c.country))}
+    rows = session.execute(select(events).where(events.c.action.in_(
+        ["refer", *_HOST_ANSWERS])).order_by(events.c.case_id, events.c.sequence)).mappings()
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    current: dict[str, str] = {}
+    for row in rows:
+        data = row["data"] or {}
+        if row["action"] == "refer" and data.get("country"):
+            current[row["case_id"]] = data["country"]
+            latest[(row["case_id"], data["country"])] = {
+                "referred_at": row["at"], "referred_by": row["actor"],
+                "decision": Decision.PENDING.value, "reason": "", "decided_by": None,
+                "decided_at": None}
+        elif row["case_id"] in current:
+            entry = latest[(row["case_id"], current[row["case_id"]])]
+            entry.update(decision=_HOST_ANSWERS[row["action"]].value, reason=row["reason"],
+                         decided_by=row["actor"], decided_at=row["at"])
+    added = [{"case_id": case_id, "country": country, **values}
+             for (case_id, country), values in latest.items() if (case_id, country) not in known]
+    if added:
+        session.execute(_referrals.insert(), added)
+    return len(added)

@@ -20,6 +20,19 @@ DATABASE_URL_ENV = "RESETTLE_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
+# Execution option: this transaction will write. On SQLite it then takes the write lock at
+# BEGIN (waiting up to the busy timeout) instead of failing at its first write when another
+# writer committed after it started reading. Other backends ignore it.
+WRITE_INTENT = "resettle_write_intent"
+
+
+def write_session(session_factory: sessionmaker[Session]) -> Session:
+    """A session already inside a read-then-write transaction; commit it, or close to undo."""
+    session = session_factory()
+    session.connection(execution_options={WRITE_INTENT: True})
+    return session
+
+
 def resolve_database_url(url: str | None = None) -> str:
     """The URL to use: the one given, else the environment's, else the embedded default."""
     return url or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
@@ -70,4 +83,5 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(WRITE_INTENT, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

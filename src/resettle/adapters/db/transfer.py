@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from resettle.adapters.db.engine import write_session
 from resettle.adapters.db.repository import StoreCounts, get_cases, load_batch, store_batch
 from resettle.core import RegistryBatch
 from resettle.registry import (
@@ -53,12 +54,12 @@ def import_registry_files(
     hooks = progress or ImportProgress()
     parsed = [read_records(path, kind, progress=hooks.reading(path)) for path in paths]
     hooks.checking()
-    with session_factory.begin() as session:
+    # Closing without commit (any error, ValidationError included) rolls everything back.
+    with write_session(session_factory) as session:
         existing = get_cases(session, case_ids=_referenced_cases(parsed))
         batch = assemble_batch(parsed, existing)
-        counts = store_batch(
-            session, batch=batch, progress=hooks.writing(batch.persons_count)
-        )
+        counts = store_batch(session, batch=batch, progress=hooks.writing(batch.persons_count))
+        session.commit()
     files = tuple((p.path, p.kind, p.records_count) for p in parsed)
     return ImportReport(files, batch, counts)
 

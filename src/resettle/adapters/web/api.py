@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from resettle.adapters.db.audit_store import list_audit
 from resettle.adapters.db.casework_store import Decision
-from resettle.adapters.web import services
+from resettle.adapters.web import screening_actions, services
 from resettle.adapters.web.config import MAX_PAGE
 from resettle.adapters.web.dashboard import dashboard_figures
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
@@ -20,6 +20,7 @@ from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.adapters.web.sessions import clear_session_cookie, set_session_cookie
 from resettle.core import CaseStatus, Category, Priority
 from resettle.errors import AuthenticationError
+from resettle.screening.workflow import Action as Step
 from resettle.security.policy import Action, Section, visible_sections
 from resettle.security.views import export_rows
 
@@ -61,6 +62,12 @@ class ReferralIn(BaseModel):
 class DecisionIn(BaseModel):
     decision: Decision
     reason: str = Field(default="", max_length=5000)
+
+
+class StepIn(BaseModel):
+    step: Step
+    reason: str = Field(min_length=1, max_length=5000)
+    data: dict[str, str] = Field(default_factory=dict, max_length=10)
 
 
 class CreatedOut(BaseModel):
@@ -135,6 +142,15 @@ def add_note(case_id: str, body: NoteIn,
              ctx: Annotated[Ctx, Depends(allowed(Action.NOTE_WRITE))]) -> CreatedOut:
     """Add a sensitive note (encrypted at rest) in a section your role may see."""
     return CreatedOut(id=services.add_case_note(ctx, case_id, body.section, body.text))
+
+
+@router.post("/cases/{case_id}/steps")
+def take_step(case_id: str, body: StepIn,
+              ctx: Annotated[Ctx, Depends(logged_in())]) -> dict[str, Any]:
+    """Take a screening workflow step (policy: screening.act, or exclusion.decide for exclusion
+    steps; checked on the case); answers the case's new status."""
+    case = screening_actions.take_step(ctx, case_id, body.step, body.reason, body.data)
+    return {"case_id": case.case_id, "status": str(case.status), "version": case.version}
 
 
 @router.post("/cases/{case_id}/referrals", status_code=201)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from resettle.adapters.db.audit_store import list_audit
 from resettle.adapters.db.casework_store import Decision
-from resettle.adapters.web import services
+from resettle.adapters.web import screening_actions, services
 from resettle.adapters.web.config import LOGIN_CSRF_COOKIE, MAX_PAGE, SESSION_COOKIE
 from resettle.adapters.web.dashboard import dashboard_figures, dashboard_svgs
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
@@ -17,6 +17,7 @@ from resettle.adapters.web.login import log_in, log_out
 from resettle.adapters.web.sessions import clear_session_cookie, is_secure, set_session_cookie
 from resettle.core import CaseStatus, Category, Priority
 from resettle.errors import PermissionDeniedError
+from resettle.screening.workflow import Action as Step
 from resettle.security.auth import new_token, tokens_match
 from resettle.security.policy import Action, Section, may, visible_sections
 
@@ -119,7 +120,17 @@ def case_detail(request: Request, case_id: str,
                 ctx: Annotated[Ctx, Depends(allowed(Action.CASE_READ))]) -> Response:
     view = services.read_case(ctx, case_id)
     return render(request, ctx, "case.html", case=view,
-                  note_sections=services.writable_note_sections(ctx.user))
+                  note_sections=services.writable_note_sections(ctx.user),
+                  steps=screening_actions.steps_for(ctx, view.get("status")))
+
+
+@router.post("/cases/{case_id}/steps")
+def case_step(case_id: str, step: Annotated[Step, Form()],
+              reason: Annotated[str, Form(min_length=1, max_length=5000)],
+              ctx: Annotated[Ctx, Depends(logged_in())]) -> Response:
+    """Policy: screening.act or exclusion.decide on the case, by step (checked in take_step)."""
+    screening_actions.take_step(ctx, case_id, step, reason)
+    return see_other(f"/cases/{case_id}")
 
 
 @router.post("/cases/{case_id}/notes")

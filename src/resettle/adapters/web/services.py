@@ -11,6 +11,7 @@ from typing import Any
 
 from resettle.adapters.db import casework_store as casework
 from resettle.adapters.db.repository import find_cases, get_case, list_cases
+from resettle.adapters.db.screening_repository import SqlScreeningStore
 from resettle.adapters.web.guards import Ctx
 from resettle.core import Case, CaseStatus, Category, Priority
 from resettle.core.protection import ProtectionSettings, check_destination
@@ -66,6 +67,11 @@ def _unseen(case_id: str) -> NotFoundError:
     return NotFoundError(f"no case {case_id} that you may see")
 
 
+def load_case_for(ctx: Ctx, action: Action, case_id: str) -> Case:
+    """The case, if ``action`` is granted on it; else the same 404 whether or not it exists."""
+    return _load_case(ctx, action, case_id)
+
+
 def _load_case(ctx: Ctx, action: Action, case_id: str) -> Case:
     principal = ctx.user
     try:
@@ -99,6 +105,7 @@ def case_timeline(ctx: Ctx, case: Case) -> list[TimelineEvent]:
     if case.registered_on is not None:
         events.append(TimelineEvent(datetime.combine(case.registered_on, datetime.min.time()),
                                     "registered"))
+    events.extend(screening_history(ctx, case.case_id))
     referrals, _ = casework.list_referrals(ctx.session, case_id=case.case_id, limit=1000)
     for referral in reversed(referrals):
         events.append(TimelineEvent(referral.referred_at, f"referred to {referral.country}",
@@ -108,6 +115,12 @@ def case_timeline(ctx: Ctx, case: Case) -> list[TimelineEvent]:
                                         f"{referral.country}: {referral.decision}",
                                         referral.decided_by or "", referral.reason))
     return sorted(events, key=lambda e: e.at.replace(tzinfo=None))
+
+
+def screening_history(ctx: Ctx, case_id: str) -> list[TimelineEvent]:
+    events = SqlScreeningStore(ctx.session).history(case_id)
+    return [TimelineEvent(e.at, f"{e.action}: {e.from_status} → {e.to_status}", e.actor,
+                          e.reason) for e in events]
 
 
 def read_case(ctx: Ctx, case_id: str) -> dict[str, Any]:
