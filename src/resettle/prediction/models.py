@@ -12,7 +12,7 @@ Probabilities are calibrated on a held-out share of the training rows, then (``r
 model is refitted on every row. Sigmoid (Platt) calibration is the default: it is strictly
 monotone, so it keeps the differences between localities that the optimizer needs, while
 isotonic calibration maps ranges of scores to one value and cost ~7 points of the oracle's gain
-in the default world (bench/RESULTS.md). Small trees (4 leaves, many rounds) suit outcomes that
+in the default world (bench/RESULTS.md). Small trees (4 leaves, 300 rounds) suit outcomes that
 are roughly additive on the logit scale; deeper trees overfit the history.
 """
 
@@ -234,8 +234,8 @@ class PooledModel(_OutcomeModel):
         *,
         locality_column: int | None = None,
         smoothing: float = 50.0,
-        max_iter: int = 800,
-        learning_rate: float = 0.1,
+        max_iter: int = 300,
+        learning_rate: float = 0.25,
         max_leaf_nodes: int = 4,
         min_samples_leaf: int = 50,
         calibration: str = "sigmoid",
