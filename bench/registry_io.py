@@ -1,5 +1,7 @@
 """Parse + validate + assemble 100,000 persons (~30,000 cases) from CSV, JSON and XLSX.
 
+Persons come in two shapes: random scale instances (few attributes each) and Ashraf-like
+residents (languages, conditions, relatives, Persian names: twice the bytes per person).
 Baseline, same run, same files: the bare reader of each format (``csv.reader``, ``json.loads``,
 openpyxl's read-only row iterator) producing nothing but strings. The ratio says what our
 columns, codes, dates, domain rules and case assembly cost on top of merely reading the bytes.
@@ -51,11 +53,23 @@ def _raw_xlsx(path: Path) -> int:
     return rows
 
 
-def _write(folder: Path, cases: int, suffix: str) -> tuple[list[Path], int, float]:
-    from resettle.registry import RecordKind, write_records
+def _batch(cases: int, rich: bool) -> Any:
+    """Random scale instances (few attributes each), or Ashraf-like persons (languages,
+    conditions, relatives, Persian names): about 100,000 persons either way at 30,000 cases."""
+    if rich:
+        from resettle.simulation.ashraf import generate_ashraf
+        from resettle.simulation.ashraf_config import AshrafConfig
+
+        return generate_ashraf(SEED, AshrafConfig(population=round(cases * 3.33)))
     from resettle.simulation.random_instances import generate_random
 
-    batch = generate_random(cases, 60, SEED)
+    return generate_random(cases, 60, SEED)
+
+
+def _write(folder: Path, cases: int, suffix: str, rich: bool) -> tuple[list[Path], int, float]:
+    from resettle.registry import RecordKind, write_records
+
+    batch = _batch(cases, rich)
     paths = [folder / f"{kind.value}.{suffix}" for kind in (RecordKind.PERSONS, RecordKind.CASES)]
     started = time.process_time()
     for path, kind in zip(paths, (RecordKind.PERSONS, RecordKind.CASES), strict=True):
@@ -63,16 +77,17 @@ def _write(folder: Path, cases: int, suffix: str) -> tuple[list[Path], int, floa
     return paths, batch.persons_count, time.process_time() - started
 
 
-def _measure(folder: Path, cases: int, suffix: str, raw: Callable[[Path], int]) -> dict[str, Any]:
+def _measure(folder: Path, cases: int, suffix: str, raw: Callable[[Path], int],
+             rich: bool = False) -> dict[str, Any]:
     from resettle.registry import assemble_batch, read_records
 
-    paths, persons, write_cpu = _write(folder, cases, suffix)
+    paths, persons, write_cpu = _write(folder, cases, suffix, rich)
     _, raw_wall, raw_cpu = _timed(lambda: [raw(p) for p in paths])
     parsed, read_wall, read_cpu = _timed(lambda: [read_records(p) for p in paths])
     assert not any(p.issues for p in parsed), [p.issues[:3] for p in parsed]
     _, join_wall, join_cpu = _timed(lambda: assemble_batch(parsed))
     return {
-        "format": suffix, "persons": persons,
+        "format": suffix + (" (Ashraf-like)" if rich else " (random)"), "persons": persons,
         "mb": round(sum(p.stat().st_size for p in paths) / 2**20, 1),
         "raw_cpu": raw_cpu, "read_cpu": read_cpu, "join_cpu": join_cpu,
         "total_wall": read_wall + join_wall, "total_cpu": read_cpu + join_cpu,
@@ -83,12 +98,13 @@ def _measure(folder: Path, cases: int, suffix: str, raw: Callable[[Path], int]) 
 def main(cases: int = CASES) -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="resettle-bench-") as tmp:
-        for suffix, raw, size in (("csv", _raw_csv, cases), ("json", _raw_json, cases),
-                                  ("xlsx", _raw_xlsx, cases // 10)):
-            folder = Path(tmp) / suffix
+        runs = (("csv", _raw_csv, cases, False), ("csv", _raw_csv, cases, True),
+                ("json", _raw_json, cases, True), ("xlsx", _raw_xlsx, cases // 10, True))
+        for number, (suffix, raw, size, rich) in enumerate(runs):
+            folder = Path(tmp) / str(number)
             folder.mkdir()
-            rows.append(_measure(folder, size, suffix, raw))
-            print(f"{suffix}: done", flush=True)
+            rows.append(_measure(folder, size, suffix, raw, rich))
+            print(f"{rows[-1]['format']}: done", flush=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nmachine: {describe_machine()}")
     print("| format | persons | MB | baseline: bare reader CPU s | read_records CPU s "

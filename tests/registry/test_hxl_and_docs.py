@@ -84,3 +84,41 @@ def test_every_hashtag_is_well_formed_and_unique_per_kind() -> None:
 def test_data_format_doc_lists_every_column(kind: RecordKind) -> None:
     """Regenerate with ``python -m resettle.registry.docs`` when this fails."""
     assert render_columns(kind) in DOC.read_text(encoding="utf-8")
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_guarded(tmp_path: Path) -> None:
+    path = tmp_path / "persons.csv"
+    write_records(path, RecordKind.PERSONS, sample_batch())
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        cells = [cell for row in csv.reader(stream) for cell in row]
+    assert "'=cmd|' /C calc'!A0" in cells  # shown as text, never run
+    assert "''Rahimi" in cells  # a real leading apostrophe survives the guard
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    person = read_records(path).persons[1]
+    assert (person.occupation, person.family_name) == ("=cmd|' /C calc'!A0", "'Rahimi")
+
+
+def test_excel_typed_cells_are_read_as_their_text(tmp_path: Path) -> None:
+    """A workbook typed by hand: dates as dates, years and sizes as numbers."""
+    from datetime import datetime
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(PERSONS_HEADER.split(","))
+    sheet.append(["P1", "C1", "principal", "Maryam", "Rahimi", "F", datetime(1972, 3, 4), "IRN"])
+    sheet.append(["P2", "C1", "spouse", "Reza", "Rahimi", "M", 1970, "IRN"])
+    path = tmp_path / "persons.xlsx"
+    book.save(path)
+    parsed = read_records(path)
+    assert parsed.issues == ()
+    assert [str(p.birth_date) for p in parsed.persons] == ["1972-03-04", "1970-01-01"]
+
+
+def test_json_bare_array_with_flat_text_values(tmp_path: Path) -> None:
+    record = {"person_id": "P1", "case_id": "C1", "given_name": "مریم", "family_name": "",
+              "sex": "f", "birth_date": 1972, "nationality": "irn",
+              "languages": "fas:native;eng:basic", "skills": ["driving"]}
+    parsed = read_records(write_text(tmp_path, "p.json", json.dumps([record])))
+    assert parsed.issues == ()
+    person = parsed.persons[0]
+    assert (person.nationality, len(person.languages), person.skills) == ("IRN", 2, ("driving",))

@@ -149,6 +149,8 @@ class ColumnGeneration:
         self.in_master = np.zeros(len(arrays.weight), dtype=bool)
         self.round_seconds: list[float] = []
         self.failures: list[str] = []
+        self.flow_bound = np.inf  # persons-only relaxation, when computed
+        self.flow_solution: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None
         self._add_rows()
 
     def _add_rows(self) -> None:
@@ -204,7 +206,11 @@ class ColumnGeneration:
         a = self.arrays
         reduced = a.weight if prices is None else a.reduced(prices)
         if self.use_flow:
-            self.add_columns(flow_pairs(a))
+            fractions: list[NDArray[np.float64]] = []
+            flow_columns, self.flow_bound = flow_pairs(a, flow_fractions=fractions)
+            if fractions:
+                self.flow_solution = (flow_columns, fractions[0])
+            self.add_columns(flow_columns)
         self.add_columns(top_pairs_per_case(reduced, a.indptr, a.pair_case, self.initial))
         self.add_columns(a.locked_pair[a.locked_pair >= 0])
         best_bound, best_lam = np.inf, np.zeros_like(a.capacity)
@@ -238,8 +244,9 @@ class ColumnGeneration:
         # The last LP solved (columns added after it stay at zero): always a feasible point.
         values = np.zeros(len(self.columns))
         values[: len(last_values)] = last_values
-        return MasterSolution(self.columns, values, best_lam, case_dual, lp_value,
-                              min(best_bound, lagrangian_bound(a, lam)), rounds, complete)
+        bound = min(best_bound, lagrangian_bound(a, lam), self.flow_bound)
+        return MasterSolution(self.columns, values, best_lam, case_dual, lp_value, bound,
+                              rounds, complete)
 
     def _duals(self) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
         solution = self.highs.getSolution()
@@ -276,21 +283,35 @@ def run_guarded(highs: highspy.Highs, seconds: float, *, accept_feasible: bool =
 
 
 
-def flow_pairs(arrays: Arrays, *, scale: float = 1e6) -> NDArray[np.int64]:
-    """Pairs used by the persons-only relaxation with families split into persons.
+def flow_pairs(
+    arrays: Arrays,
+    *,
+    scale: float = 1e6,
+    flow_fractions: list[NDArray[np.float64]] | None = None,
+    prices: NDArray[np.float64] | None = None,
+) -> tuple[NDArray[np.int64], float]:
+    """Pairs used by the persons-only relaxation with families split into persons, and its
+    value: an upper bound on every placement (it drops the other dimensions' capacities and
+    rounds each pair's value per person up to a multiple of ``1/scale``).
 
     Without the extra dimensions, the LP is a transportation problem: a min-cost flow from
     cases (supply = size) to localities (capacity in persons), with an "unplaced" arc per case.
     The network simplex solves it in about a second at 20,000 cases; its pairs are good first
     columns for the master LP, which then only has to repair the other dimensions.
+
+    ``prices`` (column 0 ignored) charge the other dimensions inside the flow: the value is
+    then ``Flow(w - lam . needs) + lam . cap``, a Lagrangian bound that those prices tighten.
     """
     from ortools.graph.python import min_cost_flow  # noqa: PLC0415 - heavy, used here only
+
+    if flow_fractions is None:
+        flow_fractions = []  # the caller does not want each pair's share of its case
 
     has_pairs = arrays.indptr[1:] > arrays.indptr[:-1]
     free = np.flatnonzero((arrays.locked_pair < 0) & has_pairs)
     pairs = np.flatnonzero((arrays.locked_pair < 0)[arrays.pair_case])
     if not len(pairs):
-        return pairs
+        return pairs, np.inf
     sizes = np.maximum(np.rint(arrays.pair_needs[arrays.indptr[free], 0]), 1).astype(np.int64)
     n, m = arrays.n_cases, arrays.capacity.shape[0]
     capacity = arrays.capacity[:, 0].copy()
@@ -298,7 +319,10 @@ def flow_pairs(arrays: Arrays, *, scale: float = 1e6) -> NDArray[np.int64]:
     np.subtract.at(capacity, arrays.pair_locality[locked], arrays.pair_needs[locked, 0])
     size_of = np.zeros(n, dtype=np.int64)
     size_of[free] = sizes
-    per_person = arrays.weight[pairs] / np.maximum(arrays.pair_needs[pairs, 0], 1.0)
+    extra = np.zeros_like(arrays.capacity) if prices is None else prices.copy()
+    extra[:, 0] = 0.0
+    charge = (extra[arrays.pair_locality[pairs]] * arrays.pair_needs[pairs]).sum(axis=1)
+    per_person = (arrays.weight[pairs] - charge) / np.maximum(arrays.pair_needs[pairs, 0], 1.0)
     sink = n + m
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
@@ -307,7 +331,7 @@ def flow_pairs(arrays: Arrays, *, scale: float = 1e6) -> NDArray[np.int64]:
                         np.full(m, sink)]),
         np.concatenate([size_of[arrays.pair_case[pairs]], sizes,
                         np.maximum(np.floor(capacity), 0).astype(np.int64)]),
-        np.concatenate([-np.rint(per_person * scale).astype(np.int64),
+        np.concatenate([-np.ceil(per_person * scale).astype(np.int64),
                         np.zeros(len(free) + m, dtype=np.int64)]),
     )
     supplies = np.zeros(n + m + 1, dtype=np.int64)
@@ -315,6 +339,52 @@ def flow_pairs(arrays: Arrays, *, scale: float = 1e6) -> NDArray[np.int64]:
     supplies[sink] = -int(sizes.sum())
     flow.set_nodes_supplies(np.arange(n + m + 1), supplies)
     if flow.solve() != flow.OPTIMAL:
-        return np.zeros(0, dtype=np.int64)
-    used = flow.flows(np.arange(len(pairs))) > 0
-    return np.asarray(pairs[used], dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.inf
+    flows = flow.flows(np.arange(len(pairs)))
+    used = flows > 0
+    self_fraction = flows[used] / np.maximum(arrays.pair_needs[pairs[used], 0], 1.0)
+    flow_fractions.append(np.asarray(self_fraction, dtype=np.float64))
+    locked_charge = (extra[arrays.pair_locality[locked]] * arrays.pair_needs[locked]).sum()
+    locked_value = float(arrays.weight[locked].sum() - locked_charge)
+    priced_capacity = float((extra * arrays.capacity).sum())
+    bound = -float(flow.optimal_cost()) / scale + locked_value + priced_capacity
+    return np.asarray(pairs[used], dtype=np.int64), bound
+
+
+@dataclass
+class FlowRelaxation:
+    pairs: NDArray[np.int64]  # pairs the last flow used
+    fractions: NDArray[np.float64]  # share of its case each carries
+    lam: NDArray[np.float64]  # prices of the other dimensions (column 0 is zero)
+    bound: float  # best Lagrangian flow bound seen
+    rounds: int
+
+
+def solve_flow_relaxation(arrays: Arrays, deadline: float, *, rounds: int = 8) -> FlowRelaxation:
+    """Price the other dimensions into the persons flow by a few subgradient steps.
+
+    Each round solves the flow at the current prices (a valid bound), then raises the price of
+    every locality and dimension the flow overfills and lowers it where capacity is left,
+    so large families move to where large-family units are.
+    """
+    lam = np.zeros_like(arrays.capacity)
+    sample = slice(None, None, max(1, len(arrays.weight) // 200_000))  # a median needs few
+    weight, needs = arrays.weight[sample], arrays.pair_needs[sample]
+    unit = np.array([float(np.median(weight[needs[:, d] > 0] / needs[needs[:, d] > 0, d]))
+                     if (needs[:, d] > 0).any() else 0.0 for d in range(needs.shape[1])])
+    best = np.inf
+    pairs, fractions = np.zeros(0, dtype=np.int64), np.zeros(0)
+    done = 0
+    for done in range(1, rounds + 1):
+        found: list[NDArray[np.float64]] = []
+        pairs, bound = flow_pairs(arrays, flow_fractions=found, prices=lam)
+        fractions = found[0] if found else np.zeros(len(pairs))
+        best = min(best, bound)
+        used = np.zeros_like(arrays.capacity)
+        np.add.at(used, arrays.pair_locality[pairs], arrays.pair_needs[pairs] * fractions[:, None])
+        excess = (used - arrays.capacity) / np.maximum(arrays.capacity, 1.0)
+        excess[:, 0] = 0.0
+        if (excess <= 1e-9).all() or time.monotonic() >= deadline:
+            break
+        lam = np.maximum(0.0, lam + 0.5 / done * unit[None, :] * excess)
+    return FlowRelaxation(pairs, fractions, lam, best, done)

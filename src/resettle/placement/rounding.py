@@ -95,7 +95,7 @@ def _repair(
     cols = _candidate_pairs(arrays, repair, lam, candidates)
     cols = np.union1d(cols, np.union1d(split_pairs, start[start >= 0]))
     cols = cols[chosen[arrays.pair_case[cols]] < 0]  # only pairs of the repair cases
-    highs = _repair_model(arrays, cols, residual, seed)
+    highs = assignment_model(arrays, cols, residual, seed)
     initial = np.isin(cols, start[start >= 0]).astype(np.float64)
     solution = highspy.HighsSolution()
     solution.col_value = initial.tolist()
@@ -126,9 +126,16 @@ def _candidate_pairs(
     return pair_ids[best]
 
 
-def _repair_model(
-    arrays: Arrays, cols: NDArray[np.int64], residual: NDArray[np.float64], seed: int
+def assignment_model(
+    arrays: Arrays,
+    cols: NDArray[np.int64],
+    residual: NDArray[np.float64],
+    seed: int,
+    *,
+    gap: float = 1e-6,
 ) -> highspy.Highs:
+    """A binary MIP (maximise ``arrays.weight``) over the pairs ``cols``: each of their cases
+    at most once, every locality and dimension within ``residual``."""
     cases, case_row = np.unique(arrays.pair_case[cols], return_inverse=True)
     m, d = residual.shape
     rows = [case_row]
@@ -148,7 +155,7 @@ def _repair_model(
     highs = highspy.Highs()  # type: ignore[no-untyped-call]
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("random_seed", int(seed))
-    highs.setOptionValue("mip_rel_gap", 1e-6)
+    highs.setOptionValue("mip_rel_gap", gap)
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = len(cols), n_rows
     lp.col_cost_ = arrays.weight[cols]
@@ -173,9 +180,16 @@ def _residual(arrays: Arrays, chosen: NDArray[np.int64]) -> NDArray[np.float64]:
     return residual
 
 
-def fill_greedily(arrays: Arrays, chosen: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Offer every unplaced case, best weight per person first, its best pair that fits."""
+def fill_greedily(
+    arrays: Arrays, chosen: NDArray[np.int64], prices: NDArray[np.float64] | None = None
+) -> NDArray[np.int64]:
+    """Offer every unplaced case, best weight per person first, its best pair that fits.
+
+    With ``prices`` (LP capacity duals), "best" is the weight minus the priced capacity, so
+    cases go where they cost least of what others need.
+    """
     chosen = chosen.copy()
+    value = arrays.weight if prices is None else arrays.reduced(prices)
     residual = _residual(arrays, chosen)
     unplaced = np.flatnonzero((chosen < 0) & (arrays.indptr[1:] > arrays.indptr[:-1]))
     unplaced = unplaced[arrays.locked_pair[unplaced] < 0]
@@ -188,7 +202,7 @@ def fill_greedily(arrays: Arrays, chosen: NDArray[np.int64]) -> NDArray[np.int64
         fits = (residual[arrays.pair_locality[ids]] >= arrays.pair_needs[ids] - 1e-9).all(axis=1)
         if not fits.any():
             continue
-        pair = int(ids[fits][np.argmax(arrays.weight[ids[fits]])])
+        pair = int(ids[fits][np.argmax(value[ids[fits]])])
         chosen[case] = pair
         residual[arrays.pair_locality[pair]] -= arrays.pair_needs[pair]
     return chosen

@@ -182,10 +182,26 @@ _Step = tuple[int, Column, Callable[[str], Any] | None, bool, Any]
 def _plan(mapping: list[tuple[int, Column]]) -> list[_Step]:
     """Everything the row loop needs, looked up once: it runs for every cell of the file."""
     return [
-        (index, column, None if type(column.codec) is Codec else column.codec.parse,
+        (index, column, None if type(column.codec) is Codec else _memoised(column.codec.parse),
          column.value_required, column.blank)
         for index, column in mapping
     ]
+
+
+def _memoised(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """Field files repeat the same cells (``fas:native;eng:basic``, ``IRQ``, a condition) on
+    thousands of rows; parse each distinct text once per file. Values are immutable, so rows
+    may share them. Cells that fail are not remembered: they raise again, row by row."""
+    seen: dict[str, Any] = {}
+
+    def parse_once(text: str) -> Any:
+        try:
+            return seen[text]
+        except KeyError:
+            value = seen[text] = parse(text)
+            return value
+
+    return parse_once
 
 
 def _read_cells(cells: list[str], plan: list[_Step], row: int,

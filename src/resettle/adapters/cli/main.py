@@ -9,6 +9,7 @@ from resettle.adapters.cli import (
     cases,
     demo,
     placement,
+    placement_dynamic,
     prediction,
     registry,
     scenario,
@@ -34,6 +35,7 @@ for register in (
     stats.register,
     web.register,
     placement.register,
+    placement_dynamic.register,
 ):
     register(app)
 

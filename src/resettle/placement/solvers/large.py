@@ -26,18 +26,25 @@ import numpy as np
 from numpy.typing import NDArray
 
 from resettle.placement.conflicts import find_lock_conflicts
-from resettle.placement.lagrange import Arrays, ColumnGeneration, lagrangian_bound
+from resettle.placement.lagrange import (
+    Arrays,
+    ColumnGeneration,
+    MasterSolution,
+    lagrangian_bound,
+    solve_flow_relaxation,
+)
 from resettle.placement.objective import report_result, tier_coefficients
 from resettle.placement.problem import PlacementProblem
 from resettle.placement.result import PlacementResult, SolveStatus
-from resettle.placement.rounding import round_solution
+from resettle.placement.rounding import fill_greedily, round_solution
 from resettle.placement.solvers._highs import build_rows, new_model, run_guarded
 from resettle.placement.solvers.base import register_solver
 
 DEFAULT_TIME_LIMIT = 600.0
 DEFAULT_GAP = 0.005
 EXACT_BOUNDS_UP_TO_PAIRS = 50_000  # below this, per-tier LP bounds are cheap and exact
-LP_SHARE = 0.6  # of the time limit, for the LP; the rest for the repair
+FLOW_SHARE = 0.25  # of the time limit, for the priced persons flow (bound + start)
+LP_SHARE = 0.6  # of the time limit, for flow and LP together; the rest for the repair
 DOMINANCE = 2.0  # tier weight per person over the most a person can add to the tiers below
 
 
@@ -97,19 +104,24 @@ class LargeSolver:
         begun = time.monotonic()
         weights = tier_weights(problem)
         arrays = build_arrays(problem, weights)
-        master = ColumnGeneration(arrays)
-        relaxation = master.solve(begun + LP_SHARE * limit, tolerance=1e-9)
-        chosen, stats = round_solution(
-            arrays, relaxation.columns, relaxation.values, relaxation.lam,
-            deadline=begun + 0.9 * limit, seed=seed,
-        )
+        flow = solve_flow_relaxation(arrays, begun + FLOW_SHARE * limit)
+        master = ColumnGeneration(arrays, use_flow=False)
+        master.add_columns(flow.pairs)
+        relaxation = master.solve(begun + LP_SHARE * limit, tolerance=1e-9, prices=flow.lam)
+        relaxation.bound = min(relaxation.bound, flow.bound)
+        if not relaxation.lam.any():  # no master round finished: the flow's prices at least
+            relaxation.lam = flow.lam
+        master.flow_solution = (flow.pairs, flow.fractions)
+        chosen, stats = _best_rounding(arrays, master, relaxation, begun + 0.9 * limit, seed)
+        stats.update(flow_rounds=float(flow.rounds), flow_bound=flow.bound)
         assignment = np.full(problem.n_cases, -1, dtype=np.int64)
         assignment[chosen >= 0] = problem.pair_locality[chosen[chosen >= 0]]
         achieved = _achieved(problem, chosen)
         if problem.n_pairs <= EXACT_BOUNDS_UP_TO_PAIRS:
             bounds = exact_tier_bounds(problem, achieved, begun + limit)
         else:
-            bounds = lagrangian_tier_bounds(problem, weights, relaxation.lam, achieved)
+            bounds = lagrangian_tier_bounds(problem, weights, relaxation.lam, achieved,
+                                            weighted_bound=relaxation.bound)
         stats.update(lp_rounds=float(relaxation.rounds), lp_value=relaxation.lp_value,
                      lp_bound=relaxation.bound, lp_complete=float(relaxation.complete),
                      master_columns=float(len(relaxation.columns)))
@@ -122,6 +134,65 @@ class LargeSolver:
                          timed_out=time.monotonic() > begun + limit)
         object.__setattr__(result, "status", status)
         return result
+
+
+def _best_rounding(
+    arrays: Arrays, master: ColumnGeneration, relaxation: MasterSolution, deadline: float,
+    seed: int,
+) -> tuple[NDArray[np.int64], dict[str, float]]:
+    """Round the LP; if the LP did not finish, also round the persons-only flow (families it
+    keeps whole and that fit every dimension stay, the rest are repaired) and keep the better."""
+    if relaxation.complete or master.flow_solution is None:
+        return round_solution(arrays, relaxation.columns, relaxation.values, relaxation.lam,
+                              deadline=deadline, seed=seed)
+    no_stats: dict[str, float] = {}
+    empty = np.full(arrays.n_cases, -1, dtype=np.int64)
+    # The greedy fill alone is the floor: an unfinished LP must never make things worse.
+    options = [(fill_greedily(arrays, empty), no_stats)]
+    if relaxation.lp_value > 0:
+        middle = time.monotonic() + (deadline - time.monotonic()) / 2
+        options.append(round_solution(arrays, relaxation.columns, relaxation.values,
+                                      relaxation.lam, deadline=middle, seed=seed))
+    if time.monotonic() < deadline:
+        pairs, values = master.flow_solution
+        values = _demote_overflow(arrays, pairs, values.copy())
+        options.append(round_solution(arrays, pairs, values, relaxation.lam, deadline=deadline,
+                                      seed=seed))
+    if time.monotonic() < deadline:
+        options.append((fill_greedily(arrays, empty, relaxation.lam), dict(no_stats)))
+
+    def value(chosen: NDArray[np.int64]) -> float:
+        return float(arrays.weight[chosen[chosen >= 0]].sum())
+
+    at = max(range(len(options)), key=lambda k: value(options[k][0]))
+    options[at][1]["rounding_candidates"] = float(len(options))
+    options[at][1]["rounding_chosen"] = float(at)
+    return options[at]
+
+
+def _demote_overflow(
+    arrays: Arrays, pairs: NDArray[np.int64], values: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Mark as split (for the repair) the least valuable whole pairs of every locality that
+    its whole pairs overfill in some dimension, until the rest fit."""
+    whole = np.flatnonzero(values >= 1.0 - 1e-6)
+    chosen = pairs[whole]
+    loc = arrays.pair_locality[chosen]
+    order = np.lexsort((-arrays.weight[chosen], loc))  # by locality, most valuable first
+    loc_sorted = loc[order]
+    needs = arrays.pair_needs[chosen]
+    used = np.zeros_like(arrays.capacity)
+    np.add.at(used, loc, needs)
+    over = (used > arrays.capacity + 1e-9).any(axis=1)
+    for j in np.flatnonzero(over).tolist():
+        members = order[np.searchsorted(loc_sorted, j):np.searchsorted(loc_sorted, j, "right")]
+        left = arrays.capacity[j].copy()
+        for member in members.tolist():  # keep each case that still fits, best first
+            if (needs[member] <= left + 1e-9).all():
+                left -= needs[member]
+            else:
+                values[whole[member]] = 0.5
+    return values
 
 
 def _achieved(problem: PlacementProblem, chosen: NDArray[np.int64]) -> list[float]:
@@ -169,21 +240,28 @@ def lagrangian_tier_bounds(
     weights: NDArray[np.float64],
     lam: NDArray[np.float64],
     achieved: list[float],
+    *,
+    weighted_bound: float = np.inf,
 ) -> list[float | None]:
     """Per tier k, with multipliers w_l for the earlier tiers (constraints tier_l >= a_l):
     tier_k <= (L_k(lam_k) - sum_{l<k} w_l a_l) / w_k, where L_k prices the objective
-    sum_{l<=k} w_l tier_l. Valid for every lam >= 0; the LP's prices make it tight."""
+    sum_{l<=k} w_l tier_l. Valid for every lam >= 0; the LP's prices make it tight. For the
+    last tier any other bound on the whole weighted objective (``weighted_bound``, e.g. the
+    persons-only flow) serves the same way."""
     coefs = tier_coefficients(problem)
     out: list[float | None] = []
+    persons_room = float(problem.capacity[:, 0].sum())  # no more persons than places
     for level in range(len(coefs)):
         arrays = build_arrays(problem, np.where(np.arange(len(coefs)) <= level, weights, 0.0))
         rhs = sum(weights[j] * achieved[j] for j in range(level))
         bound = min(
             (lagrangian_bound(arrays, lam * share) - rhs) / weights[level]
-            for share in (1.0, 0.5, 0.0)
+            for share in ((1.0, 0.0) if problem.n_pairs < 1_000_000 else (1.0,))
         )
         if level < len(coefs) - 1:
-            bound = np.floor(bound + 1e-6)  # whole persons
+            bound = min(np.floor(bound + 1e-6), persons_room - sum(achieved[:level]))
+        else:
+            bound = min(bound, weighted_bound - rhs)
         out.append(max(float(bound), achieved[level]))
     return out
 
