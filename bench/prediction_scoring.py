@@ -28,7 +28,7 @@ NAIVE_PAIRS = 300
 
 def _one(kind: str, n_cases: int, n_localities: int) -> None:
     world = make_world(WorldSpec(n_localities=n_localities), seed=0)
-    history = history_of(world, simulate_history(world, n=20 * n_localities, seed=0))
+    history = history_of(world, simulate_history(world, n=100 * n_localities, seed=0))
     started = time.perf_counter()
     model = train_model(history, kind, seed=0)
     trained = time.perf_counter() - started

@@ -150,7 +150,7 @@ def step_predict(ctx: DemoContext) -> None:
     run a short honest evaluation (default and placebo worlds)."""
     config = AshrafConfig()
     batch = generate_ashraf(ctx.seed, config)
-    world = world_over(batch.localities, WorldSpec(n_history=4000), seed=ctx.seed)
+    world = world_over(batch.localities, WorldSpec(n_history=3000), seed=ctx.seed)
     history = history_of(world, simulate_history(world, seed=ctx.seed))
     with threadpool_limits(limits=1):
         report = train_and_assess(history, seed=ctx.seed)
@@ -159,7 +159,7 @@ def step_predict(ctx: DemoContext) -> None:
         scores = score_matrix(model, build_case_table(batch.cases, config.as_of), world.localities)
     ctx.models["outcome"] = model
     spec = EvaluationSpec(
-        world=WorldSpec(n_localities=8, n_history=2000, n_cohort=120),
+        world=WorldSpec(n_localities=6, n_history=1500, n_cohort=100),
         seeds=(0, 1, 2), time_limit_s=10.0,
     )
     reports = run_evaluation(spec, placebo_too=True)
@@ -168,6 +168,7 @@ def step_predict(ctx: DemoContext) -> None:
         markdown_report(reports, "evaluation.png"), encoding="utf-8"
     )
     ctx.console.rule("prediction: outcome model and honest evaluation (synthetic)")
+    ctx.console.print("(small demo worlds; `resettle evaluate` runs the full-size evaluation)")
     auc = report.overall.auc
     ctx.console.print(
         f"scored {scores.shape[0]} Ashraf cases x {scores.shape[1]} localities, mean "
