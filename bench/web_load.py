@@ -94,7 +94,8 @@ def build_database() -> tuple[list[str], list[str]]:
                                 role=Role.REGISTRATION_OFFICER, password="bench-password-1",
                                 now=datetime.now(UTC))
         cases = list(session.scalars(select(CaseRow.case_id).limit(5000)))
-        names = sorted({n for n in session.scalars(select(PersonRow.family_name).limit(2000))})
+        names = list(session.scalars(select(PersonRow.family_name)
+                                     .group_by(PersonRow.family_name).limit(200)))
     engine.dispose()
     return cases, names[:200]
 
@@ -127,7 +128,7 @@ def free_port() -> int:
 
 def run_phase(mode: str, base: str, env: dict[str, str], workdir: Path) -> dict[str, float]:
     prefix = workdir / mode
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(workdir / "locustfile.py"), "--headless",
          "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s", "--host", base,
          "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
@@ -135,6 +136,14 @@ def run_phase(mode: str, base: str, env: dict[str, str], workdir: Path) -> dict[
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
     total = rows["Aggregated"]
+    if total["95%"] == "N/A":
+        raise RuntimeError(f"no request completed in phase {mode}: {done.stderr[-2000:]!r}")
+    failures_csv = Path(f"{prefix}_failures.csv")
+    if failures_csv.exists():
+        with failures_csv.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                print(f"  {mode} failure x{row['Occurrences']}: {row['Name']}: "
+                      f"{row['Error'][:120]}")
     return {"requests": float(total["Request Count"]),
             "failures": float(total["Failure Count"]),
             "rps": float(total["Requests/s"]),

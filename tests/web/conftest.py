@@ -18,10 +18,6 @@ import pytest
 import uvicorn
 from web_world import World, build_world, copy_world
 
-from resettle.adapters.db.engine import open_database
-from resettle.adapters.web.app import create_app
-from resettle.adapters.web.config import WebConfig
-
 
 @pytest.fixture(scope="session")
 def template_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, World]]:
@@ -69,17 +65,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
-    """The app on a fresh copy of the sample world, served in a thread."""
-    _need_browser()
-    template = tmp_path_factory.mktemp("browser-template") / "web.db"
+def _serve_world(factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
+    """The app on a fresh copy of the sample world, served by uvicorn in a thread."""
+    template = factory.mktemp("live-template") / "web.db"
     built = build_world(f"sqlite:///{template}")
     built.config.engine.dispose()
-    path = tmp_path_factory.mktemp("browser") / "web.db"
+    path = factory.mktemp("live") / "web.db"
     shutil.copyfile(template, path)
-    config = WebConfig(open_database(f"sqlite:///{path}"), built.config.keys)
-    world = World(config, create_app(config), built.totp, built.referral_ids, built.sessions)
+    world = copy_world((template, built), path)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(world.app, host="127.0.0.1", port=port,
                                            log_level="warning", access_log=False))
@@ -92,7 +85,19 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Worl
     yield f"http://127.0.0.1:{port}", world
     server.should_exit = True
     thread.join(timeout=10)
-    config.engine.dispose()
+    world.config.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
+    _need_browser()
+    yield from _serve_world(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
+    """The app served over real HTTP (no browser needed)."""
+    yield from _serve_world(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,11 @@ from datetime import UTC, datetime
 
 from resettle.core.case import Case
 from resettle.core.issues import Issue
-from resettle.core.protection import check_destination, no_return_countries
+from resettle.core.protection import (
+    check_destination,
+    no_return_countries,
+    person_no_return_countries,
+)
 from resettle.core.status import CaseStatus, Category, Priority
 from resettle.errors import ConflictError, ValidationError
 from resettle.screening.ports import ScreeningSettings, ScreeningStore
@@ -65,6 +69,14 @@ def no_return_list(store: ScreeningStore, case_id: str) -> frozenset[str]:
     """Every country no member of the case may be sent to."""
     case = store.get_case(case_id)
     return no_return_countries(case, store.settings().protection, declared_no_return(store, case))
+
+
+def person_no_return_list(store: ScreeningStore, person_id: str) -> frozenset[str]:
+    """One person's list: origin, declared countries, first asylum where configured."""
+    case = store.get_case(store.case_of_person(person_id))
+    person = next(m for m in case.members if m.person_id == person_id)
+    declared = [d.country for d in store.declarations_of([person_id])]
+    return person_no_return_countries(person, store.settings().protection, declared)
 
 
 def check_case_destination(store: ScreeningStore, case_id: str, country: str) -> None:

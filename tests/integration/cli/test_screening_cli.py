@@ -80,6 +80,11 @@ def test_refusals_print_every_reason_and_exit_non_zero(engine: Engine) -> None:
 def test_exclusion_split_merge_and_protection_commands(engine: Engine) -> None:
     url = stored(engine)
     invoke(url, "settings", "--first-asylum", "IRQ", "--armed-unit", "NLA")
+    out = invoke(url, "settings", "--target", "processing:urgent=20", "--target",
+                 "submission:emergency=5")
+    assert "urgent=20" in out and "emergency=5" in out
+    assert "processing:urgent" in invoke(url, "settings", "--target", "processing:urgent",
+                                         ok=False)
     out = invoke(url, "exclusion", "open", "F1", "F1-A1", "--actor", "officer-a",
                  "--reason", "declared", "--armed-unit", "nla")
     review_id = out.split("review ")[1].split(" ")[0]

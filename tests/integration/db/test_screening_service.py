@@ -105,6 +105,7 @@ def test_declared_and_first_asylum_countries_block_referral(
     run(engine, lambda s: service.declare_no_return(s, "F1", "F1-A2", "TUR", actor="officer-a",
                                                     reason="fears deportation", at=clock.tick()))
     assert run(engine, lambda s: service.no_return_list(s, "F1")) == {"IRN", "IRQ", "TUR"}
+    assert run(engine, lambda s: service.person_no_return_list(s, "F1-A1")) == {"IRN", "IRQ"}
     for country in ("IRN", "IRQ", "TUR"):
         with pytest.raises(RefoulementError):
             run(engine, lambda s, c=country: service.advance_case(

@@ -9,6 +9,7 @@ from resettle.adapters.cli import (
     cases,
     demo,
     placement,
+    placement_db,
     placement_dynamic,
     prediction,
     registry,
@@ -35,6 +36,7 @@ for register in (
     stats.register,
     web.register,
     placement.register,
+    placement_db.register,
     placement_dynamic.register,
 ):
     register(app)

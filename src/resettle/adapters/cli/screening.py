@@ -4,6 +4,7 @@ confidential statements, the pipeline funnel and the screening settings."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,9 +17,10 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console
 from resettle.adapters.cli.scenario import DEMO_CONFIG
 from resettle.adapters.db.screening_repository import SqlScreeningStore, screening_store
-from resettle.core import CaseStatus, Relative
+from resettle.core import CaseStatus, Priority, Relative
 from resettle.core.protection import ProtectionSettings
 from resettle.screening import service
+from resettle.screening.deadlines import DeadlineTargets
 from resettle.screening.exclusion import (
     Assessment,
     Clause,
@@ -239,12 +241,20 @@ def settings_command(
     first_asylum: Annotated[str | None, typer.Option(
         help="Country of first asylum, added to every no-return list (e.g. IRQ).")] = None,
     armed_unit: Many = None, event: Many = None, role: Many = None,
+    target: Annotated[list[str] | None, typer.Option(
+        help="A deadline target as CLOCK:PRIORITY=DAYS, e.g. processing:urgent=30 or "
+             "submission:emergency=7; repeat.")] = None,
+    due_soon_days: Annotated[int | None, typer.Option(
+        min=0, help="How many days ahead counts as due soon.")] = None,
     database_url: DatabaseUrl = DEFAULT_URL,
 ) -> None:
-    """Show the screening settings; options replace the first-asylum country or triggers."""
+    """Show the screening settings; options replace the first-asylum country, triggers or
+    deadline targets."""
+    targets = [_parse_target(t) for t in target or ()]
 
     def work(store: SqlScreeningStore) -> service.ScreeningSettings:
         current = store.settings()
+        deadlines = _with_targets(current.deadlines, targets, due_soon_days)
         triggers = current.triggers
         changed = ExclusionTriggers(
             frozenset(armed_unit) if armed_unit else triggers.armed_units,
@@ -252,7 +262,7 @@ def settings_command(
             frozenset(role) if role else triggers.roles)
         protection = (ProtectionSettings(first_asylum.upper()) if first_asylum
                       else current.protection)
-        updated = service.ScreeningSettings(protection, changed, current.deadlines,
+        updated = service.ScreeningSettings(protection, changed, deadlines,
                                             current.require_private_interview,
                                             current.require_private_consent,
                                             current.appeal_days)
@@ -266,8 +276,34 @@ def settings_command(
     console().print(f"triggers: armed units {sorted(t.armed_units)}, events "
                     f"{sorted(t.named_events)}, roles {sorted(t.roles)}")
     d = settings.deadlines
-    console().print(f"targets (days): processing {dict(d.processing_days)}, submission "
-                    f"{dict(d.submission_days)}, due soon {d.due_soon_days}")
+    console().print(f"targets (days): processing {_days(d.processing_days)}; submission "
+                    f"{_days(d.submission_days)}; due soon {d.due_soon_days}")
+
+
+def _days(targets: Mapping[Priority, int]) -> str:
+    return ", ".join(f"{level}={days}" for level, days in targets.items())
+
+
+def _parse_target(text: str) -> tuple[str, Priority, int]:
+    clock, _, rest = text.partition(":")
+    level, _, days = rest.partition("=")
+    try:
+        if clock not in ("processing", "submission") or int(days) < 1:
+            raise ValueError(text)
+        return clock, Priority(level), int(days)
+    except ValueError:
+        raise typer.BadParameter(f"'{text}': write CLOCK:PRIORITY=DAYS with CLOCK processing "
+                                 "or submission, PRIORITY emergency, urgent or normal, "
+                                 "DAYS at least 1") from None
+
+
+def _with_targets(current: DeadlineTargets, targets: list[tuple[str, Priority, int]],
+                  due_soon_days: int | None) -> DeadlineTargets:
+    processing, submission = dict(current.processing_days), dict(current.submission_days)
+    for clock, level, days in targets:
+        (processing if clock == "processing" else submission)[level] = days
+    soon = current.due_soon_days if due_soon_days is None else due_soon_days
+    return DeadlineTargets(processing, submission, soon)
 
 
 # Pipeline buckets for the demo's one-line summary.

@@ -71,9 +71,10 @@ def serve(
     run_server(database_url, host=host, port=port, secure_cookies=secure_cookies)
 
 
-def run_server(database_url: str, *, host: str, port: int, secure_cookies: bool = False) -> None:
+def run_server(database_url: str, *, host: str, port: int, secure_cookies: bool = False,
+               keys: KeyRing | None = None) -> None:
     try:
-        config = WebConfig(open_engine(database_url), load_keyring(),
+        config = WebConfig(open_engine(database_url), keys or load_keyring(),
                            secure_cookies=secure_cookies)
     except ResettleError as error:
         fail(error)

@@ -13,7 +13,7 @@ from resettle.adapters.db import user_store
 from resettle.adapters.db.casework_store import list_referrals, sync_referrals_from_history
 from resettle.adapters.db.engine import make_session_factory
 from resettle.security.auth import new_token, new_totp_secret, totp_now
-from resettle.security.crypto import generate_key_file, load_keyring
+from resettle.security.crypto import KeyRing, generate_key_file, load_keyring
 from resettle.security.policy import Role, needs_second_factor
 
 if TYPE_CHECKING:
@@ -35,11 +35,12 @@ def _liaison_state(counts: Counter[str]) -> str:
 def step_web(ctx: DemoContext) -> None:
     """Demo: create one user per role, index referrals, print the logins; serve if asked."""
     key_file = ctx.output_dir / "resettle-keys.json"
-    if not os.environ.get("RESETTLE_DATA_KEYS") and not os.environ.get("RESETTLE_KEY_FILE"):
+    if os.environ.get("RESETTLE_DATA_KEYS") or os.environ.get("RESETTLE_KEY_FILE"):
+        keys = load_keyring()
+    else:  # the demo's own keys, next to its outputs (never in the database)
         if not key_file.exists():
             generate_key_file(key_file)
-        os.environ["RESETTLE_KEY_FILE"] = str(key_file)
-    keys = load_keyring()
+        keys = load_keyring({"RESETTLE_KEY_FILE": str(key_file)})
     now = datetime.now(UTC)
     engine = open_engine(ctx.database_url)
     lines: list[str] = []
@@ -76,9 +77,9 @@ def step_web(ctx: DemoContext) -> None:
     ctx.summary["web"] = (f"{len(Role)} demo users, {added} referrals indexed for host "
                           f"states; `make demo` serves http://127.0.0.1:{port}/")
     if ctx.serve:
-        ctx.after.append(lambda: _serve(ctx, port))
+        ctx.after.append(lambda: _serve(ctx, port, keys))
 
 
-def _serve(ctx: DemoContext, port: int) -> None:
+def _serve(ctx: DemoContext, port: int, keys: KeyRing) -> None:
     ctx.console.rule(f"web app: open http://127.0.0.1:{port}/ and log in with a demo user")
-    run_server(ctx.database_url, host="127.0.0.1", port=port)
+    run_server(ctx.database_url, host="127.0.0.1", port=port, keys=keys)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.audit_store import append_audit
@@ -46,7 +47,16 @@ def db_session(request: Request) -> Iterator[Session]:
     """One transaction per request: the work and its audit entries commit together."""
     with config_of(request).sessions() as session:
         try:
+            if request.method not in SAFE_METHODS and session.get_bind().dialect.name == \
+                    "sqlite":
+                # A change takes SQLite's write lock before it reads anything (as BEGIN
+                # IMMEDIATE would): upgrading a read snapshot later can fail under load.
+                session.execute(text("UPDATE audit_head SET seq = seq WHERE head_id = 1"))
             yield session
+            pending = getattr(request.state, "pending_touch", None)
+            if pending is not None:
+                session.commit()  # end the read snapshot first (see Ctx.audit)
+                touch_session(session, token_digest=pending[0], now=pending[1])
         except BaseException:
             session.rollback()
             raise
@@ -75,6 +85,14 @@ class Ctx:
     config: WebConfig
     now: datetime
     csrf_token: str = ""
+    # SQLite in WAL mode cannot turn a read transaction into a write once another writer has
+    # committed (SQLITE_BUSY_SNAPSHOT), and taking the write lock for a whole read would make
+    # every reader wait. So on SQLite a read request ends its read transaction, then writes
+    # its audit entry in a short write transaction on the same connection, committed before
+    # the response is sent. Changes (and everything on PostgreSQL) keep work and audit entry
+    # in one transaction.
+    split_reads: bool = False
+    _split_done: bool = False
 
     @property
     def user(self) -> Principal:
@@ -91,7 +109,14 @@ class Ctx:
                            role=str(who.role) if who else "", action=action,
                            subject_type=subject_type, subject_id=subject_id, outcome=outcome,
                            detail=detail)
+        if self.split_reads and not self._split_done:
+            self.session.commit()
+            self._split_done = True
         append_audit(self.session, key=self.config.keys.audit_key, event=event, now=self.now)
+
+
+def _splits_reads(request: Request, session: Session) -> bool:
+    return request.method in SAFE_METHODS and session.get_bind().dialect.name == "sqlite"
 
 
 def _principal(request: Request, session: Session, config: WebConfig,
@@ -111,7 +136,10 @@ def _principal(request: Request, session: Session, config: WebConfig,
     if user is None or user.disabled:
         raise AuthenticationError("this account is disabled; ask an administrator")
     if (now - stored.last_seen_at).total_seconds() > TOUCH_EVERY_SECONDS:
-        touch_session(session, token_digest=digest, now=now)
+        if _splits_reads(request, session):
+            request.state.pending_touch = (digest, now)
+        else:
+            touch_session(session, token_digest=digest, now=now)
     return user.principal, stored.csrf_token
 
 
@@ -134,8 +162,9 @@ class Guard:
         csrf: Annotated[str | None, Depends(submitted_csrf)],
     ) -> Ctx:
         config, now = config_of(request), utcnow()
+        split = _splits_reads(request, session)
         if self.kind == "public":
-            return Ctx(session, None, config, now)
+            return Ctx(session, None, config, now, split_reads=split)
         principal, csrf_token = _principal(request, session, config, now)
         request.state.principal = principal
         if request.method not in SAFE_METHODS and not tokens_match(csrf_token, csrf):
@@ -143,7 +172,7 @@ class Guard:
                                         code="csrf_failed")
         if self.action is not None:
             authorize(principal, self.action)
-        return Ctx(session, principal, config, now, csrf_token)
+        return Ctx(session, principal, config, now, csrf_token, split_reads=split)
 
 
 def public() -> Guard:

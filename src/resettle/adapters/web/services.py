@@ -16,6 +16,9 @@ from resettle.adapters.web.guards import Ctx
 from resettle.core import Case, CaseStatus, Category, Priority
 from resettle.core.protection import ProtectionSettings, check_destination
 from resettle.errors import NotFoundError, PermissionDeniedError
+from resettle.screening.service import advance_case
+from resettle.screening.workflow import Action as Step
+from resettle.screening.workflow import referral_country
 from resettle.security.policy import (
     SENSITIVE_SECTIONS,
     Action,
@@ -197,6 +200,7 @@ def decide_on_referral(
         raise NotFoundError(f"no referral {referral_id} that you may see")
     decided = casework.decide_referral(ctx.session, referral_id=referral_id, decision=decision,
                                        reason=reason, decided_by=principal.username, now=ctx.now)
+    _advance_workflow(ctx, referral, decision, reason)
     ctx.audit("referral.decide", subject_type="case", subject_id=referral.case_id,
               detail=f"referral {referral_id}: {decision}")
     return decided
@@ -212,3 +216,24 @@ def export_visible_cases(ctx: Ctx, *, offset: int, limit: int) -> list[Case]:
     ctx.audit("case.export", subject_type="case",
               detail=" ".join(c.case_id for c in page.cases[:AUDIT_IDS_SHOWN]))
     return list(page.cases)
+
+
+HOST_STEPS = {casework.Decision.ACCEPTED: Step.ACCEPT, casework.Decision.REFUSED: Step.REFUSE,
+              casework.Decision.MORE_INFORMATION: Step.REQUEST_INFORMATION}
+
+
+def _advance_workflow(ctx: Ctx, referral: casework.Referral, decision: casework.Decision,
+                      reason: str) -> None:
+    """A case referred through the screening workflow takes the host's answer as its next step.
+
+    The workflow checks it (consent, non-refoulement...); if it refuses, the answer is not
+    recorded either (one transaction).
+    """
+    store = SqlScreeningStore(ctx.session)
+    history = store.history(referral.case_id)
+    if referral_country(history) != referral.country:
+        return  # referred outside the workflow: the referral record is all there is
+    status = store.get_case(referral.case_id).status
+    if status in (CaseStatus.REFERRED, CaseStatus.MORE_INFORMATION):
+        advance_case(store, referral.case_id, HOST_STEPS[decision], actor=ctx.user.username,
+                     reason=reason or f"{referral.country}: {decision}")

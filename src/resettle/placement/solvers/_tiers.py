@@ -87,20 +87,25 @@ class TierModel:
             return TierOutcome(np.round(x), z_lp, True)
         duals = np.asarray(solution.col_dual)
         near = 0.5 if rel_gap is None else 1e-4 * max(abs(z_true), 1.0)
-        for step in ("round", "neighbourhood"):
-            try:
-                if step == "round":
-                    found = self._round_lp(coef, x, deadline)
-                else:  # columns with small reduced costs may move, the others stay put
-                    found = self._plain_mip(
-                        coef, incumbent, deadline=_share(deadline, 0.25), rel_gap=1e-4,
-                        heuristic=True, bounds=self._fix_by_reduced_cost(x, duals, near),
-                    ).solution
-            except SolverStuckError:
-                found = None
-            incumbent = _better(coef, incumbent, found)
-            if incumbent is not None and coef @ incumbent >= z_lp - _tolerance(z_lp, rel_gap):
-                return TierOutcome(incumbent, z_lp, True)
+        incumbent = _better(coef, incumbent, self._safe_round(coef, x, deadline))
+        if incumbent is not None and coef @ incumbent >= z_lp - _tolerance(z_lp, rel_gap):
+            return TierOutcome(incumbent, z_lp, True)
+        # Columns whose reduced cost exceeds ``near`` are fixed at their LP bound: a solution
+        # moving one is worth less than z_true - near. If the MIP on the rest reaches at
+        # least that value, it is optimal for the whole tier: one MIP finds and proves it.
+        try:
+            local = self._plain_mip(coef, incumbent, deadline=_share(deadline, 0.5),
+                                    rel_gap=rel_gap,
+                                    bounds=self._fix_by_reduced_cost(x, duals, near))
+        except SolverStuckError:
+            local = TierOutcome(None, None, False)
+        if (local.proven and local.solution is not None
+                and coef @ local.solution >= z_true - near - INTEGRAL):
+            bound = z_lp if local.bound is None else min(max(local.bound, z_true - near), z_lp)
+            if rel_gap is None:
+                bound = float(np.floor(bound + INTEGRAL))
+            return TierOutcome(local.solution, bound, True)
+        incumbent = _better(coef, incumbent, local.solution)
         if incumbent is None:
             return self._plain_mip(coef, None, deadline=deadline, rel_gap=rel_gap)
         return self._close_gap(coef, incumbent, x, duals, z_true=z_true, z_lp=z_lp,
@@ -125,6 +130,13 @@ class TierModel:
         if outcome.bound is not None and outcome.bound >= z_inc - 1e-6:
             bound = max(min(outcome.bound, z_lp), z_inc)
         return TierOutcome(_better(coef, incumbent, outcome.solution), bound, outcome.proven)
+
+    def _safe_round(self, coef: NDArray[np.float64], x: NDArray[np.float64],
+                    deadline: float | None) -> NDArray[np.float64] | None:
+        try:
+            return self._round_lp(coef, x, deadline)
+        except SolverStuckError:
+            return None
 
     def _round_lp(self, coef: NDArray[np.float64], x: NDArray[np.float64],
                   deadline: float | None) -> NDArray[np.float64] | None:

@@ -27,6 +27,7 @@ never breaks capacity, acceptability or protection rules (the independent checke
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections import deque
 
@@ -90,70 +91,79 @@ def preference_ranks(problem: PlacementProblem) -> tuple[NDArray[np.int64], NDAr
 def deferred_acceptance(
     problem: PlacementProblem, pref: NDArray[np.int64], prio: NDArray[np.int64]
 ) -> NDArray[np.int64]:
-    """Refugee-proposing deferred acceptance; returns the assignment (-1 = unplaced)."""
-    needs = problem.needs
+    """Refugee-proposing deferred acceptance; returns the assignment (-1 = unplaced).
+
+    Plain Python lists in the loop: per-element numpy calls would dominate the run time.
+    """
+    needs = [tuple(row) for row in problem.needs.tolist()]
     room = problem.capacity.copy()
     assignment = np.full(problem.n_cases, -1, dtype=np.int64)
     for case, loc in problem.locks.items():
         assignment[case] = loc
-        room[loc] -= needs[case]
+        room[loc] -= problem.needs[case]
+    rooms = [tuple(row) for row in room.tolist()]
+    used = [[0] * len(problem.dimensions) for _ in range(problem.n_localities)]
+    held: list[list[tuple[int, int]]] = [[] for _ in range(problem.n_localities)]  # sorted
     lists = _proposal_lists(problem, pref)
-    held: list[list[tuple[int, int]]] = [[] for _ in range(problem.n_localities)]  # (rank, case)
-    used = np.zeros_like(room)
+    pair_loc, pair_prio = problem.pair_locality.tolist(), prio.tolist()
     free = deque(c for c in range(problem.n_cases) if c not in problem.locks)
-    next_choice = np.zeros(problem.n_cases, dtype=np.int64)
+    next_choice = [0] * problem.n_cases
+    # all cases alike (e.g. one person each): the greedy choice just drops the lowest-ranked
+    alike = bool((problem.needs == problem.needs[:1]).all()) if problem.n_cases else True
     while free:
         case = free.popleft()
         if next_choice[case] >= len(lists[case]):
             continue
         pair = lists[case][next_choice[case]]
         next_choice[case] += 1
-        loc = int(problem.pair_locality[pair])
-        if (needs[case] <= room[loc] - used[loc]).all():
-            held[loc].append((int(prio[pair]), case))  # it fits: greedy keeps everyone
-            used[loc] += needs[case]
-            continue
-        kept, dropped = _greedy_choice([*held[loc], (int(prio[pair]), case)], room[loc], needs)
-        held[loc] = kept
-        used[loc] = _used(kept, needs)
-        free.extend(dropped)
+        loc, rank = pair_loc[pair], pair_prio[pair]
+        need, here = needs[case], used[loc]
+        if all(n <= r - u for n, r, u in zip(need, rooms[loc], here, strict=True)):
+            bisect.insort(held[loc], (rank, case))  # it fits: greedy keeps everyone
+            used[loc] = [u + n for u, n in zip(here, need, strict=True)]
+        elif held[loc] and rank > held[loc][-1][0]:
+            free.append(case)  # ranked below everyone held and no room: rejected outright
+        elif alike:
+            bisect.insort(held[loc], (rank, case))
+            free.append(held[loc].pop()[1])
+        else:
+            bisect.insort(held[loc], (rank, case))
+            held[loc], used[loc], dropped = _greedy_fit(held[loc], rooms[loc], needs)
+            free.extend(dropped)
     for loc, cases in enumerate(held):
         for _, case in cases:
             assignment[case] = loc
     return assignment
 
 
-def _proposal_lists(problem: PlacementProblem, pref: NDArray[np.int64]) -> list[list[int]]:
-    indptr = problem.case_indptr
-    lists = []
-    for case in range(problem.n_cases):
-        pairs = np.arange(indptr[case], indptr[case + 1])
-        pairs = pairs[pref[pairs] > 0]
-        lists.append(pairs[np.argsort(pref[pairs], kind="stable")].tolist())
-    return lists
-
-
-def _used(held: list[tuple[int, int]], needs: NDArray[np.int64]) -> NDArray[np.int64]:
-    if not held:
-        return np.zeros(needs.shape[1], dtype=np.int64)
-    total: NDArray[np.int64] = needs[[case for _, case in held]].sum(axis=0)
-    return total
-
-
-def _greedy_choice(
-    applicants: list[tuple[int, int]], room: NDArray[np.int64], needs: NDArray[np.int64]
-) -> tuple[list[tuple[int, int]], list[int]]:
-    """In priority order, keep each applicant that still fits; return (kept, rejected)."""
-    left = room.copy()
+def _greedy_fit(
+    applicants: list[tuple[int, int]], room: tuple[int, ...], needs: list[tuple[int, ...]]
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """In priority order (``applicants`` is sorted), keep each one that still fits."""
+    left = list(room)
     kept: list[tuple[int, int]] = []
     dropped: list[int] = []
-    for rank, case in sorted(applicants):
-        if (needs[case] <= left).all():
-            left -= needs[case]
+    for rank, case in applicants:
+        need = needs[case]
+        if all(n <= x for n, x in zip(need, left, strict=True)):
+            left = [x - n for x, n in zip(left, need, strict=True)]
             kept.append((rank, case))
         else:
             dropped.append(case)
-    return kept, dropped
+    return kept, [r - x for r, x in zip(room, left, strict=True)], dropped
+
+
+def _proposal_lists(problem: PlacementProblem, pref: NDArray[np.int64]) -> list[list[int]]:
+    """Each case's acceptable pairs, best first."""
+    acceptable = np.flatnonzero(pref > 0)
+    order = acceptable[np.lexsort((pref[acceptable], problem.pair_case[acceptable]))]
+    counts = np.bincount(problem.pair_case[order], minlength=problem.n_cases)
+    ordered = order.tolist()
+    lists, start = [], 0
+    for count in counts.tolist():
+        lists.append(ordered[start : start + count])
+        start += count
+    return lists
 
 
 def count_blocking_pairs(
@@ -162,25 +172,33 @@ def count_blocking_pairs(
     pref: NDArray[np.int64],
     prio: NDArray[np.int64],
 ) -> int:
-    """Pairs (c, l) where c prefers l and l's greedy choice would take c (see module doc)."""
+    """Pairs (c, l) where c prefers l and l's greedy choice would take c (see module doc).
+
+    The cases placed at l form l's own greedy choice, so adding c changes nothing for the
+    cases ranked above it: c is taken iff it fits in the room those cases leave.
+    """
     room = problem.capacity.copy()
     for case, loc in problem.locks.items():
         room[loc] -= problem.needs[case]
-    at: list[list[tuple[int, int]]] = [[] for _ in range(problem.n_localities)]
-    for case, loc in enumerate(assignment.tolist()):
-        if loc >= 0 and case not in problem.locks:
-            at[loc].append((int(prio[problem.pair_index(case, loc)]), case))
     current = problem.pairs_of_assignment(assignment)
+    placed_pairs = current[(current >= 0) & ~np.isin(np.arange(problem.n_cases),
+                                                     list(problem.locks))]
+    mine = np.where(current[problem.pair_case] >= 0,
+                    pref[np.maximum(current[problem.pair_case], 0)], np.iinfo(np.int64).max)
+    wants = ((pref > 0) & (pref < mine)
+             & (assignment[problem.pair_case] != problem.pair_locality)
+             & ~np.isin(problem.pair_case, list(problem.locks)))
     blocking = 0
-    for pair in range(problem.n_pairs):
-        case, loc = int(problem.pair_case[pair]), int(problem.pair_locality[pair])
-        if pref[pair] <= 0 or case in problem.locks or assignment[case] == loc:
-            continue
-        mine = current[case]
-        if mine >= 0 and pref[mine] <= pref[pair]:
-            continue
-        kept, _ = _greedy_choice([*at[loc], (int(prio[pair]), case)], room[loc], problem.needs)
-        blocking += any(c == case for _, c in kept)
+    for loc in range(problem.n_localities):
+        held = placed_pairs[problem.pair_locality[placed_pairs] == loc]
+        order = np.argsort(prio[held])
+        ranks = prio[held][order]
+        cum = np.vstack([np.zeros((1, room.shape[1]), dtype=np.int64),
+                         np.cumsum(problem.needs[problem.pair_case[held][order]], axis=0)])
+        asking = np.flatnonzero(wants & (problem.pair_locality == loc))
+        used = cum[np.searchsorted(ranks, prio[asking])]
+        fits = (problem.needs[problem.pair_case[asking]] <= room[loc] - used).all(axis=1)
+        blocking += int(fits.sum())
     return blocking
 
 

@@ -1,0 +1,209 @@
+"""``resettle placement ...``: place the registry's ready cases, store every run, record
+caseworkers' accept and override decisions; and the demo step."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
+from resettle.adapters.cli.output import console, error_console, failing_cleanly
+from resettle.adapters.db.engine import make_session_factory, write_session
+from resettle.adapters.db.placement_store import (
+    decisions_for_run,
+    get_run,
+    list_runs,
+    record_decision,
+    save_run,
+)
+from resettle.adapters.db.repository import get_case, load_batch
+from resettle.adapters.db.screening_repository import SqlScreeningStore
+from resettle.core import CaseStatus
+from resettle.core.protection import ProtectionSettings, check_destination
+from resettle.errors import NotFoundError
+from resettle.placement.build import WARNING_CODES, build_problem, validate
+from resettle.placement.records import placement_inputs_from_registry
+from resettle.placement.result import PlacementResult
+from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun, make_run
+from resettle.placement.simple_score import simple_scores
+from resettle.placement.solve import solve_placement
+
+if TYPE_CHECKING:
+    from resettle.adapters.cli.demo import DemoContext
+
+READY = frozenset({CaseStatus.READY_FOR_REFERRAL})
+Actor = Annotated[str, typer.Option(help="Who decides (recorded with the decision).")]
+
+app = typer.Typer(help="Placement runs on the database: run, list, show, accept, override.",
+                  no_args_is_help=True)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="placement")
+
+
+@app.command("run")
+def run_command(
+    *,
+    database_url: DatabaseUrl = DEFAULT_URL,
+    on: Annotated[str | None, typer.Option(
+        help="Day of the run (YYYY-MM-DD): pledges active that day; default today.")] = None,
+    solver: Annotated[str, typer.Option(help="exact, large, greedy, random or stable.")] = "exact",
+    time_limit: Annotated[float | None, typer.Option(help="Seconds before stopping.")] = 60.0,
+    seed: Annotated[int, typer.Option(help="Seed.")] = 0,
+    label: Annotated[str, typer.Option(help="A name for the run, e.g. the week.")] = "",
+    actor: Actor = "cli",
+) -> None:
+    """Place every case ready for referral into the pledged localities; store the run."""
+    day = date.fromisoformat(on) if on else date.today()
+    with failing_cleanly():
+        run, result = place_from_database(database_url, on=day, solver=solver,
+                                          time_limit=time_limit, seed=seed, label=label,
+                                          actor=actor)
+    console().print(escape(result.summary()))
+    console().print(f"stored as run [bold]{run.run_id}[/] (inputs {run.inputs_hash[:12]})")
+
+
+def place_from_database(url: str, *, on: date, solver: str, time_limit: float | None,
+                        seed: int, label: str, actor: str) -> tuple[PlacementRun,
+                                                                     PlacementResult]:
+    """Load, build (scores: the documented simple score), solve, then store the run.
+
+    The solve runs outside any transaction, so other writers are not held up meanwhile.
+    """
+    engine = open_engine(url)
+    try:
+        factory = make_session_factory(engine)
+        with factory() as session:
+            batch = load_batch(session)
+            protection = SqlScreeningStore(session).settings().protection
+        ready = [c for c in batch.cases if c.status in READY]
+        cases, localities = placement_inputs_from_registry(
+            ready, batch.localities, batch.pledges, on=on, protection=protection)
+        scores = simple_scores(ready, batch.localities, on=on)
+        warnings = [i for i in validate(cases, localities, scores) if i.code in WARNING_CODES]
+        if warnings:
+            error_console().print(f"{len(warnings)} case(s) have no allowed locality; "
+                                  "they stay unplaced (see `resettle placement show`)")
+        problem = build_problem(cases, localities, scores)
+        result = solve_placement(problem, solver=solver, time_limit=time_limit, seed=seed)
+        run = make_run(problem, result, run_id=f"PR-{uuid.uuid4().hex[:12]}",
+                       created_at=datetime.now(), created_by=actor,
+                       label=label or f"ready cases on {on}",
+                       parameters={"on": on.isoformat(), "time_limit": time_limit,
+                                   "score": "simple_score v1", "ties": "bonus 0.05",
+                                   "first_asylum": protection.first_asylum_country})
+        with write_session(factory) as session:
+            save_run(session, run=run)
+            session.commit()
+        return run, result
+    finally:
+        engine.dispose()
+
+
+@app.command("runs")
+def runs_command(database_url: DatabaseUrl = DEFAULT_URL) -> None:
+    """List stored placement runs, newest first."""
+    with failing_cleanly(), _session(database_url) as session:
+        runs = list_runs(session)
+    table = Table("run", "created", "label", "solver", "status", "placed", "outcome", "gap",
+                  "inputs")
+    for run in runs:
+        gap = "n/a" if run.gap is None else f"{100 * run.gap:.3f}%"
+        table.add_row(run.run_id, f"{run.created_at:%Y-%m-%d %H:%M}", escape(run.label),
+                      run.solver, run.status, str(sum(run.persons_placed.values())),
+                      f"{run.objective:.2f}", gap, run.inputs_hash[:12])
+    console().print(table)
+
+
+@app.command("show")
+def show_command(run_id: str, database_url: DatabaseUrl = DEFAULT_URL) -> None:
+    """Show a run's placements and the decisions taken on them."""
+    with failing_cleanly(), _session(database_url) as session:
+        run = get_run(session, run_id=run_id)
+        decisions = {d.case_id: d for d in decisions_for_run(session, run_id=run_id)}
+    table = Table("case", "proposed", "score", "decision", "final", "reason")
+    for case_id, loc, score in run.assignments:
+        d = decisions.get(case_id)
+        table.add_row(case_id, loc or "-", "" if score is None else f"{score:.3f}",
+                      str(d.action) if d else "", (d.locality_id or "-") if d else "",
+                      escape(d.reason) if d else "")
+    console().print(table)
+
+
+@app.command("accept")
+def accept_command(run_id: str, case_id: str, database_url: DatabaseUrl = DEFAULT_URL,
+                   actor: Actor = "cli") -> None:
+    """Accept the run's proposed placement of a case."""
+    with failing_cleanly(), _session(database_url, write=True) as session:
+        record_decision(session, decision=PlacementDecision(
+            run_id, case_id, DecisionAction.ACCEPT, None, "", actor, datetime.now()))
+        session.commit()
+    console().print(f"accepted {case_id} in run {run_id}")
+
+
+@app.command("override")
+def override_command(
+    run_id: str, case_id: str, *,
+    reason: Annotated[str, typer.Option(help="Why (required, recorded).")],
+    locality: Annotated[str | None, typer.Option(
+        help="Where the case goes instead; omit to leave it unplaced.")] = None,
+    database_url: DatabaseUrl = DEFAULT_URL, actor: Actor = "cli",
+) -> None:
+    """Override a proposed placement with a reason; never into a no-return country."""
+    with failing_cleanly(), _session(database_url, write=True) as session:
+        if locality is not None:
+            _check_override(session, case_id, locality)
+        record_decision(session, decision=PlacementDecision(
+            run_id, case_id, DecisionAction.OVERRIDE, locality, reason, actor, datetime.now()))
+        session.commit()
+    console().print(f"overrode {case_id} in run {run_id}: {locality or 'unplaced'}")
+
+
+def _check_override(session: Session, case_id: str, locality_id: str) -> None:
+    batch = load_batch(session)
+    match = [loc for loc in batch.localities if loc.locality_id == locality_id]
+    if not match:
+        raise NotFoundError(f"no locality {locality_id}")
+    protection: ProtectionSettings = SqlScreeningStore(session).settings().protection
+    check_destination(get_case(session, case_id=case_id), match[0].country, protection)
+
+
+class _session:  # noqa: N801 - used as a context manager, like a function
+    def __init__(self, url: str, *, write: bool = False) -> None:
+        self.engine = open_engine(url)
+        factory = make_session_factory(self.engine)
+        self.session = write_session(factory) if write else factory()
+
+    def __enter__(self) -> Session:
+        return self.session
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.close()
+        self.engine.dispose()
+
+
+def step_place_ashraf(ctx: DemoContext) -> None:
+    """Demo: place the Ashraf cases ready for referral, optimally, and store the run."""
+    from resettle.adapters.cli.scenario import DEMO_CONFIG  # noqa: PLC0415 - demo only
+
+    run, result = place_from_database(ctx.database_url, on=DEMO_CONFIG.as_of, solver="exact",
+                                      time_limit=60.0, seed=ctx.seed, label="demo: Ashraf",
+                                      actor="demo")
+    countries = Counter(loc.split("-")[0] for _, loc, _ in run.assignments if loc)
+    ctx.console.rule("placement: cases ready for referral (simple placeholder score)")
+    ctx.console.print(escape(result.summary()))
+    top = ", ".join(f"{c} {n}" for c, n in countries.most_common(3))
+    ctx.summary["placement"] = (
+        f"{result.cases_placed}/{len(run.assignments)} ready cases "
+        f"({result.total_persons_placed} persons) placed, {result.status} in "
+        f"{result.seconds:.1f}s, gap {0 if result.gap is None else 100 * result.gap:.3f}%; "
+        f"cases by country: {top}; run {run.run_id}"
+    )
