@@ -15,11 +15,8 @@ import typer
 from rich.console import Console
 
 # Step modules import DemoContext only for type checking, so importing them here is no cycle.
-<<<<<<< HEAD
-from resettle.adapters.cli.prediction import step_predict
-=======
 from resettle.adapters.cli.placement_db import step_place_ashraf
->>>>>>> main
+from resettle.adapters.cli.prediction import step_predict
 from resettle.adapters.cli.registry import step_registry_files
 from resettle.adapters.cli.scenario import step_load_ashraf
 from resettle.adapters.cli.screening import step_screening_funnel
@@ -45,11 +42,12 @@ DemoStep = Callable[[DemoContext], None]
 # Stages append their step here, in pipeline order.
 # The web step stays last: with --serve it serves the app once everything else has run.
 STEPS: tuple[DemoStep, ...] = (
-<<<<<<< HEAD
-    step_load_ashraf, step_registry_files, step_screening_funnel, step_predict, step_web
-=======
-    step_load_ashraf, step_registry_files, step_screening_funnel, step_place_ashraf, step_web
->>>>>>> main
+    step_load_ashraf,
+    step_registry_files,
+    step_screening_funnel,
+    step_predict,
+    step_place_ashraf,
+    step_web,
 )
 
 
