@@ -24,6 +24,9 @@ class Locality:
     capacity: Capacity = field(default_factory=dict)
     languages: tuple[str, ...] = ()  # ISO 639-3, spoken locally
     urban: bool = True
+    # Labour market, for outcome prediction: sectors short of workers, and the jobless share.
+    sectors_in_demand: frozenset[str] = frozenset()  # e.g. "construction", "care"
+    unemployment_rate: float | None = None  # 0..1; None when unknown
 
     def capacity_in(self, dimension: Dimension) -> int:
         return int(self.capacity.get(dimension, 0))

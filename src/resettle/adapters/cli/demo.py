@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 # Step modules import DemoContext only for type checking, so importing them here is no cycle.
 from resettle.adapters.cli.placement_db import step_place_ashraf
+from resettle.adapters.cli.prediction import step_predict
 from resettle.adapters.cli.registry import step_registry_files
 from resettle.adapters.cli.scenario import step_load_ashraf
 from resettle.adapters.cli.screening import step_screening_funnel
@@ -31,6 +32,9 @@ class DemoContext:
     summary: dict[str, str] = field(default_factory=dict)  # heading -> one line, printed last
     serve: bool = False  # serve the web app once the demo has run (`resettle demo --serve`)
     after: list[Callable[[], None]] = field(default_factory=list)  # run after the summary
+    # What a step hands to later steps, e.g. "outcome" -> the trained outcome model
+    # (resettle.prediction.scoring.TrainedModel; score with score_cases).
+    models: dict[str, Any] = field(default_factory=dict)
 
 
 DemoStep = Callable[[DemoContext], None]
@@ -38,7 +42,12 @@ DemoStep = Callable[[DemoContext], None]
 # Stages append their step here, in pipeline order.
 # The web step stays last: with --serve it serves the app once everything else has run.
 STEPS: tuple[DemoStep, ...] = (
-    step_load_ashraf, step_registry_files, step_screening_funnel, step_place_ashraf, step_web
+    step_load_ashraf,
+    step_registry_files,
+    step_screening_funnel,
+    step_predict,
+    step_place_ashraf,
+    step_web,
 )
 
 

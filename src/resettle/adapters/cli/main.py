@@ -11,6 +11,7 @@ from resettle.adapters.cli import (
     placement,
     placement_db,
     placement_dynamic,
+    prediction,
     registry,
     scenario,
     screening,
@@ -27,6 +28,7 @@ app = typer.Typer(
 
 for register in (
     demo.register,
+    prediction.register,
     registry.register,
     cases.register,
     screening.register,
