@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/resettle demo
+	$(BIN)/resettle demo --serve
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -28,6 +28,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+docs: $(STAMP)
+	$(BIN)/typer resettle.adapters.cli.main utils docs --name resettle --output docs/cli.md
 
 clean:
 	rm -rf $(VENV) resettle.db demo-output .mypy_cache .ruff_cache
