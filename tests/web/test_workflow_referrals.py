@@ -53,3 +53,53 @@ def test_liaison_answer_advances_the_workflow(tmp_path: Path) -> None:
     assert client.post(f"/api/referrals/{other.referral_id}/decision",
                        json={"decision": "accepted"}).status_code == 404
     engine.dispose()
+
+
+@pytest.mark.slow
+def test_placement_run_started_reviewed_accepted_and_overridden(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ashraf.db'}"
+    load_scenario(make_ashraf(2011, DEMO_CONFIG), url, replace=True)
+    engine = open_database(url)
+    keys = load_keyring(key_env())
+    now = datetime.now(UTC)
+    tokens = {}
+    with make_session_factory(engine).begin() as session:
+        for name, role in (("placement", Role.PLACEMENT_OFFICER), ("auditor", Role.AUDITOR)):
+            user = user_store.add_user(session, keys=keys, username=name, password=PASSWORD,
+                                       role=role, now=now)
+            token, csrf = new_token(), new_token()
+            user_store.create_session(session, token_digest=token_digest(token),
+                                      user_id=user.user_id, csrf_token=csrf, now=now)
+            tokens[name] = (token, csrf)
+    app = create_app(WebConfig(engine, keys))
+
+    def client(name: str) -> TestClient:
+        made = TestClient(app)
+        made.cookies.set("resettle_session", tokens[name][0])
+        return made
+
+    officer, csrf = client("placement"), tokens["placement"][1]
+    started = officer.post("/placements", data={"label": "week 1", "csrf_token": csrf},
+                           follow_redirects=False)
+    assert started.status_code == 303, started.text
+    review = officer.get(started.headers["location"])
+    assert review.status_code == 200 and "Accept" in review.text
+    run_path = started.headers["location"]
+    case_ids = [part.split('"')[0] for part in review.text.split('<a href="/cases/')[1:]]
+    assert len(case_ids) >= 2
+    accept = officer.post(f"{run_path}/decisions", data={
+        "case_id": case_ids[0], "action": "accept", "csrf_token": csrf})
+    assert accept.status_code == 200
+    no_reason = officer.post(f"{run_path}/decisions", data={
+        "case_id": case_ids[1], "action": "override", "csrf_token": csrf})
+    assert no_reason.status_code == 422
+    override = officer.post(f"{run_path}/decisions", data={
+        "case_id": case_ids[1], "action": "override", "reason": "family in Tirana",
+        "csrf_token": csrf})
+    assert override.status_code == 200 and "family in Tirana" in override.text
+    auditor = client("auditor")
+    assert auditor.get(run_path).status_code == 200
+    assert auditor.post(f"{run_path}/decisions", data={
+        "case_id": case_ids[2], "action": "accept",
+        "csrf_token": tokens["auditor"][1]}).status_code == 403
+    engine.dispose()
