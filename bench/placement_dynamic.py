@@ -13,7 +13,7 @@ import numpy as np
 
 from bench.machine import describe_machine
 
-STREAMS = 5
+STREAMS = 3
 WEEKS, PER_WEEK, LOCALITIES = 52, 25, 12
 
 

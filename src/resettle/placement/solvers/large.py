@@ -258,6 +258,8 @@ def lagrangian_tier_bounds(
             (lagrangian_bound(arrays, lam * share) - rhs) / weights[level]
             for share in ((1.0, 0.0) if problem.n_pairs < 1_000_000 else (1.0,))
         )
+        alone = build_arrays(problem, (np.arange(len(coefs)) == level).astype(np.float64))
+        bound = min(bound, lagrangian_bound(alone, np.zeros_like(lam)))  # capacity ignored
         if level < len(coefs) - 1:
             bound = min(np.floor(bound + 1e-6), persons_room - sum(achieved[:level]))
         else:
