@@ -178,4 +178,5 @@ def step_predict(ctx: DemoContext) -> None:
     lines = [line for r in reports for line in summary_lines(r)]
     for line in lines:
         ctx.console.print(escape(line))
-    ctx.summary["prediction"] = " | ".join(summary_lines(r)[0] for r in reports)
+    ctx.summary["prediction"] = "small demo worlds (1,500 past placements; full-size figures " \
+        "in bench/RESULTS.md): " + " | ".join(summary_lines(r)[0] for r in reports)
