@@ -14,6 +14,7 @@ from resettle.prediction.artifacts import load_model, save_artifacts, train_and_
 from resettle.prediction.scoring import (
     score_cases,
     score_matrix,
+    score_pairs_by_id,
     score_pairs_naively,
     train_model,
 )
@@ -55,6 +56,11 @@ def test_registry_cases_score_in_real_localities() -> None:
     unseen = Locality("NOR-OSL", "NOR", "Oslo", languages=("nor",))
     more = score_cases(model, batch.cases, (*batch.localities, unseen), on=date(2015, 6, 30))
     assert np.allclose(more[:, :-1], scores)  # an unseen locality changes nothing else
+    by_id = score_pairs_by_id(model, batch.cases, batch.localities, on=date(2015, 6, 30))
+    assert len(by_id) == scores.size
+    for i, case in enumerate(batch.cases):
+        for j, locality in enumerate(batch.localities):
+            assert by_id[case.case_id, locality.locality_id] == pytest.approx(scores[i, j])
 
 
 def test_artifacts_round_trip(world_and_history, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -98,6 +98,21 @@ def score_cases(
     )
 
 
+def score_pairs_by_id(
+    model: TrainedModel,
+    cases: Sequence[Case],
+    localities: Sequence[Locality],
+    on: date | None = None,
+) -> dict[tuple[str, str], float]:
+    """:func:`score_cases` keyed by (case_id, locality_id), the form placement builds from."""
+    matrix = score_cases(model, cases, localities, on)
+    return {
+        (case.case_id, locality.locality_id): float(matrix[i, j])
+        for i, case in enumerate(cases)
+        for j, locality in enumerate(localities)
+    }
+
+
 def score_pairs_naively(
     model: TrainedModel, cases: CaseTable, localities: LocalityTable, pairs: NDArray[np.int64]
 ) -> NDArray[np.float64]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,7 +26,7 @@ from resettle.adapters.db.placement_store import (
 )
 from resettle.adapters.db.repository import get_case, load_batch
 from resettle.adapters.db.screening_repository import SqlScreeningStore
-from resettle.core import CaseStatus
+from resettle.core import Case, CaseStatus, Locality
 from resettle.core.protection import ProtectionSettings, check_destination
 from resettle.errors import NotFoundError
 from resettle.placement.build import WARNING_CODES, build_problem, validate
@@ -39,6 +40,15 @@ if TYPE_CHECKING:
     from resettle.adapters.cli.demo import DemoContext
 
 READY = frozenset({CaseStatus.READY_FOR_REFERRAL})
+ScoreFunction = Callable[[Sequence[Case], Sequence[Locality], date], dict[tuple[str, str], float]]
+Scoring = tuple[str, ScoreFunction]
+
+
+def _simple_scoring(
+    cases: Sequence[Case], localities: Sequence[Locality], on: date
+) -> dict[tuple[str, str], float]:
+    return simple_scores(cases, localities, on=on)
+
 Actor = Annotated[str, typer.Option(help="Who decides (recorded with the decision).")]
 
 app = typer.Typer(help="Placement runs on the database: run, list, show, accept, override.",
@@ -72,9 +82,11 @@ def run_command(
 
 
 def place_from_database(url: str, *, on: date, solver: str, time_limit: float | None,
-                        seed: int, label: str, actor: str) -> tuple[PlacementRun,
-                                                                     PlacementResult]:
-    """Load, build (scores: the documented simple score), solve, then store the run.
+                        seed: int, label: str, actor: str,
+                        scoring: Scoring | None = None) -> tuple[PlacementRun,
+                                                                 PlacementResult]:
+    """Load, build, solve, then store the run. Scores come from ``scoring`` (a name recorded
+    with the run, and a function) or else the documented simple score.
 
     The solve runs outside any transaction, so other writers are not held up meanwhile.
     """
@@ -87,7 +99,8 @@ def place_from_database(url: str, *, on: date, solver: str, time_limit: float | 
         ready = [c for c in batch.cases if c.status in READY]
         cases, localities = placement_inputs_from_registry(
             ready, batch.localities, batch.pledges, on=on, protection=protection)
-        scores = simple_scores(ready, batch.localities, on=on)
+        score_name, score_pairs = scoring or ("simple_score v1", _simple_scoring)
+        scores = score_pairs(ready, batch.localities, on)
         warnings = [i for i in validate(cases, localities, scores) if i.code in WARNING_CODES]
         if warnings:
             error_console().print(f"{len(warnings)} case(s) have no allowed locality; "
@@ -98,7 +111,7 @@ def place_from_database(url: str, *, on: date, solver: str, time_limit: float | 
                        created_at=datetime.now(), created_by=actor,
                        label=label or f"ready cases on {on}",
                        parameters={"on": on.isoformat(), "time_limit": time_limit,
-                                   "score": "simple_score v1", "ties": "bonus 0.05",
+                                   "score": score_name, "ties": "bonus 0.05",
                                    "first_asylum": protection.first_asylum_country})
         with write_session(factory) as session:
             save_run(session, run=run)
@@ -194,11 +207,13 @@ def step_place_ashraf(ctx: DemoContext) -> None:
     """Demo: place the Ashraf cases ready for referral, optimally, and store the run."""
     from resettle.adapters.cli.scenario import DEMO_CONFIG  # noqa: PLC0415 - demo only
 
+    scoring = _demo_scoring(ctx)
     run, result = place_from_database(ctx.database_url, on=DEMO_CONFIG.as_of, solver="exact",
                                       time_limit=60.0, seed=ctx.seed, label="demo: Ashraf",
-                                      actor="demo")
+                                      actor="demo", scoring=scoring)
     countries = Counter(loc.split("-")[0] for _, loc, _ in run.assignments if loc)
-    ctx.console.rule("placement: cases ready for referral (simple placeholder score)")
+    score_name = scoring[0] if scoring else "simple placeholder score"
+    ctx.console.rule(f"placement: cases ready for referral ({score_name})")
     ctx.console.print(escape(result.summary()))
     top = ", ".join(f"{c} {n}" for c, n in countries.most_common(3))
     ctx.summary["placement"] = (
@@ -207,3 +222,19 @@ def step_place_ashraf(ctx: DemoContext) -> None:
         f"{result.seconds:.1f}s, gap {0 if result.gap is None else 100 * result.gap:.3f}%; "
         f"cases by country: {top}; run {run.run_id}"
     )
+
+
+def _demo_scoring(ctx: DemoContext) -> Scoring | None:
+    """The outcome model the prediction step trained, when it ran; else the simple score."""
+    from resettle.prediction.scoring import score_pairs_by_id  # noqa: PLC0415 - demo only
+
+    model = ctx.models.get("outcome")
+    if model is None:
+        return None
+
+    def model_scores(
+        cases: Sequence[Case], localities: Sequence[Locality], on: date
+    ) -> dict[tuple[str, str], float]:
+        return score_pairs_by_id(model, cases, localities, on)
+
+    return "outcome model (pooled, synthetic history)", model_scores
