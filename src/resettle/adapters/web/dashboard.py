@@ -41,11 +41,11 @@ class Dashboard:
 
 def dashboard_figures(session: Session, *, today: date) -> Dashboard:
     counts: dict[str, int] = dict(session.execute(
-        select(_cases.c.status, func.count()).group_by(_cases.c.status)).tuples().all())
+        select(_cases.c.status, func.count()).group_by(_cases.c.status)).all())
     funnel = [(s.value, int(counts.get(s.value, 0))) for s in CaseStatus]
     pledged = dict(session.execute(
         select(_pledges.c.country, func.sum(_pledges.c.places_persons))
-        .group_by(_pledges.c.country)).tuples().all())
+        .group_by(_pledges.c.country)).all())
     size = select(_persons.c.case_id, func.count().label("n")).group_by(
         _persons.c.case_id).subquery()
     accepted = session.execute(
@@ -53,7 +53,7 @@ def dashboard_figures(session: Session, *, today: date) -> Dashboard:
         .join(_cases, _cases.c.case_id == _referrals.c.case_id)
         .join(size, size.c.case_id == _referrals.c.case_id)
         .where(_referrals.c.decision == "accepted")
-        .group_by(_referrals.c.country, _cases.c.status)).tuples().all()
+        .group_by(_referrals.c.country, _cases.c.status)).all()
     placed: dict[str, int] = {}
     departed: dict[str, int] = {}
     for country, status, persons in accepted:
