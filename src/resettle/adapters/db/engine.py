@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from resettle.adapters.db.migrate import ensure_schema
@@ -18,6 +18,7 @@ DEFAULT_DATABASE_URL = "sqlite:///resettle.db"
 DATABASE_URL_ENV = "RESETTLE_DATABASE_URL"
 # How long a SQLite writer waits for another one before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_POOL_SIZE = 40
 
 
 # Execution option: this transaction will write. On SQLite it then takes the write lock at
@@ -40,7 +41,14 @@ def resolve_database_url(url: str | None = None) -> str:
 
 def create_database_engine(url: str | None = None, **options: Any) -> Engine:
     """An engine for ``url`` (see :func:`resolve_database_url`); does not migrate."""
-    engine = create_engine(resolve_database_url(url), **options)
+    resolved = resolve_database_url(url)
+    file_sqlite = resolved.startswith("sqlite") and not _is_memory_url(resolved)
+    if file_sqlite and "poolclass" not in options:
+        # Room for every worker thread of the web server (anyio's pool has 40): SQLite file
+        # connections are cheap, and a request must never wait 30 s for one and fail.
+        options.setdefault("pool_size", SQLITE_POOL_SIZE)
+        options.setdefault("max_overflow", 0)
+    engine = create_engine(resolved, **options)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
@@ -57,6 +65,11 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     # Domain objects are built from rows before commit; nothing needs reloading afterwards.
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def _is_memory_url(url: str) -> bool:
+    database = make_url(url).database or ""
+    return database in ("", ":memory:") or "mode=memory" in database
 
 
 def _is_memory(engine: Engine) -> bool:

@@ -127,6 +127,7 @@ def case_to_row(case: Case) -> Row:
         "case_id": case.case_id,
         "principal_id": case.principal_id,
         "processing_priority": str(case.processing_priority),
+        "priority_rank": case.processing_priority.rank,
         "status": str(case.status),
         "primary_category": _value(case.primary_category),
         "secondary_category": _value(case.secondary_category),

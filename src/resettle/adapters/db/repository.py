@@ -10,8 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, Table, func, or_, select, update
-from sqlalchemy import case as sql_case
+from sqlalchemy import ColumnElement, Select, Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.mapping import (
@@ -167,7 +166,7 @@ def find_cases(
     matching_persons = select(_persons.c.case_id).where(
         or_(
             _persons.c.person_id == needle,
-            *(func.lower(column).like(pattern, escape="\\") for column in name_columns),
+            *(_lowered(session, column).like(pattern, escape="\\") for column in name_columns),
         )
     )
     query = select(_cases).where(
@@ -176,6 +175,18 @@ def find_cases(
     if within is not None:  # a caller's record scope: a subquery of case ids
         query = query.where(_cases.c.case_id.in_(within))
     return _page(session, query, offset=offset, limit=limit)
+
+
+def _lowered(session: Session, column: Any) -> ColumnElement[Any]:
+    """``lower(column)``, except on SQLite, where it would change nothing LIKE does not do.
+
+    SQLite's LIKE already ignores ASCII case and its ``lower()`` folds only ASCII, so the
+    match is the same without it, and calling it on four columns of every person made a
+    name search over 100,000 cases seven times slower. PostgreSQL's LIKE is case-sensitive.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return column  # type: ignore[no-any-return]
+    return func.lower(column)
 
 
 def update_case(session: Session, *, case: Case, expected_version: int) -> Case:
@@ -205,10 +216,8 @@ def update_case(session: Session, *, case: Case, expected_version: int) -> Case:
 
 def _page(session: Session, query: Select[Any], *, offset: int, limit: int) -> CasePage:
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    urgency = sql_case(
-        *((_cases.c.processing_priority == p.value, p.rank) for p in Priority), else_=len(Priority)
-    )
-    ordered = query.order_by(urgency, _cases.c.registered_on, _cases.c.case_id)
+    # priority_rank is Priority.rank stored with each case: the index ix_cases_list_order.
+    ordered = query.order_by(_cases.c.priority_rank, _cases.c.registered_on, _cases.c.case_id)
     rows = session.execute(ordered.offset(offset).limit(limit)).mappings().all()
     return CasePage(tuple(_with_members(session, rows)), total, offset, limit)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from resettle.adapters.db.base import Base, JsonValue
@@ -24,10 +24,15 @@ NAME_LENGTH = 200
 
 class CaseRow(Base):
     __tablename__ = "cases"
+    # The case list's order (most urgent first, then registration, then id) as an index, so
+    # a page walks it instead of sorting every case (migration 0300_list_order).
+    __table_args__ = (Index("ix_cases_list_order", "priority_rank", "registered_on", "case_id"),)
 
     case_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     principal_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     processing_priority: Mapped[str] = mapped_column(String(16), index=True)
+    # Priority.rank of processing_priority (0 emergency first), written with it by case_to_row.
+    priority_rank: Mapped[int] = mapped_column(Integer, server_default=text("2"))
     status: Mapped[str] = mapped_column(String(32), index=True)
     primary_category: Mapped[str | None] = mapped_column(String(40), index=True)
     secondary_category: Mapped[str | None] = mapped_column(String(40))

@@ -8,6 +8,7 @@ entries it writes, commit together or not at all.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +30,8 @@ from resettle.security.audit import AuditEvent
 from resettle.security.auth import is_idle_expired, token_digest, tokens_match
 from resettle.security.policy import Action, Principal, authorize
 
+# Serialises this process's read-audit write transactions on SQLite (see Ctx.audit).
+_AUDIT_WRITES = threading.Lock()
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
@@ -109,10 +112,19 @@ class Ctx:
                            role=str(who.role) if who else "", action=action,
                            subject_type=subject_type, subject_id=subject_id, outcome=outcome,
                            detail=detail)
-        if self.split_reads and not self._split_done:
+        if not self.split_reads:
+            append_audit(self.session, key=self.config.keys.audit_key, event=event, now=self.now)
+            return
+        if not self._split_done:
             self.session.commit()
             self._split_done = True
-        append_audit(self.session, key=self.config.keys.audit_key, event=event, now=self.now)
+        # One writer at a time inside this process: threads queue on this lock and wake as
+        # soon as it is free, instead of polling SQLite's write lock with the busy handler's
+        # sleeps (up to 100 ms each). Committing at once holds the write lock only for the
+        # three audit statements, not while the page is built.
+        with _AUDIT_WRITES:
+            append_audit(self.session, key=self.config.keys.audit_key, event=event, now=self.now)
+            self.session.commit()
 
 
 def _splits_reads(request: Request, session: Session) -> bool:
