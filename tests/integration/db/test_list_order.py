@@ -92,6 +92,10 @@ def test_name_search_matches_the_original_query(session: Session, words: str) ->
         page = find_cases(session, text=probe, limit=100)
         expected = _reference_search(session, probe)
         assert (page.total, [c.case_id for c in page.cases]) == (len(expected), expected)
+        for offset in (3, len(expected), len(expected) + 5):  # counted even past the end
+            later = find_cases(session, text=probe, offset=offset, limit=4)
+            assert later.total == len(expected)
+            assert [c.case_id for c in later.cases] == expected[offset:offset + 4]
 
 
 def test_sqlite_walks_the_list_order_index(session: Session) -> None:

@@ -214,12 +214,29 @@ def update_case(session: Session, *, case: Case, expected_version: int) -> Case:
     return replace(case, version=new_version)
 
 
-def _page(session: Session, query: Select[Any], *, offset: int, limit: int) -> CasePage:
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+def _page(
+    session: Session, query: Select[Any], *, offset: int, limit: int, count_in_page: bool = False
+) -> CasePage:
+    """One ordered page and the total.
+
+    ``count_in_page``: count with a window function in the page query itself, so a search
+    scans the persons once, not twice; a plain list keeps its separate count, which an index
+    answers, so that its page can stop after ``limit`` rows of the list-order index.
+    """
     # priority_rank is Priority.rank stored with each case: the index ix_cases_list_order.
-    ordered = query.order_by(_cases.c.priority_rank, _cases.c.registered_on, _cases.c.case_id)
-    rows = session.execute(ordered.offset(offset).limit(limit)).mappings().all()
-    return CasePage(tuple(_with_members(session, rows)), total, offset, limit)
+    order = (_cases.c.priority_rank, _cases.c.registered_on, _cases.c.case_id)
+    if count_in_page:
+        counted = query.add_columns(func.count().over().label("_total"))
+        rows = session.execute(counted.order_by(*order).offset(offset).limit(limit)).mappings()
+        page = rows.all()
+        if page:
+            total = int(page[0]["_total"])
+            return CasePage(tuple(_with_members(session, page)), total, offset, limit)
+        if offset == 0:
+            return CasePage((), 0, offset, limit)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(*order).offset(offset).limit(limit)).mappings()
+    return CasePage(tuple(_with_members(session, rows.all())), total, offset, limit)
 
 
 def _with_members(session: Session, case_rows: Sequence[Any]) -> list[Case]:
