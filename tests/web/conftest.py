@@ -10,12 +10,13 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
+from placement_world import add_placement_scenario
 from web_world import World, build_world, copy_world
 
 
@@ -65,11 +66,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _serve_world(factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
-    """The app on a fresh copy of the sample world, served by uvicorn in a thread."""
+def _serve_world(factory: pytest.TempPathFactory,
+                 prepare: Callable[[str], None] | None = None) -> Iterator[tuple[str, World]]:
+    """The app on a fresh copy of the sample world (``prepare`` adds to its database),
+    served by uvicorn in a thread."""
     template = factory.mktemp("live-template") / "web.db"
     built = build_world(f"sqlite:///{template}")
     built.config.engine.dispose()
+    if prepare is not None:
+        prepare(f"sqlite:///{template}")
     path = factory.mktemp("live") / "web.db"
     shutil.copyfile(template, path)
     world = copy_world((template, built), path)
@@ -92,6 +97,20 @@ def _serve_world(factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
     _need_browser()
     yield from _serve_world(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def served_placement(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
+    """Served, with three cases ready for referral and two pledged localities."""
+    _need_browser()
+    yield from _serve_world(tmp_path_factory, prepare=add_placement_scenario)
+
+
+@pytest.fixture
+def placement_world(world: World) -> World:
+    """A world of one's own with the small placement scenario added."""
+    add_placement_scenario(str(world.config.engine.url))
+    return world
 
 
 @pytest.fixture(scope="module")

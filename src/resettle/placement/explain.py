@@ -155,3 +155,15 @@ def _capacity_duals(
     start = rows.first_capacity_row
     # for a maximisation HiGHS reports d(objective)/d(rhs): >= 0 on a capacity row
     return duals[start : start + n_cap]
+
+
+def rank_shadow_prices(prices: list[ShadowPrice]) -> list[ShadowPrice]:
+    """Where one more pledged place helps most first: persons it lets in (priorities
+    weighted), then outcome gained; unknown prices (NaN) last, then by locality."""
+
+    def key(p: ShadowPrice) -> tuple[float, float, str, str]:
+        persons = -p.persons_price if np.isfinite(p.persons_price) else np.inf
+        outcome = -p.outcome_price if np.isfinite(p.outcome_price) else np.inf
+        return (float(persons), float(outcome), p.locality_id, p.dimension)
+
+    return sorted(prices, key=key)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, error_console, failing_cleanly
 from resettle.adapters.db.engine import make_session_factory, write_session
+from resettle.adapters.db.placement_explain_store import save_explanations
 from resettle.adapters.db.placement_store import (
     decisions_for_run,
     get_run,
@@ -30,6 +31,7 @@ from resettle.core import Case, CaseStatus, Locality
 from resettle.core.protection import ProtectionSettings, check_destination
 from resettle.errors import NotFoundError
 from resettle.placement.build import WARNING_CODES, build_problem, validate
+from resettle.placement.explain import explain_cases, shadow_prices
 from resettle.placement.records import placement_inputs_from_registry
 from resettle.placement.result import PlacementResult
 from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun, make_run
@@ -113,8 +115,13 @@ def place_from_database(url: str, *, on: date, solver: str, time_limit: float | 
                        parameters={"on": on.isoformat(), "time_limit": time_limit,
                                    "score": score_name, "ties": "bonus 0.05",
                                    "first_asylum": protection.first_asylum_country})
+        # Explained now: the inputs are not stored, only their fingerprint.
+        explained = result.status.has_solution
+        cases_why = explain_cases(problem, result) if explained else []
+        prices = shadow_prices(problem, result) if explained else []
         with write_session(factory) as session:
             save_run(session, run=run)
+            save_explanations(session, run_id=run.run_id, cases=cases_why, prices=prices)
             session.commit()
         return run, result
     finally:

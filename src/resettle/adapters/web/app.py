@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from resettle import __version__
-from resettle.adapters.web import api, pages, placement_pages
+from resettle.adapters.web import api, pages, placement_api, placement_pages
 from resettle.adapters.web.config import WebConfig
 from resettle.adapters.web.problems import install_error_handlers
 
@@ -58,6 +58,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.middleware("http")(_headers_and_log)
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(placement_api.router)
     app.include_router(pages.router)
     app.include_router(placement_pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

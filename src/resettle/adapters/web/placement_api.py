@@ -1,0 +1,121 @@
+"""Placement runs in the REST API: the same service as the pages (placement_service)."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, Field
+
+from resettle.adapters.web import placement_service
+from resettle.adapters.web.api import PageOut
+from resettle.adapters.web.config import MAX_PAGE
+from resettle.adapters.web.guards import Ctx, allowed
+from resettle.adapters.web.problems import ERROR_RESPONSES
+from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun
+from resettle.security.policy import Action
+
+router = APIRouter(prefix="/api/placements", responses=ERROR_RESPONSES, tags=["placement"])
+ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+RunId = Annotated[str, Path(pattern=ID_PATTERN)]
+CaseId = Annotated[str, Path(pattern=ID_PATTERN)]
+
+
+class StartIn(BaseModel):
+    label: str = Field(default="", max_length=200)
+
+
+class OverrideIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=5000)
+    locality_id: str | None = Field(default=None, pattern=ID_PATTERN)
+
+
+class DecisionOut(BaseModel):
+    run_id: str
+    case_id: str
+    action: DecisionAction
+    locality_id: str | None
+    reason: str
+    decided_by: str
+    at: str
+
+
+def _price(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+def _summary(run: PlacementRun) -> dict[str, Any]:
+    return {"run_id": run.run_id, "created_at": run.created_at.isoformat(),
+            "created_by": run.created_by, "label": run.label, "solver": run.solver,
+            "status": run.status, "objective": run.objective, "gap": run.gap,
+            "persons_placed": run.persons_placed, "inputs_hash": run.inputs_hash}
+
+
+def _decision(d: PlacementDecision) -> DecisionOut:
+    return DecisionOut(run_id=d.run_id, case_id=d.case_id, action=d.action,
+                       locality_id=d.locality_id, reason=d.reason, decided_by=d.decided_by,
+                       at=d.at.isoformat())
+
+
+@router.get("")
+def list_runs(ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_VIEW))],
+              offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+              limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50) -> PageOut:
+    """Placement runs, newest first."""
+    runs, total = placement_service.list_placement_runs(ctx, offset=offset, limit=limit)
+    return PageOut(items=[_summary(r) for r in runs], total=total, offset=offset, limit=limit)
+
+
+@router.post("", status_code=201)
+def start_run(body: StartIn,
+              ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_RUN))]) -> dict[str, Any]:
+    """Place every case ready for referral with today's pledges (exact solver); the run is
+    stored with its explanations and shadow prices."""
+    return _summary(placement_service.start_run(ctx, body.label))
+
+
+@router.get("/{run_id}")
+def get_run(run_id: RunId,
+            ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_VIEW))]) -> dict[str, Any]:
+    """A run: per case where it goes, its best alternative and why not, the decision taken;
+    shadow prices per locality and dimension, where one more place helps most first."""
+    found = placement_service.review_run(ctx, run_id)
+    cases = []
+    for case_id, loc, score in found.run.assignments:
+        why = found.explanations.get(case_id)
+        decided = found.decided.get(case_id)
+        item: dict[str, Any] = {
+            "case_id": case_id, "locality_id": loc, "score": score,
+            "alternative_id": why.alternative_id if why else None,
+            "alternative_score": why.alternative_score if why else None,
+            "why_not": why.why_not if why else None,
+            "not_allowed": [list(p) for p in why.not_allowed] if why else [],
+            "decision": _decision(decided).model_dump() if decided else None}
+        if case_id in found.names:
+            item["name"] = found.names[case_id].latin
+            item["name_original"] = found.names[case_id].original
+        cases.append(item)
+    prices = [{"locality_id": p.locality_id, "dimension": p.dimension,
+               "capacity": p.capacity, "used": p.used,
+               "persons_price": _price(p.persons_price),
+               "outcome_price": _price(p.outcome_price)} for p in found.prices]
+    return {**_summary(found.run), "cases": cases, "shadow_prices": prices}
+
+
+@router.post("/{run_id}/cases/{case_id}/accept")
+def accept(run_id: RunId, case_id: CaseId,
+           ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_ACCEPT))]) -> DecisionOut:
+    """Accept the run's proposed placement of a case."""
+    return _decision(placement_service.decide_on_case(ctx, run_id, case_id,
+                                                      DecisionAction.ACCEPT))
+
+
+@router.post("/{run_id}/cases/{case_id}/override")
+def override(run_id: RunId, case_id: CaseId, body: OverrideIn,
+             ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_OVERRIDE))]) -> DecisionOut:
+    """Override a proposed placement with a reason: another locality (never in a country on
+    the case's no-return list), or none to leave it unplaced."""
+    return _decision(placement_service.decide_on_case(
+        ctx, run_id, case_id, DecisionAction.OVERRIDE, locality_id=body.locality_id,
+        reason=body.reason))

@@ -1,0 +1,122 @@
+"""Placement runs for pages and API alike: list, start, review (with explanations and shadow
+prices), accept or override a case with a reason. Policy is checked here or by the route's
+guard; every read and change is audited in the request's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+
+from resettle.adapters.cli.placement_db import place_from_database
+from resettle.adapters.db.placement_explain_store import case_explanations, shadow_prices_of_run
+from resettle.adapters.db.placement_store import (
+    decisions_for_run,
+    get_run,
+    list_runs,
+    record_decision,
+)
+from resettle.adapters.db.placement_tables import PlacementRunRow
+from resettle.adapters.db.repository import get_case, get_cases
+from resettle.adapters.db.screening_repository import SqlScreeningStore
+from resettle.adapters.db.tables import LocalityRow
+from resettle.adapters.web.guards import Ctx
+from resettle.core.protection import check_destination
+from resettle.errors import NotFoundError
+from resettle.placement.explain import CaseExplanation, ShadowPrice, rank_shadow_prices
+from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun
+from resettle.security.policy import Action, Section, authorize, visible_sections
+
+RUN_TIME_LIMIT = 60.0
+
+
+@dataclass(frozen=True)
+class CaseName:
+    latin: str
+    original: str  # Persian/Arabic script: shown with dir="auto"
+
+
+@dataclass(frozen=True)
+class RunReview:
+    run: PlacementRun
+    decided: dict[str, PlacementDecision]
+    explanations: dict[str, CaseExplanation]
+    prices: list[ShadowPrice]  # ranked: where one more pledged place helps most first
+    names: dict[str, CaseName] = field(default_factory=dict)  # only for roles seeing identity
+
+
+def list_placement_runs(ctx: Ctx, *, offset: int, limit: int) -> tuple[list[PlacementRun], int]:
+    total = ctx.session.scalar(select(func.count()).select_from(PlacementRunRow)) or 0
+    runs = list_runs(ctx.session, limit=offset + limit)[offset:]
+    return runs, int(total)
+
+
+def start_run(ctx: Ctx, label: str) -> PlacementRun:
+    """Solve for every case ready for referral, with the pledges active today (exact solver)."""
+    authorize(ctx.user, Action.PLACEMENT_RUN)
+    url = ctx.config.engine.url.render_as_string(hide_password=False)
+    # The placement stage solves outside any transaction and stores the run in its own; let
+    # go of this request's write lock first. The audit entry follows in this request's next
+    # transaction, committed before the answer is sent.
+    ctx.session.commit()
+    run, _ = place_from_database(url, on=date.today(), solver="exact",
+                                 time_limit=RUN_TIME_LIMIT, seed=0, label=label,
+                                 actor=ctx.user.username)
+    ctx.audit("placement.run", subject_type="placement_run", subject_id=run.run_id)
+    return run
+
+
+def review_run(ctx: Ctx, run_id: str) -> RunReview:
+    authorize(ctx.user, Action.PLACEMENT_VIEW)
+    run = get_run(ctx.session, run_id=run_id)
+    placed = {case_id: (loc, score) for case_id, loc, score in run.assignments}
+    review = RunReview(
+        run=run,
+        decided={d.case_id: d for d in decisions_for_run(ctx.session, run_id=run_id)},
+        explanations=case_explanations(ctx.session, run_id=run_id, placed=placed),
+        prices=rank_shadow_prices(shadow_prices_of_run(ctx.session, run_id=run_id)),
+        names=_names(ctx, list(placed)),
+    )
+    ctx.audit("placement.view", subject_type="placement_run", subject_id=run_id,
+              detail="with names" if review.names else "")
+    return review
+
+
+def _names(ctx: Ctx, case_ids: list[str]) -> dict[str, CaseName]:
+    if Section.IDENTITY not in visible_sections(ctx.user.role) or not case_ids:
+        return {}
+    names = {}
+    for case_id, case in get_cases(ctx.session, case_ids=case_ids).items():
+        head = case.principal or (case.members[0] if case.members else None)
+        if head is not None:
+            names[case_id] = CaseName(
+                f"{head.given_name} {head.family_name}".strip(),
+                f"{head.given_name_original} {head.family_name_original}".strip())
+    return names
+
+
+def decide_on_case(ctx: Ctx, run_id: str, case_id: str, action: DecisionAction, *,
+                   locality_id: str | None = None, reason: str = "") -> PlacementDecision:
+    """Accept the run's placement of a case (placement.accept) or override it with a reason
+    (placement.override), never into a country on the case's no-return list."""
+    authorize(ctx.user, Action.PLACEMENT_ACCEPT if action == DecisionAction.ACCEPT
+              else Action.PLACEMENT_OVERRIDE)
+    if action == DecisionAction.OVERRIDE and locality_id:
+        _check_override(ctx, case_id, locality_id)
+    decision = PlacementDecision(
+        run_id, case_id, action, locality_id if action == DecisionAction.OVERRIDE else None,
+        reason, ctx.user.username, datetime.now(UTC).replace(tzinfo=None))
+    record_decision(ctx.session, decision=decision)
+    ctx.audit(f"placement.{action}", subject_type="case", subject_id=case_id,
+              detail=f"run {run_id}")
+    return next(d for d in reversed(decisions_for_run(ctx.session, run_id=run_id))
+                if d.case_id == case_id)
+
+
+def _check_override(ctx: Ctx, case_id: str, locality_id: str) -> None:
+    locality = ctx.session.get(LocalityRow, locality_id)
+    if locality is None:
+        raise NotFoundError(f"no locality {locality_id}")
+    protection = SqlScreeningStore(ctx.session).settings().protection
+    check_destination(get_case(ctx.session, case_id=case_id), locality.country, protection)

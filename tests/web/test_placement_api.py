@@ -1,0 +1,121 @@
+"""Placement runs through the API and the pages: started, reviewed with explanations and
+shadow prices, accepted, overridden with a reason; the policy of every role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from placement_world import READY_NAMES
+from web_world import World
+
+from resettle.adapters.db.audit_store import list_audit, verify_audit
+from resettle.adapters.db.repository import store_batch
+from resettle.core import Locality, RegistryBatch
+from resettle.core.needs import Dimension
+
+
+def start(world: World) -> dict[str, Any]:
+    answer = world.login("placement").post("/api/placements", json={"label": "week 1"})
+    assert answer.status_code == 201, answer.text
+    return dict(answer.json())
+
+
+def test_run_started_reviewed_accepted_and_overridden(placement_world: World) -> None:
+    run = start(placement_world)
+    officer = placement_world.login("placement")
+    listed = officer.get("/api/placements").json()
+    assert listed["total"] == 1 and listed["items"][0]["run_id"] == run["run_id"]
+    got = officer.get(f"/api/placements/{run['run_id']}")
+    assert got.status_code == 200, got.text
+    body = got.json()
+    cases = {c["case_id"]: c for c in body["cases"]}
+    assert set(cases) == set(READY_NAMES)
+    # three places for four persons: somebody is left out, and says why
+    assert sum(c["locality_id"] is not None for c in cases.values()) >= 2
+    assert all(c["why_not"] for c in cases.values())
+    (left_out,) = [c for c in cases.values() if c["locality_id"] is None]
+    assert left_out["alternative_id"] and left_out["why_not"].startswith("capacity:")
+    assert cases["C-101"]["name_original"] == "مریم رحیمی"
+    prices = body["shadow_prices"]
+    assert {(p["locality_id"], p["dimension"]) for p in prices} == {
+        ("ALB-TIR", "persons"), ("DEU-BER", "persons")}
+    assert prices[0]["persons_price"] > 0  # one more place lets someone in
+    assert prices[0]["persons_price"] >= prices[1]["persons_price"]  # ranked
+    placed = [c for c in cases.values() if c["locality_id"]]
+    accepted = officer.post(f"/api/placements/{run['run_id']}/cases/{placed[0]['case_id']}"
+                            "/accept")
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["locality_id"] == placed[0]["locality_id"]
+    path = f"/api/placements/{run['run_id']}/cases/{placed[1]['case_id']}/override"
+    assert officer.post(path, json={"reason": "  "}).status_code == 422
+    moved = officer.post(path, json={"reason": "سه خواهر در تیرانا", "locality_id": "ALB-TIR"})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["action"] == "override"
+    after = {c["case_id"]: c for c in officer.get(f"/api/placements/{run['run_id']}")
+             .json()["cases"]}
+    assert after[placed[0]["case_id"]]["decision"]["action"] == "accept"
+    assert after[placed[1]["case_id"]]["decision"]["reason"] == "سه خواهر در تیرانا"
+    with placement_world.config.sessions() as session:
+        entries, _ = list_audit(session, limit=100)
+        actions = {e.event.action for e in entries}
+        assert {"placement.run", "placement.view", "placement.accept",
+                "placement.override"} <= actions
+        assert verify_audit(session, key=placement_world.config.keys.audit_key).ok
+
+
+def test_override_into_a_no_return_country_is_refused(placement_world: World) -> None:
+    run = start(placement_world)
+    with placement_world.config.sessions.begin() as session:
+        store_batch(session, batch=RegistryBatch(localities=(
+            Locality("IRN-TEH", "IRN", "Tehran", capacity={Dimension.PERSONS: 9}),)))
+    answer = placement_world.login("placement").post(
+        f"/api/placements/{run['run_id']}/cases/C-102/override",
+        json={"reason": "moved", "locality_id": "IRN-TEH"})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"]["code"] == "refoulement_forbidden"
+    unknown = placement_world.login("placement").post(
+        f"/api/placements/{run['run_id']}/cases/C-102/override",
+        json={"reason": "moved", "locality_id": "NOWHERE"})
+    assert unknown.status_code == 404
+
+
+@pytest.mark.parametrize(("user", "status"), [
+    ("auditor", 403), ("protection", 403), ("registrar", 403), ("liaison_alb", 403)])
+def test_roles_without_placement_actions_are_refused(placement_world: World, user: str,
+                                                     status: int) -> None:
+    run = start(placement_world)
+    client = placement_world.login(user)
+    case_id = "C-101"
+    assert client.post("/api/placements", json={"label": "x"}).status_code == status
+    assert client.post(f"/api/placements/{run['run_id']}/cases/{case_id}/accept"
+                       ).status_code == status
+    refused = client.post(f"/api/placements/{run['run_id']}/cases/{case_id}/override",
+                          json={"reason": "because"})
+    assert refused.status_code == status
+    assert refused.json()["error"]["code"] == "permission_denied"
+
+
+def test_who_may_read_runs(placement_world: World) -> None:
+    run = start(placement_world)
+    path = f"/api/placements/{run['run_id']}"
+    auditor = placement_world.login("auditor").get(path)
+    assert auditor.status_code == 200
+    assert "name" not in auditor.json()["cases"][0]  # the auditor does not see identities
+    assert "رحیمی" not in auditor.text and "Rahimi" not in auditor.text
+    assert placement_world.login("registrar").get(path).status_code == 403
+    assert placement_world.login("liaison_alb").get("/api/placements").status_code == 403
+    assert placement_world.login("placement").get("/api/placements/PR-nope").status_code == 404
+
+
+def test_review_page_shows_explanations_and_shadow_prices(placement_world: World) -> None:
+    run = start(placement_world)
+    officer = placement_world.login("placement")
+    page = officer.get(f"/placements/{run['run_id']}")
+    assert page.status_code == 200
+    assert "Best alternative" in page.text and "Shadow prices" in page.text
+    assert '<span dir="auto" lang="fa">مریم رحیمی</span>' in page.text
+    assert "ALB-TIR" in page.text and "Accept" in page.text
+    auditor = placement_world.login("auditor").get(f"/placements/{run['run_id']}")
+    assert auditor.status_code == 200 and "Shadow prices" in auditor.text
+    assert "Accept" not in auditor.text and "رحیمی" not in auditor.text
