@@ -119,3 +119,14 @@ def test_review_page_shows_explanations_and_shadow_prices(placement_world: World
     auditor = placement_world.login("auditor").get(f"/placements/{run['run_id']}")
     assert auditor.status_code == 200 and "Shadow prices" in auditor.text
     assert "Accept" not in auditor.text and "رحیمی" not in auditor.text
+
+
+def test_runs_are_paged_newest_first(placement_world: World) -> None:
+    first, second = start(placement_world), start(placement_world)
+    officer = placement_world.login("placement")
+    one = officer.get("/api/placements", params={"limit": 1}).json()
+    two = officer.get("/api/placements", params={"limit": 1, "offset": 1}).json()
+    assert one["total"] == two["total"] == 2
+    assert {one["items"][0]["run_id"], two["items"][0]["run_id"]} == {first["run_id"],
+                                                                       second["run_id"]}
+    assert first["inputs_hash"] == second["inputs_hash"]  # same inputs, same fingerprint

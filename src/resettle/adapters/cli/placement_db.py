@@ -17,7 +17,10 @@ from sqlalchemy.orm import Session
 from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, error_console, failing_cleanly
 from resettle.adapters.db.engine import make_session_factory, write_session
-from resettle.adapters.db.placement_explain_store import save_explanations
+from resettle.adapters.db.placement_explain_store import (
+    save_explanations,
+    shadow_prices_of_run,
+)
 from resettle.adapters.db.placement_store import (
     decisions_for_run,
     get_run,
@@ -31,7 +34,7 @@ from resettle.core import Case, CaseStatus, Locality
 from resettle.core.protection import ProtectionSettings, check_destination
 from resettle.errors import NotFoundError
 from resettle.placement.build import WARNING_CODES, build_problem, validate
-from resettle.placement.explain import explain_cases, shadow_prices
+from resettle.placement.explain import explain_cases, rank_shadow_prices, shadow_prices
 from resettle.placement.records import placement_inputs_from_registry
 from resettle.placement.result import PlacementResult
 from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun, make_run
@@ -227,8 +230,20 @@ def step_place_ashraf(ctx: DemoContext) -> None:
         f"{result.cases_placed}/{len(run.assignments)} ready cases "
         f"({result.total_persons_placed} persons) placed, {result.status} in "
         f"{result.seconds:.1f}s, gap {0 if result.gap is None else 100 * result.gap:.3f}%; "
-        f"cases by country: {top}; run {run.run_id}"
+        f"cases by country: {top}; run {run.run_id}{_scarcest(ctx.database_url, run.run_id)}"
     )
+
+
+def _scarcest(url: str, run_id: str) -> str:
+    """Where one more pledged place would help most, from the run's stored shadow prices."""
+    with _session(url) as session:
+        ranked = rank_shadow_prices(shadow_prices_of_run(session, run_id=run_id))
+    if not ranked or not (ranked[0].persons_price > 0 or ranked[0].outcome_price > 0):
+        return "; no place is scarce"
+    top = ranked[0]
+    persons = f"+{top.persons_price:.2f} weighted persons, " if top.persons_price > 0 else ""
+    return (f"; one more place helps most in {top.locality_id} ({top.dimension}: {persons}"
+            f"+{top.outcome_price:.3f} outcome)")
 
 
 def _demo_scoring(ctx: DemoContext) -> Scoring | None:

@@ -43,9 +43,11 @@ def get_run(session: Session, *, run_id: str) -> PlacementRun:
     )
 
 
-def list_runs(session: Session, *, limit: int = 50) -> list[PlacementRun]:
+def list_runs(session: Session, *, limit: int = 50, offset: int = 0) -> list[PlacementRun]:
     rows = session.scalars(
-        select(PlacementRunRow).order_by(PlacementRunRow.created_at.desc()).limit(limit))
+        select(PlacementRunRow)
+        .order_by(PlacementRunRow.created_at.desc(), PlacementRunRow.run_id)
+        .offset(offset).limit(limit))
     return [PlacementRun(**{name: getattr(r, name) for name in _RUN_FIELDS}) for r in rows]
 
 

@@ -48,7 +48,7 @@ class RunReview:
 
 def list_placement_runs(ctx: Ctx, *, offset: int, limit: int) -> tuple[list[PlacementRun], int]:
     total = ctx.session.scalar(select(func.count()).select_from(PlacementRunRow)) or 0
-    runs = list_runs(ctx.session, limit=offset + limit)[offset:]
+    runs = list_runs(ctx.session, limit=limit, offset=offset)
     return runs, int(total)
 
 
