@@ -11,8 +11,10 @@ from web_world import World
 
 from resettle.adapters.db.audit_store import list_audit, verify_audit
 from resettle.adapters.db.repository import store_batch
+from resettle.adapters.web.placement_service import visible_rule
 from resettle.core import Locality, RegistryBatch
 from resettle.core.needs import Dimension
+from resettle.security.policy import Section
 
 
 def start(world: World) -> dict[str, Any]:
@@ -103,6 +105,9 @@ def test_who_may_read_runs(placement_world: World) -> None:
     assert auditor.status_code == 200
     assert "name" not in auditor.json()["cases"][0]  # the auditor does not see identities
     assert "رحیمی" not in auditor.text and "Rahimi" not in auditor.text
+    # why a case was left out draws on its needs, which the auditor may not see
+    (left_out,) = [c for c in auditor.json()["cases"] if c["locality_id"] is None]
+    assert left_out["why_not"] == "capacity: details hidden from your role"
     assert placement_world.login("registrar").get(path).status_code == 403
     assert placement_world.login("liaison_alb").get("/api/placements").status_code == 403
     assert placement_world.login("placement").get("/api/placements/PR-nope").status_code == 404
@@ -130,3 +135,26 @@ def test_runs_are_paged_newest_first(placement_world: World) -> None:
     assert {one["items"][0]["run_id"], two["items"][0]["run_id"]} == {first["run_id"],
                                                                        second["run_id"]}
     assert first["inputs_hash"] == second["inputs_hash"]  # same inputs, same fingerprint
+
+
+@pytest.mark.parametrize(("rule", "sections", "shown"), [
+    ("no_return: IRN is on the case's no-return list", {Section.CASE}, False),
+    ("no_return: IRN is on the case's no-return list", {Section.IDENTITY}, True),
+    ("criteria: the pledge will not consider profiles ['former_combatant']",
+     {Section.NEEDS, Section.IDENTITY}, False),
+    ("criteria: the pledge will not consider profiles ['former_combatant']",
+     {Section.NEEDS, Section.EXCLUSION}, True),
+    ("criteria: needs services the pledge does not support: ['dialysis']", {Section.CASE},
+     False),
+    ("capacity: TIR is full in medical_places (0 left, the case needs 1)", {Section.NEEDS},
+     True),
+    ("forbidden: a caseworker prohibited this locality for the case", {Section.CASE}, True),
+    ("objective: there was room", frozenset(), True),
+])
+def test_rules_show_only_the_sections_a_role_may_see(rule: str, sections: set[Section],
+                                                     shown: bool) -> None:
+    visible = visible_rule(rule, frozenset(sections))
+    assert (visible == rule) is shown
+    if not shown:
+        assert visible.endswith("details hidden from your role")
+        assert "former_combatant" not in visible and "IRN" not in visible

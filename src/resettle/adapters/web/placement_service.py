@@ -4,7 +4,7 @@ guard; every read and change is audited in the request's transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
@@ -74,13 +74,41 @@ def review_run(ctx: Ctx, run_id: str) -> RunReview:
     review = RunReview(
         run=run,
         decided={d.case_id: d for d in decisions_for_run(ctx.session, run_id=run_id)},
-        explanations=case_explanations(ctx.session, run_id=run_id, placed=placed),
+        explanations=_visible_explanations(
+            ctx, case_explanations(ctx.session, run_id=run_id, placed=placed)),
         prices=rank_shadow_prices(shadow_prices_of_run(ctx.session, run_id=run_id)),
         names=_names(ctx, list(placed)),
     )
     ctx.audit("placement.view", subject_type="placement_run", subject_id=run_id,
               detail="with names" if review.names else "")
     return review
+
+
+# The section a rule's detail draws on: nationality and fears (identity), needs and services
+# (needs), excluded profiles (exclusion). Without it a role sees the kind of rule only.
+_RULE_SECTIONS = {"no_return": Section.IDENTITY, "no_capacity": Section.NEEDS,
+                  "capacity": Section.NEEDS, "criteria": Section.NEEDS}
+
+
+def visible_rule(rule: str, sections: frozenset[Section]) -> str:
+    """``rule`` as a role may read it: in full, or its kind when the detail would show a
+    field section the role may not see."""
+    kind = rule.split(":", 1)[0]
+    needed = {_RULE_SECTIONS[kind]} if kind in _RULE_SECTIONS else set()
+    if kind == "criteria" and "profiles" in rule:
+        needed.add(Section.EXCLUSION)
+    if needed <= sections:
+        return rule
+    return f"{kind}: details hidden from your role"
+
+
+def _visible_explanations(ctx: Ctx, found: dict[str, CaseExplanation]
+                          ) -> dict[str, CaseExplanation]:
+    sections = visible_sections(ctx.user.role)
+    return {case_id: replace(
+        e, why_not=visible_rule(e.why_not, sections),
+        not_allowed=tuple((loc, visible_rule(rule, sections)) for loc, rule in e.not_allowed))
+        for case_id, e in found.items()}
 
 
 def _names(ctx: Ctx, case_ids: list[str]) -> dict[str, CaseName]:
