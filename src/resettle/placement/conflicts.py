@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
+from resettle.placement.objective import report_result
 from resettle.placement.problem import PlacementProblem
+from resettle.placement.result import PlacementResult, SolveStatus
+
+
+def lock_conflict_result(
+    problem: PlacementProblem, *, solver: str, seed: int, started: float
+) -> PlacementResult | None:
+    """An infeasible result naming the conflicting locks, or None when the locks can hold."""
+    conflicts = find_lock_conflicts(problem)
+    if not conflicts:
+        return None
+    return report_result(
+        problem, None, status=SolveStatus.INFEASIBLE, solver=solver, seed=seed,
+        seconds=time.perf_counter() - started, conflicts=tuple(conflicts),
+        message="the locks cannot all be respected",
+    )
 
 
 def find_lock_conflicts(problem: PlacementProblem) -> list[str]:

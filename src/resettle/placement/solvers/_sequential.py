@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
-from resettle.placement.conflicts import find_lock_conflicts
+from resettle.placement.conflicts import lock_conflict_result
 from resettle.placement.objective import report_result
 from resettle.placement.problem import PlacementProblem
 from resettle.placement.result import PlacementResult, SolveStatus
@@ -27,13 +27,9 @@ def place_in_order(
 ) -> PlacementResult:
     """Locked cases first (where locked), then ``order``; each case takes ``choose``'s pick."""
     started = time.perf_counter()
-    conflicts = find_lock_conflicts(problem)
-    if conflicts:
-        return report_result(
-            problem, None, status=SolveStatus.INFEASIBLE, solver=solver, seed=seed,
-            seconds=time.perf_counter() - started, conflicts=tuple(conflicts),
-            message="the locks cannot all be respected",
-        )
+    infeasible = lock_conflict_result(problem, solver=solver, seed=seed, started=started)
+    if infeasible is not None:
+        return infeasible
     remaining = problem.capacity.copy()
     assignment = np.full(problem.n_cases, -1, dtype=np.int64)
     for case, loc in problem.locks.items():

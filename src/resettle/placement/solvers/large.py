@@ -25,7 +25,7 @@ import time
 import numpy as np
 from numpy.typing import NDArray
 
-from resettle.placement.conflicts import find_lock_conflicts
+from resettle.placement.conflicts import lock_conflict_result
 from resettle.placement.lagrange import (
     Arrays,
     ColumnGeneration,
@@ -93,13 +93,9 @@ class LargeSolver:
         seed: int = 0,
     ) -> PlacementResult:
         started = time.perf_counter()
-        conflicts = find_lock_conflicts(problem)
-        if conflicts:
-            return report_result(
-                problem, None, status=SolveStatus.INFEASIBLE, solver=self.name, seed=seed,
-                seconds=time.perf_counter() - started, conflicts=tuple(conflicts),
-                message="the locks cannot all be respected",
-            )
+        infeasible = lock_conflict_result(problem, solver=self.name, seed=seed, started=started)
+        if infeasible is not None:
+            return infeasible
         limit = DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit)
         begun = time.monotonic()
         weights = tier_weights(problem)

@@ -34,7 +34,7 @@ from collections import deque
 import numpy as np
 from numpy.typing import NDArray
 
-from resettle.placement.conflicts import find_lock_conflicts
+from resettle.placement.conflicts import lock_conflict_result
 from resettle.placement.objective import report_result
 from resettle.placement.problem import PlacementProblem
 from resettle.placement.result import PlacementResult, SolveStatus
@@ -53,13 +53,9 @@ class StableSolver:
         seed: int = 0,
     ) -> PlacementResult:
         started = time.perf_counter()
-        conflicts = find_lock_conflicts(problem)
-        if conflicts:
-            return report_result(
-                problem, None, status=SolveStatus.INFEASIBLE, solver=self.name, seed=seed,
-                seconds=time.perf_counter() - started, conflicts=tuple(conflicts),
-                message="the locks cannot all be respected",
-            )
+        infeasible = lock_conflict_result(problem, solver=self.name, seed=seed, started=started)
+        if infeasible is not None:
+            return infeasible
         pref, prio = preference_ranks(problem)
         assignment = deferred_acceptance(problem, pref, prio)
         blocking = count_blocking_pairs(problem, assignment, pref, prio)
