@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from sqlalchemy import Engine, MetaData, select
+
+from resettle.adapters.db.sealing import SEALED_COLUMNS, context
+from resettle.security.crypto import KeyRing
 
 
 def count_rows(engine: Engine) -> dict[str, int]:
@@ -19,8 +23,13 @@ def count_rows(engine: Engine) -> dict[str, int]:
         }
 
 
-def digest_database(engine: Engine) -> str:
-    """SHA-256 of every row of every table, in a stable order: equal digests, equal data."""
+def digest_database(engine: Engine, *, keys: KeyRing | None = None) -> str:
+    """SHA-256 of every row of every table, in a stable order: equal digests, equal data.
+
+    With ``keys``, encrypted values are hashed decrypted: two databases holding the same data
+    then have the same digest although every encryption draws a fresh nonce. Without, the
+    ciphertexts themselves are hashed (the same database before and after: any change shows).
+    """
     metadata = MetaData()
     metadata.reflect(engine)
     digest = hashlib.sha256()
@@ -28,10 +37,18 @@ def digest_database(engine: Engine) -> str:
         for name, table in sorted(metadata.tables.items()):
             digest.update(f"table {name}\n".encode())
             rows = [
-                json.dumps(dict(row), sort_keys=True, default=str)
+                json.dumps(_opened(name, dict(row), keys), sort_keys=True, default=str)
                 for row in connection.execute(select(table)).mappings()
             ]
             for line in sorted(rows):
                 digest.update(line.encode())
                 digest.update(b"\n")
     return digest.hexdigest()
+
+
+def _opened(table: str, row: dict[str, Any], keys: KeyRing | None) -> dict[str, Any]:
+    for spec in SEALED_COLUMNS:
+        if keys is not None and spec.table == table and row[spec.column] is not None:
+            row[spec.column] = keys.decrypt(
+                row[spec.column], context=context(table, spec.field, row[spec.key]))
+    return row

@@ -28,7 +28,7 @@ class WebConfig:
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.sessions = make_session_factory(self.engine)
+        self.sessions = make_session_factory(self.engine, keys=self.keys)
 
 
 def load_config(database_url: str | None = None, *, secure_cookies: bool = False) -> WebConfig:
