@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, select
@@ -23,8 +24,11 @@ def count_rows(engine: Engine) -> dict[str, int]:
         }
 
 
-def digest_database(engine: Engine, *, keys: KeyRing | None = None) -> str:
-    """SHA-256 of every row of every table, in a stable order: equal digests, equal data.
+def digest_database(
+    engine: Engine, tables: Collection[str] | None = None, *, keys: KeyRing | None = None
+) -> str:
+    """SHA-256 of every row of every table (or of ``tables``), in a stable order: equal
+    digests, equal data.
 
     With ``keys``, encrypted values are hashed decrypted: two databases holding the same data
     then have the same digest although every encryption draws a fresh nonce. Without, the
@@ -35,6 +39,8 @@ def digest_database(engine: Engine, *, keys: KeyRing | None = None) -> str:
     digest = hashlib.sha256()
     with engine.connect() as connection:
         for name, table in sorted(metadata.tables.items()):
+            if tables is not None and name not in tables:
+                continue
             digest.update(f"table {name}\n".encode())
             rows = [
                 json.dumps(_opened(name, dict(row), keys), sort_keys=True, default=str)
