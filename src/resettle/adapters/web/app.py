@@ -12,7 +12,13 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from resettle import __version__
-from resettle.adapters.web import api, pages, placement_api, placement_pages
+from resettle.adapters.web import (
+    api,
+    exclusion_pages,
+    pages,
+    placement_api,
+    placement_pages,
+)
 from resettle.adapters.web.config import WebConfig
 from resettle.adapters.web.problems import install_error_handlers
 
@@ -61,5 +67,6 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(placement_api.router)
     app.include_router(pages.router)
     app.include_router(placement_pages.router)
+    app.include_router(exclusion_pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
