@@ -11,13 +11,12 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
-from demo_site import DemoLogin, DemoTemplate, copy_database
+from demo_site import DemoServed, DemoTemplate, copy_database
 from demo_site import demo_template as build_demo_template
 from placement_world import add_placement_scenario
 from web_world import World, build_world, copy_world
@@ -146,13 +145,6 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> D
     """The demo's database and printed logins, built once (see demo_site)."""
     _need_browser()
     return build_demo_template(tmp_path_factory, worker_id)
-
-
-@dataclass(frozen=True)
-class DemoServed:
-    base: str
-    url: str  # the served copy's database
-    logins: dict[str, DemoLogin]
 
 
 @pytest.fixture(scope="module")

@@ -44,6 +44,13 @@ class DemoTemplate:
     logins: dict[str, DemoLogin]
 
 
+@dataclass(frozen=True)
+class DemoServed:
+    base: str
+    url: str  # the served copy's database
+    logins: dict[str, DemoLogin]
+
+
 def parse_logins(printed: str) -> dict[str, DemoLogin]:
     """The lines under the ``username password role; second factor`` heading, e.g.
     ``liaison  s3cret  host_state_liaison of ALB; no second factor`` or
