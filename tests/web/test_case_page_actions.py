@@ -92,3 +92,16 @@ def test_chain_status_is_bounded_to_the_newest_entries(world: World) -> None:
         newest = session.execute(text("select max(seq) from audit_log")).scalar_one()
         session.execute(text(f"update audit_log set detail = 'x' where seq = {newest}"))
         assert not chain_status(session, key=key, limit=3).ok
+
+
+def test_a_refused_referral_answer_is_explained_on_the_referrals_page(world: World) -> None:
+    liaison = world.login("liaison_alb")
+    referral = world.referral_ids["C-001"]
+    answer = liaison.post(f"/referrals/{referral}/decision",
+                          data={"decision": "refused", "reason": ""})
+    assert answer.status_code == 422
+    assert "Not done:" in answer.text and "Referrals to ALB" in answer.text
+    assert "pending" in answer.text  # nothing was recorded; the form is there to retry
+    with world.config.sessions() as session:
+        refused, _ = list_audit(session, actor="liaison_alb", subject_id=str(referral))
+    assert [e.event.outcome for e in refused] == ["refused"]

@@ -162,16 +162,19 @@ def act_on_case(request: Request, ctx: Ctx, case_id: str, work: Callable[[], obj
     try:
         work()
     except ON_PAGE as refused:
-        ctx.session.rollback()
-        ctx.audit(f"{request.method} {_route_path(request)}", subject_type="case",
-                  subject_id=case_id[:64], outcome="denied" if refused.http_status == 403
-                  else "refused", detail=refused.code)
+        _refused(request, ctx, refused, subject_id=case_id[:64], subject_type="case")
         return case_page(request, ctx, case_id, problem=refused)
     return see_other(f"/cases/{case_id}")
 
 
-def _route_path(request: Request) -> str:
-    return str(getattr(request.scope.get("route"), "path", "?"))
+def _refused(request: Request, ctx: Ctx, refused: ResettleError, *, subject_id: str,
+             subject_type: str = "") -> None:
+    """Undo whatever the refused action wrote, then record the refusal itself."""
+    ctx.session.rollback()
+    route = str(getattr(request.scope.get("route"), "path", "?"))
+    ctx.audit(f"{request.method} {route}", subject_type=subject_type, subject_id=subject_id,
+              outcome="denied" if refused.http_status == 403 else "refused",
+              detail=refused.code)
 
 
 @router.post("/cases/{case_id}/steps")
@@ -202,17 +205,27 @@ def case_refer(request: Request, case_id: str,
 @router.get("/referrals")
 def referrals(request: Request, ctx: Annotated[Ctx, Depends(allowed(Action.REFERRAL_LIST))],
               offset: Offset = 0) -> Response:
+    return referrals_page(request, ctx, offset)
+
+
+def referrals_page(request: Request, ctx: Ctx, offset: int = 0, *,
+                   problem: ResettleError | None = None) -> Response:
     page = services.list_visible_referrals(ctx, offset=offset, limit=25)
-    return render(request, ctx, "referrals.html", page=page, decisions=list(Decision)[1:])
+    return render(request, ctx, "referrals.html", page=page, decisions=list(Decision)[1:],
+                  problem=problem, status_code=problem.http_status if problem else 200)
 
 
 @router.post("/referrals/{referral_id}/decision")
 def referral_decision(
-    referral_id: int, decision: Annotated[Decision, Form()],
+    request: Request, referral_id: int, decision: Annotated[Decision, Form()],
     ctx: Annotated[Ctx, Depends(allowed(Action.REFERRAL_DECIDE))],
     reason: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
-    services.decide_on_referral(ctx, referral_id, decision, reason)
+    try:
+        services.decide_on_referral(ctx, referral_id, decision, reason)
+    except ON_PAGE as refused:  # e.g. the workflow refuses: consent withdrawn meanwhile
+        _refused(request, ctx, refused, subject_id=str(referral_id))
+        return referrals_page(request, ctx, problem=refused)
     return see_other("/referrals")
 
 
