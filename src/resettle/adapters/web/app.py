@@ -18,6 +18,9 @@ from resettle.adapters.web import (
     pages,
     placement_api,
     placement_pages,
+    registry_pages,
+    user_api,
+    user_pages,
 )
 from resettle.adapters.web.config import WebConfig
 from resettle.adapters.web.problems import install_error_handlers
@@ -61,12 +64,17 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     app.state.config = config
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.middleware("http")(registry_pages.refuse_large_uploads)
     app.middleware("http")(_headers_and_log)
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(placement_api.router)
+    app.include_router(user_api.router)
+    app.include_router(registry_pages.api)
     app.include_router(pages.router)
     app.include_router(placement_pages.router)
     app.include_router(exclusion_pages.router)
+    app.include_router(user_pages.router)
+    app.include_router(registry_pages.pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
