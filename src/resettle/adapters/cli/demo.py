@@ -77,7 +77,7 @@ def demo(
     console.rule("resettle demo — all data is synthetic")
     output_dir.mkdir(parents=True, exist_ok=True)
     context = DemoContext(database_url, output_dir, seed, console, serve=serve)
-    with _demo_keys(output_dir, console):
+    with demo_keys(output_dir, console):
         for step in STEPS:
             step(context)
         console.rule("summary")
@@ -90,7 +90,7 @@ def demo(
 
 
 @contextmanager
-def _demo_keys(output_dir: Path, console: Console) -> Iterator[None]:
+def demo_keys(output_dir: Path, console: Console) -> Iterator[None]:
     """The keys of the whole run: the environment's, else a key file beside the outputs.
 
     Sensitive fields are encrypted from the first import on, so every step needs them.
