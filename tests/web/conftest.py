@@ -8,16 +8,19 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from placement_world import add_placement_scenario
-from web_world import World, build_world, copy_world
+from web_world import World, build_world, copy_world, key_env
 
 
 @pytest.fixture(scope="session")
@@ -117,6 +120,30 @@ def placement_world(world: World) -> World:
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
     """The app served over real HTTP (no browser needed)."""
     yield from _serve_world(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def live_workers(template_world: tuple[Path, World],
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
+    """`resettle serve --workers 2` (two processes on one SQLite file) over real HTTP."""
+    world = copy_world(template_world, tmp_path_factory.mktemp("workers") / "web.db")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "resettle", "serve", "--workers", "2", "--port", str(port),
+         "--database-url", str(world.config.engine.url)],
+        env={**os.environ, **key_env()}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}", world
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        world.config.engine.dispose()
 
 
 @pytest.fixture(scope="module")
