@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import delete, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from registry_samples import make_case, make_person
-from resettle.adapters.db.name_search import NAME_COLUMNS, case_variants
+from resettle.adapters.db.name_search import NAME_COLUMNS, case_variants, cases_matching
 from resettle.adapters.db.repository import find_cases, get_case, store_batch, update_case
 from resettle.adapters.db.tables import CaseRow
 from resettle.core import RegistryBatch
@@ -53,3 +53,18 @@ def test_case_variants_cover_non_ascii_letters_only() -> None:
     assert sorted(case_variants("élo")) == ["Élo", "élo"]
     assert case_variants("کریمی") == ["کریمی"]
     assert len(case_variants("éééééééé")) == 2  # too many forms: the whole text in each case
+
+
+def test_a_search_matching_more_people_than_the_cap_says_so(session: Session) -> None:
+    cases = [make_case(f"C-{n}", [make_person(f"P-{n}", f"C-{n}", family_name="Rahimi")])
+             for n in range(6)]
+    store_batch(session, batch=RegistryBatch(cases=tuple(cases)))
+    assert not cases_matching(session, "rahimi", cap=6).capped
+    over = cases_matching(session, "rahimi", cap=5)
+    assert over.capped
+    assert len(session.execute(over.case_ids).all()) == 6  # the cap, and one to know it
+    scoped = cases_matching(session, "rahimi", cap=5,
+                            within=select(CaseRow.case_id).where(CaseRow.case_id == "C-4"))
+    assert not scoped.capped  # the scope is applied before the cap
+    assert session.scalars(scoped.case_ids).all() == ["C-4"]
+    assert not find_cases(session, text="rahimi").capped

@@ -55,6 +55,7 @@ class CasePage:
     total: int
     offset: int
     limit: int
+    capped: bool = False  # a search matched more persons than it orders: total is a floor
 
 
 def store_batch(
@@ -153,16 +154,18 @@ def find_cases(
 ) -> CasePage:
     """Cases whose id, or a member's id or name (Latin or original script), matches ``text``.
 
-    Ids match exactly; names match as a case-insensitive substring.
+    Ids match exactly; names match as a case-insensitive substring. Past
+    ``name_search.SEARCH_CAP`` matching persons the page is ``capped``: it orders the first
+    ones found, and its total counts those only.
     """
     needle = text.strip()
-    matching_persons = cases_matching(session, needle)
+    matching = cases_matching(session, needle, within=within)
     query = select(_cases).where(
-        or_(_cases.c.case_id == needle, _cases.c.case_id.in_(matching_persons))
+        or_(_cases.c.case_id == needle, _cases.c.case_id.in_(matching.case_ids))
     )
     if within is not None:  # a caller's record scope: a subquery of case ids
         query = query.where(_cases.c.case_id.in_(within))
-    return _page(session, query, offset=offset, limit=limit)
+    return replace(_page(session, query, offset=offset, limit=limit), capped=matching.capped)
 
 
 def update_case(session: Session, *, case: Case, expected_version: int) -> Case:
