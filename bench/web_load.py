@@ -3,11 +3,12 @@
 Two phases against the same server, run back to back with locust (headless, 50 users, think
 time 0.5–1.5 s): the baseline hits ``/api/health`` (routing, guard, a database session, no
 record); the workload mixes what caseworkers do — a page of the case list, a search by name,
-a case through the API and as a page — each read audited in its own transaction. Reports p50,
+a case through the API and as a page — each read audited in the same transaction. Reports p50,
 p95, p99, requests/s and errors for both, and the ratio of p95s.
 
 The database is built once and cached (``RESETTLE_BENCH_WEB_DB``, default under /tmp).
-Environment: ``RESETTLE_BENCH_WEB_SECONDS`` (default 60), ``RESETTLE_BENCH_WEB_USERS`` (50).
+Environment: ``RESETTLE_BENCH_WEB_SECONDS`` (default 60), ``RESETTLE_BENCH_WEB_USERS`` (50),
+``RESETTLE_BENCH_WEB_WORKERS`` (server processes, default 2: one per core here).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ N_CASES = 100_000
 DB = Path(os.environ.get("RESETTLE_BENCH_WEB_DB", "/tmp/resettle-bench-web-100k.db"))
 SECONDS = int(os.environ.get("RESETTLE_BENCH_WEB_SECONDS", "60"))
 USERS = int(os.environ.get("RESETTLE_BENCH_WEB_USERS", "50"))
+WORKERS = int(os.environ.get("RESETTLE_BENCH_WEB_WORKERS", "2"))
 KEY = base64.b64encode(b"bench-key-bench-key-bench-key-32").decode()
 ENV = {"RESETTLE_DATA_KEYS": f"k1={KEY}", "RESETTLE_AUDIT_KEY": KEY}
 
@@ -161,7 +163,8 @@ def main() -> None:
     server_env = {**os.environ, **ENV}
     server = subprocess.Popen(
         [sys.executable, "-m", "resettle", "serve", "--database-url", f"sqlite:///{DB}",
-         "--port", str(port)], env=server_env, stdout=subprocess.DEVNULL,
+         "--port", str(port), "--workers", str(WORKERS)],
+        env=server_env, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -182,7 +185,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     print(f"{USERS} users, {SECONDS} s per phase, think time 0.5-1.5 s, {N_CASES:,} cases, "
-          f"SQLite, one uvicorn worker")
+          f"SQLite, {WORKERS} server process(es)")
     for mode, figures in results.items():
         print(f"{mode:9} " + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
     ratio = results["workload"]["p95"] / max(results["baseline"]["p95"], 1.0)
