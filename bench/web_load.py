@@ -128,13 +128,29 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def run_phase(mode: str, base: str, env: dict[str, str], workdir: Path) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children (the server's workers), Linux."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
+        children = [int(child) for child in handle.read().split()]
+    for one in (pid, *children):
+        with open(f"/proc/{one}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def run_phase(mode: str, base: str, env: dict[str, str], workdir: Path,
+              server_pid: int) -> dict[str, float]:
     prefix = workdir / mode
+    cpu_before, load_before = cpu_seconds(server_pid), os.getloadavg()[0]
     done = subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(workdir / "locustfile.py"), "--headless",
          "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s", "--host", base,
          "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
         env={**env, "BENCH_MODE": mode}, check=False, capture_output=True)
+    server_cpu = cpu_seconds(server_pid) - cpu_before
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
     total = rows["Aggregated"]
@@ -151,6 +167,9 @@ def run_phase(mode: str, base: str, env: dict[str, str], workdir: Path) -> dict[
             "rps": float(total["Requests/s"]),
             "p50": float(total["50%"]), "p95": float(total["95%"]),
             "p99": float(total["99%"]),
+            # Load-independent: what the server spent per answered request.
+            "server CPU ms/request": 1000 * server_cpu / max(float(total["Request Count"]), 1),
+            "load before": load_before, "load after": os.getloadavg()[0],
             **{f"p95 {name}": float(row["95%"]) for name, row in rows.items()
                if name != "Aggregated"}}
 
@@ -179,11 +198,14 @@ def main() -> None:
             (workdir / "locustfile.py").write_text(LOCUSTFILE, encoding="utf-8")
             env = {**os.environ, "BENCH_SESSIONS": json.dumps(sessions),
                    "BENCH_CASES": json.dumps(cases), "BENCH_NAMES": json.dumps(names)}
-            results = {mode: run_phase(mode, base, env, workdir)
+            results = {mode: run_phase(mode, base, env, workdir, server.pid)
                        for mode in ("baseline", "workload")}
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
     print(f"{USERS} users, {SECONDS} s per phase, think time 0.5-1.5 s, {N_CASES:,} cases, "
           f"SQLite, {WORKERS} server process(es)")
     for mode, figures in results.items():

@@ -22,6 +22,8 @@ from resettle.adapters.web.config import WebConfig, load_config
 
 SWITCH_INTERVAL_SECONDS = 0.0005
 SECURE_COOKIES_ENV = "RESETTLE_SECURE_COOKIES"
+# On Ctrl+C or SIGTERM, requests under way get this long to finish.
+GRACEFUL_SHUTDOWN_SECONDS = 10
 
 
 def tune_interpreter() -> None:
@@ -49,10 +51,11 @@ def serve(config: WebConfig, *, host: str, port: int, workers: int) -> None:
     if workers <= 1:
         tune_interpreter()
         uvicorn.run(create_app(config), host=host, port=port, access_log=False,
-                    log_level="warning")
+                    log_level="warning", timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
         return
     os.environ[DATABASE_URL_ENV] = config.engine.url.render_as_string(hide_password=False)
     os.environ[SECURE_COOKIES_ENV] = "1" if config.secure_cookies else "0"
     config.engine.dispose()
     uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=workers,
-                host=host, port=port, access_log=False, log_level="warning")
+                host=host, port=port, access_log=False, log_level="warning",
+                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
