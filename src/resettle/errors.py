@@ -61,6 +61,13 @@ class PermissionDeniedError(ResettleError):
     http_status = 403
 
 
+class TooLargeError(ResettleError):
+    """An upload above the size limit: refused before it is read."""
+
+    code = "too_large"
+    http_status = 413
+
+
 class IllegalTransitionError(ResettleError):
     """A workflow action that the case's current state does not allow."""
 

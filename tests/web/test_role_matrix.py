@@ -11,8 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from registry_uploads import GOOD_CASES, GOOD_PERSONS, files
 from web_world import MARKERS, USERS, World
 
+from resettle.adapters.db.audit_store import list_audit
 from resettle.security.policy import (
     GRANTS,
     Action,
@@ -110,6 +112,10 @@ def test_list_and_single_record_checks_agree(clients: dict[Role, TestClient],
         (Action.AUDIT_VIEW, "get", "/api/audit", None),
         (Action.DASHBOARD_VIEW, "get", "/api/dashboard", None),
         (Action.REFERRAL_LIST, "get", "/api/referrals", None),
+        (Action.USER_MANAGE, "get", "/api/users", None),
+        (Action.USER_MANAGE, "post", "/api/users", {"username": "matrix", "role": "auditor"}),
+        (Action.USER_MANAGE, "post", "/api/users/auditor/disable", None),
+        (Action.USER_MANAGE, "post", "/api/users/auditor/reset", None),
     ],
 )
 def test_actions(world: World, role: Role, action: Action, *, method: str, path: str,
@@ -125,6 +131,47 @@ def test_actions(world: World, role: Role, action: Action, *, method: str, path:
         return
     assert answer.status_code in (200, 201), answer.text
     assert_no_leak(role, answer.text)
+
+
+PAGES = [(Action.USER_MANAGE, "/users"), (Action.REGISTRY_IMPORT, "/registry/import"),
+         (Action.AUDIT_VIEW, "/audit"), (Action.PLACEMENT_VIEW, "/placements")]
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(("action", "path"), PAGES)
+def test_pages_and_their_links_follow_the_grants(clients: dict[Role, TestClient], role: Role,
+                                                 action: Action, path: str) -> None:
+    granted = action in GRANTS[role]
+    answer = clients[role].get(path)
+    assert answer.status_code == (200 if granted else 403)
+    assert_no_leak(role, answer.text)
+    landing = clients[role].get("/")  # the dashboard, or a liaison's referrals
+    assert landing.status_code == 200
+    assert (f'href="{path}"' in landing.text.split("</nav>")[0]) == granted
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(("action", "path", "upload"), [
+    (Action.REGISTRY_IMPORT, "/api/registry/import", True),
+    (Action.REGISTRY_IMPORT, "/registry/import", True),
+    (Action.USER_MANAGE, "/users", False),
+    (Action.USER_MANAGE, "/users/auditor/reset", False),
+    (Action.USER_MANAGE, "/users/auditor/disable", False),
+])
+def test_form_changes_follow_the_grants(world: World, role: Role, action: Action, path: str,
+                                        *, upload: bool) -> None:
+    client = world.login(USERS[role])
+    form = {"csrf_token": world.sessions[USERS[role]][1], "username": "matrix",
+            "role": "auditor"}
+    sent = files(GOOD_PERSONS, GOOD_CASES) if upload else None
+    answer = client.post(path, data=form, files=sent, follow_redirects=False)
+    if action not in GRANTS[role]:
+        assert answer.status_code == 403
+        with world.config.sessions() as session:
+            entries, _ = list_audit(session, actor=USERS[role])
+            assert [e.event.outcome for e in entries] == ["denied"]
+        return
+    assert answer.status_code in (200, 201, 303), answer.text
 
 
 def test_liaison_decides_only_own_state_referrals(world: World) -> None:

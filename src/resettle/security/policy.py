@@ -41,6 +41,7 @@ class Action(StrEnum):
     REFERRAL_DECIDE = "referral.decide"
     AUDIT_VIEW = "audit.view"
     USER_MANAGE = "user.manage"
+    REGISTRY_IMPORT = "registry.import"  # upload files of persons and cases
 
 
 class Scope(StrEnum):
@@ -79,7 +80,7 @@ GRANTS: Mapping[Role, Mapping[Action, Scope]] = {
     },
     Role.REGISTRATION_OFFICER: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
-        A.SCREENING_ACT: Scope.ALL,
+        A.SCREENING_ACT: Scope.ALL, A.REGISTRY_IMPORT: Scope.NONE,
     },
     Role.PROTECTION_OFFICER: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
@@ -121,7 +122,7 @@ SECTIONS: Mapping[Role, frozenset[Section]] = {
 # Roles that write: the auditor is read-only by construction (no writing action granted).
 WRITE_ACTIONS = frozenset(
     {A.NOTE_WRITE, A.SCREENING_ACT, A.EXCLUSION_DECIDE, A.PLACEMENT_RUN, A.PLACEMENT_ACCEPT,
-     A.PLACEMENT_OVERRIDE, A.REFERRAL_DECIDE, A.USER_MANAGE}
+     A.PLACEMENT_OVERRIDE, A.REFERRAL_DECIDE, A.USER_MANAGE, A.REGISTRY_IMPORT}
 )
 
 

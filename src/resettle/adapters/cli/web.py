@@ -15,18 +15,18 @@ from sqlalchemy.orm import Session
 
 from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, fail
-from resettle.adapters.db import user_store
+from resettle.adapters.db import user_admin
 from resettle.adapters.db.audit_store import append_audit, verify_audit
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.rotation import reencrypt_all
+from resettle.adapters.db.user_admin import CLI_ACTOR, Credentials
 from resettle.adapters.web import server
 from resettle.adapters.web.config import WebConfig
 from resettle.adapters.web.server import default_workers
 from resettle.errors import ResettleError
 from resettle.security.audit import AuditEvent, parse_anchors
-from resettle.security.auth import AuthSettings, new_token, new_totp_secret, totp_uri
 from resettle.security.crypto import KeyRing, add_key_to_file, generate_key_file, load_keyring
-from resettle.security.policy import Role, needs_second_factor
+from resettle.security.policy import Role
 
 users_app = typer.Typer(help="Manage who may log in: add, disable, enable, reset, list.",
                         no_args_is_help=True)
@@ -90,11 +90,12 @@ def run_server(database_url: str, *, host: str, port: int, secure_cookies: bool 
     server.serve(config, host=host, port=port, workers=workers)
 
 
-def _print_credentials(username: str, password: str, secret: str | None) -> None:
-    console().print(f"user [bold]{username}[/]  password: {password}")
-    if secret:
-        console().print(f"  TOTP secret: {secret}  (add it to an authenticator app)")
-        console().print(f"  {totp_uri(secret, username, AuthSettings())}")
+def _print_credentials(credentials: Credentials) -> None:
+    console().print(f"user [bold]{credentials.username}[/]  password: {credentials.password}")
+    if credentials.totp_secret:
+        console().print(f"  TOTP secret: {credentials.totp_secret}  (add it to an "
+                        "authenticator app)")
+        console().print(f"  {credentials.totp_uri}")
 
 
 @users_app.command("add")
@@ -106,54 +107,52 @@ def users_add(
     database_url: DatabaseUrl = DEFAULT_URL,
 ) -> None:
     """Add a user with a generated password (and TOTP secret for sensitive roles)."""
-    password = new_token()[:20]
-    secret = new_totp_secret() if needs_second_factor(role) else None
     with _transaction(database_url) as (session, keys):
-        user_store.add_user(session, keys=keys, username=username, role=role, password=password,
-                            state=state, totp_secret=secret, now=datetime.now(UTC))
-        _audit_cli(session, keys, "user.add", username)
-    _print_credentials(username, password, secret)
+        credentials = user_admin.add_account(session, keys=keys, actor=CLI_ACTOR,
+                                             username=username, role=role, state=state,
+                                             now=datetime.now(UTC))
+    _print_credentials(credentials)
+
+
+def _set_disabled(username: str, database_url: str, *, disabled: bool) -> None:
+    with _transaction(database_url) as (session, keys):
+        user_admin.set_account_disabled(session, keys=keys, actor=CLI_ACTOR, username=username,
+                                        disabled=disabled, now=datetime.now(UTC))
+    console().print(f"{username} is {'disabled' if disabled else 'enabled'}")
 
 
 @users_app.command("disable")
 def users_disable(username: str, database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """Disable a user: they cannot log in and their sessions end now."""
-    with _transaction(database_url) as (session, keys):
-        user_store.set_disabled(session, username=username, disabled=True)
-        _audit_cli(session, keys, "user.disable", username)
-    console().print(f"{username} is disabled")
+    _set_disabled(username, database_url, disabled=True)
 
 
 @users_app.command("enable")
 def users_enable(username: str, database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """Enable a disabled user again."""
-    with _transaction(database_url) as (session, keys):
-        user_store.set_disabled(session, username=username, disabled=False)
-        _audit_cli(session, keys, "user.enable", username)
-    console().print(f"{username} is enabled")
+    _set_disabled(username, database_url, disabled=False)
 
 
 @users_app.command("reset")
 def users_reset(username: str, database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """New password (and TOTP secret where needed); unlocks the account, ends its sessions."""
-    password = new_token()[:20]
     with _transaction(database_url) as (session, keys):
-        user = user_store.get_user(session, keys=keys, username=username)
-        secret = new_totp_secret() if needs_second_factor(user.role) else None
-        user_store.reset_credentials(session, keys=keys, username=username, password=password,
-                                     totp_secret=secret)
-        _audit_cli(session, keys, "user.reset", username)
-    _print_credentials(username, password, secret)
+        credentials = user_admin.reset_account(session, keys=keys, actor=CLI_ACTOR,
+                                               username=username, now=datetime.now(UTC))
+    _print_credentials(credentials)
 
 
 @users_app.command("list")
 def users_list(database_url: DatabaseUrl = DEFAULT_URL) -> None:
-    """List users, their roles and whether they are locked or disabled."""
-    table = Table("username", "role", "state", "disabled", "locked until")
+    """List users, their roles, whether they are locked or disabled, and their last login."""
+    table = Table("username", "role", "state", "disabled", "locked", "last login")
     with _transaction(database_url) as (session, keys):
-        for user in user_store.list_users(session, keys=keys):
-            table.add_row(user.username, user.role.value, user.state or "",
-                          "yes" if user.disabled else "", str(user.locked_until or ""))
+        accounts = user_admin.list_accounts(session, keys=keys, now=datetime.now(UTC))
+    for account in accounts:
+        last = account.last_login_at.isoformat(timespec="minutes") \
+            if account.last_login_at else ""
+        table.add_row(account.username, account.role.value, account.state or "",
+                      "yes" if account.disabled else "", "yes" if account.locked else "", last)
     console().print(table)
 
 

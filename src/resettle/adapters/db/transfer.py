@@ -8,7 +8,7 @@ database is left exactly as it was. Used by the CLI and the web app alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from resettle.adapters.db.engine import write_session
 from resettle.adapters.db.repository import StoreCounts, get_cases, load_batch, store_batch
-from resettle.core import RegistryBatch
+from resettle.core import Case, Issue, RegistryBatch
+from resettle.errors import ValidationError
 from resettle.registry import (
     ParsedFile,
     Progress,
@@ -25,6 +26,9 @@ from resettle.registry import (
     read_records,
     write_records,
 )
+
+# A caller's own rules for a batch, given the cases already stored: the issues it breaks.
+BatchCheck = Callable[[RegistryBatch, Mapping[str, Case]], Sequence[Issue]]
 
 
 @dataclass(frozen=True)
@@ -56,12 +60,28 @@ def import_registry_files(
     hooks.checking()
     # Closing without commit (any error, ValidationError included) rolls everything back.
     with write_session(session_factory) as session:
-        existing = get_cases(session, case_ids=_referenced_cases(parsed))
-        batch = assemble_batch(parsed, existing)
-        counts = store_batch(session, batch=batch, progress=hooks.writing(batch.persons_count))
+        batch, counts = store_parsed(session, parsed, writing=hooks.writing)
         session.commit()
     files = tuple((p.path, p.kind, p.records_count) for p in parsed)
     return ImportReport(files, batch, counts)
+
+
+def store_parsed(
+    session: Session,
+    parsed: Sequence[ParsedFile],
+    *,
+    writing: Callable[[int], Callable[[int], None] | None] = lambda _persons: None,
+    check: BatchCheck | None = None,
+) -> tuple[RegistryBatch, StoreCounts]:
+    """Join files already read to each other and to the stored cases, check them together
+    (and with ``check``, the caller's own rules) and store them in the caller's transaction.
+    ``ValidationError`` (listing every issue of every file) before anything is written."""
+    existing = get_cases(session, case_ids=_referenced_cases(parsed))
+    batch = assemble_batch(parsed, existing)
+    if check is not None and (issues := check(batch, existing)):
+        raise ValidationError(issues)
+    counts = store_batch(session, batch=batch, progress=writing(batch.persons_count))
+    return batch, counts
 
 
 def export_registry_records(

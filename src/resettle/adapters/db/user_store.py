@@ -39,6 +39,7 @@ class StoredUser:
     disabled: bool
     failed_logins: int
     locked_until: datetime | None
+    last_login_at: datetime | None = None
 
     @property
     def principal(self) -> Principal:
@@ -57,7 +58,7 @@ def _user(row: object, keys: KeyRing) -> StoredUser:
         password_hash=r["password_hash"],
         totp_secret=keys.decrypt(secret, context=_totp_context(r["user_id"])) if secret else None,
         disabled=bool(r["disabled"]), failed_logins=int(r["failed_logins"]),
-        locked_until=as_utc(r["locked_until"]),
+        locked_until=as_utc(r["locked_until"]), last_login_at=as_utc(r.get("last_login_at")),
     )
 
 
@@ -67,8 +68,8 @@ def _check_new_user(username: str, role: Role, state: str | None, password: str)
         issues.append(Issue("bad_value", "give a username of 1 to 80 characters",
                             field="username"))
     if role is Role.HOST_STATE_LIAISON and (state is None or not is_country_code(state)):
-        issues.append(Issue("missing_value", "a host-state liaison needs --state, an ISO "
-                            "3166-1 alpha-3 code (e.g. ALB)", field="state"))
+        issues.append(Issue("missing_value", "a host-state liaison needs a host state (--state), "
+                            "an ISO 3166-1 alpha-3 code (e.g. ALB)", field="state"))
     if role is not Role.HOST_STATE_LIAISON and state is not None:
         issues.append(Issue("bad_value", "only a host-state liaison is bound to a state",
                             field="state"))
@@ -114,10 +115,14 @@ def list_users(session: Session, *, keys: KeyRing) -> list[StoredUser]:
 
 
 def set_login_state(
-    session: Session, *, user_id: int, failed_logins: int, locked_until: datetime | None
+    session: Session, *, user_id: int, failed_logins: int, locked_until: datetime | None,
+    logged_in_at: datetime | None = None,
 ) -> None:
-    session.execute(update(_users).where(_users.c.user_id == user_id)
-                    .values(failed_logins=failed_logins, locked_until=locked_until))
+    """After a login attempt; ``logged_in_at`` for a successful one."""
+    values: dict[str, object] = {"failed_logins": failed_logins, "locked_until": locked_until}
+    if logged_in_at is not None:
+        values["last_login_at"] = logged_in_at
+    session.execute(update(_users).where(_users.c.user_id == user_id).values(**values))
 
 
 def set_disabled(session: Session, *, username: str, disabled: bool) -> None:

@@ -13,7 +13,15 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from resettle import __version__
-from resettle.adapters.web import api, pages, placement_api, placement_pages
+from resettle.adapters.web import (
+    api,
+    pages,
+    placement_api,
+    placement_pages,
+    registry_pages,
+    user_api,
+    user_pages,
+)
 from resettle.adapters.web.config import WebConfig
 from resettle.adapters.web.problems import install_error_handlers
 
@@ -78,11 +86,16 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     app.state.config = config
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.middleware("http")(registry_pages.refuse_large_uploads)
     app.add_middleware(HeadersAndLog)
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(placement_api.router)
+    app.include_router(user_api.router)
+    app.include_router(registry_pages.api)
     app.include_router(pages.router)
     app.include_router(placement_pages.router)
+    app.include_router(user_pages.router)
+    app.include_router(registry_pages.pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

@@ -26,6 +26,8 @@ class WebConfig:
     keys: KeyRing
     auth: AuthSettings = field(default_factory=AuthSettings)
     secure_cookies: bool = False  # True behind HTTPS (a proxy terminating TLS)
+    # Registry uploads in the browser; larger files go through `resettle import`.
+    max_upload_bytes: int = 20 * 2**20
     sessions: sessionmaker[Session] = field(init=False)
     writer_lock: WriterLock | None = field(init=False)
 

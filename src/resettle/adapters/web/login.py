@@ -55,7 +55,8 @@ def log_in(ctx: Ctx, *, username: str, password: str, totp_code: str = "") -> Lo
         ctx.audit("login", subject_type="user", subject_id=user.username, outcome="failed",
                   detail="account locked" if locked_until else "")
         return LoginResult(False, FAILED)
-    set_login_state(ctx.session, user_id=user.user_id, failed_logins=0, locked_until=None)
+    set_login_state(ctx.session, user_id=user.user_id, failed_logins=0, locked_until=None,
+                    logged_in_at=ctx.now)
     token, csrf = new_token(), new_token()
     create_session(ctx.session, token_digest=token_digest(token), user_id=user.user_id,
                    csrf_token=csrf, now=ctx.now)

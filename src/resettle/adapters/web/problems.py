@@ -7,6 +7,7 @@ Unexpected exceptions answer 500 with a fixed message: their text might hold per
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from resettle.adapters.db.audit_store import append_audit
 from resettle.adapters.web.guards import config_of, utcnow
+from resettle.core.issues import Issue
 from resettle.errors import ResettleError, ValidationError
 from resettle.security.audit import AuditEvent
 from resettle.security.policy import Principal
@@ -30,6 +32,7 @@ class IssueOut(BaseModel):
     field: str = ""
     record: str = ""
     row: int | None = None
+    file: str = ""
 
 
 class ErrorBody(BaseModel):
@@ -44,7 +47,7 @@ class ErrorOut(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorOut} for status in (400, 401, 403, 404, 409, 422)
+    status: {"model": ErrorOut} for status in (400, 401, 403, 404, 409, 413, 422)
 }
 
 
@@ -52,6 +55,16 @@ def error_body(status: int, code: str, message: str, issues: list[IssueOut] | No
                ) -> dict[str, Any]:
     return ErrorOut(error=ErrorBody(status=status, code=code, message=message,
                                     issues=issues or [])).model_dump()
+
+
+def issues_out(issues: Iterable[Issue]) -> list[IssueOut]:
+    return [IssueOut(code=i.code, message=i.message, field=i.field, record=i.record, row=i.row,
+                     file=i.file) for i in issues]
+
+
+def error_response(request: Request, error: ResettleError) -> Response:
+    """The error as JSON (API) or as the error page, for code outside the route handlers."""
+    return _respond(request, error_body(error.http_status, error.code, error.message))
 
 
 def _is_api(request: Request) -> bool:
@@ -91,10 +104,7 @@ def _route_path(request: Request) -> str:
 async def on_resettle_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, ResettleError)
     _audit_denial(request, error)
-    issues = [
-        IssueOut(code=i.code, message=i.message, field=i.field, record=i.record, row=i.row)
-        for i in (error.issues if isinstance(error, ValidationError) else ())
-    ]
+    issues = issues_out(error.issues if isinstance(error, ValidationError) else ())
     return _respond(request, error_body(error.http_status, error.code, error.message, issues))
 
 
