@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from resettle import __version__
 from resettle.adapters.web import (
     api,
+    exclusion_pages,
     pages,
     placement_api,
     placement_pages,
@@ -95,6 +96,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(registry_pages.api)
     app.include_router(pages.router)
     app.include_router(placement_pages.router)
+    app.include_router(exclusion_pages.router)
     app.include_router(user_pages.router)
     app.include_router(registry_pages.pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

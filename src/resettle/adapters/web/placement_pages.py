@@ -3,6 +3,7 @@ prices, accept or override (with a reason). Same services as the API (placement_
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -21,14 +22,18 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 def runs(request: Request, ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_VIEW))]
          ) -> Response:
     found, _ = placement_service.list_placement_runs(ctx, offset=0, limit=50)
-    return render(request, ctx, "placements.html", runs=found)
+    day = placement_service.pledge_day(ctx)
+    return render(request, ctx, "placements.html", runs=found, pledge_day=day,
+                  today=ctx.now.date())
 
 
 @router.post("/placements")
 def start_run(label: Annotated[str, Form(max_length=200)],
-              ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_RUN))]) -> Response:
-    """Solve for every case ready for referral, with the pledges active today (exact solver)."""
-    run = placement_service.start_run(ctx, label)
+              ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_RUN))],
+              on: Annotated[date | None, Form()] = None) -> Response:
+    """Solve for every case ready for referral, with the pledges active on the day chosen
+    (default: today, or the last day with active pledges), exact solver."""
+    run = placement_service.start_run(ctx, label, on)
     return see_other(f"/placements/{run.run_id}")
 
 
