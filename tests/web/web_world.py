@@ -42,7 +42,7 @@ MARKERS: dict[Section, tuple[str, ...]] = {
     Section.IDENTITY: ("Karimi", "کریمی"),
     Section.RELATIVES: ("Relativename",),
     Section.MEDICAL: ("renal-MEDX", "MED-NOTE-SECRET"),
-    Section.VIOLENCE: ("VIOLENCE-NOTE-SECRET",),
+    Section.VIOLENCE: ("VIOLENCE-NOTE-SECRET", "survivor_of_torture"),
     Section.EXCLUSION: ("former_combatant", "EXCL-NOTE-SECRET"),
     Section.CONFIDENTIAL: ("CONF-NOTE-SECRET",),
 }
@@ -71,6 +71,7 @@ def sample_cases() -> tuple[Case, ...]:
                     medical_conditions=(MedicalCondition("renal-MEDX", Severity.SEVERE,
                                                          ("dialysis",)),),
                     profiles=("former_combatant",),
+                    specific_needs=("survivor_of_torture", "older_person"),
                     relatives=(Relative("Relativename Karimi", "brother", "DEU"),))
     return (
         Case("C-001", "C-001-P1", (shirin,), Priority.URGENT, CaseStatus.REFERRED,

@@ -66,6 +66,23 @@ class Section(StrEnum):
     CONFIDENTIAL = "confidential"  # what a member asked to keep from the others
 
 
+# A specific need that names violence survived or an illness tells what those sections hold:
+# it is shown only to roles that see them, not with the needs every caseworker and host sees.
+_NEED_WORDS = {
+    Section.VIOLENCE: ("survivor", "tortur", "violence", "sgbv", "rape", "traffick"),
+    Section.MEDICAL: ("medical", "trauma", "illness", "disease"),
+}
+
+
+def section_of_need(code: str) -> Section:
+    """The field section a specific need (e.g. ``survivor_of_torture``) belongs to."""
+    lowered = code.lower()
+    for section, words in _NEED_WORDS.items():
+        if any(word in lowered for word in words):
+            return section
+    return Section.NEEDS
+
+
 SENSITIVE_SECTIONS = frozenset(
     {Section.MEDICAL, Section.VIOLENCE, Section.EXCLUSION, Section.CONFIDENTIAL}
 )

@@ -13,7 +13,7 @@ from typing import Any
 
 from resettle.core.case import Case
 from resettle.core.person import Person
-from resettle.security.policy import Section
+from resettle.security.policy import Section, section_of_need
 
 CASE_KEYS = ("case_id", "status", "processing_priority", "primary_category",
              "secondary_category", "size", "registered_on", "no_return_countries")
@@ -72,7 +72,9 @@ def _member_view(person: Person, sections: frozenset[Section]) -> dict[str, Any]
         view.update(
             languages=[f"{s.code}:{s.proficiency}" for s in person.languages],
             education=str(person.education), occupation=person.occupation,
-            skills=list(person.skills), specific_needs=list(person.specific_needs),
+            skills=list(person.skills),
+            specific_needs=[need for need in person.specific_needs
+                            if section_of_need(need) in sections],
         )
     if Section.RELATIVES in sections:
         view["relatives"] = [

@@ -29,6 +29,7 @@ from resettle.core import (
     Severity,
     Sex,
 )
+from resettle.security.policy import SENSITIVE_SECTIONS, section_of_need
 
 Row = dict[str, Any]
 # Person fields kept in the ``details`` JSON column as plain lists of strings.
@@ -36,10 +37,6 @@ PLAIN_DETAILS = ("skills", "specific_needs", "feared_countries", "profiles")
 # What reveals illness, violence survived or an exclusion profile (DOMAIN.md, security): kept
 # out of ``details`` in ``sealed_details``, which the store encrypts (sealing.py).
 SEALED_DETAILS = ("medical_conditions", "profiles")
-# Specific needs that name a medical condition or violence survived (e.g. survivor_of_torture,
-# serious_medical_condition). Others (wheelchair_user, older_person) stay plain.
-SEALED_NEED_WORDS = ("survivor", "tortur", "violence", "sgbv", "medical", "trauma", "rape",
-                     "traffick")
 RowLike = Mapping[Any, Any]  # a Row, or SQLAlchemy's RowMapping
 
 
@@ -64,8 +61,9 @@ def person_to_row(person: Person, member_index: int) -> Row:
 
 
 def is_sealed_need(code: str) -> bool:
-    lowered = code.lower()
-    return any(word in lowered for word in SEALED_NEED_WORDS)
+    """A need naming an illness or violence survived (e.g. survivor_of_torture) is sealed;
+    others (wheelchair_user, older_person) stay plain."""
+    return section_of_need(code) in SENSITIVE_SECTIONS
 
 
 def split_details(details: Mapping[str, Any]) -> Row:
