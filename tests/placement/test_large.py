@@ -87,3 +87,22 @@ def test_large_is_close_to_exact_on_a_medium_instance(seed: int) -> None:
     assert large.tiers[:2] == exact.tiers[:2]  # every emergency and urgent person as exact
     assert large.tiers[2] >= 0.98 * exact.tiers[2]  # normal persons: a rounding loss at most
     assert large.objective >= 0.97 * exact.objective
+
+
+def test_a_locked_case_keeps_its_place_when_the_lp_rounds_another_case_into_it() -> None:
+    """Found by hypothesis: L0 has 2 places; C2 (1 person) is locked there and C1 (2 persons)
+    may go there too. The LP's rounding put C1 in L0 and left the locked case out."""
+    from resettle.placement.problem import PlacementProblem
+
+    problem = PlacementProblem(
+        case_ids=("C0", "C1", "C2"), locality_ids=("L0", "L1", "L2"),
+        locality_countries=("ALB", "ALB", "ALB"), dimensions=("persons",),
+        needs=np.array([[1], [2], [1]]), capacity=np.array([[2], [0], [0]]),
+        priority=np.array([0, 0, 0], dtype=np.int8),
+        pair_case=np.array([0, 1, 1, 2, 2, 2]), pair_locality=np.array([2, 0, 2, 0, 1, 2]),
+        pair_score=np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.05]), locks={2: 0},
+        no_return=(frozenset(), frozenset(), frozenset()),
+    )
+    result = get_solver("large").solve(problem, seed=7)
+    check_placement(problem, result.assignment)
+    assert result.assignment.tolist() == [-1, -1, 0]

@@ -38,11 +38,13 @@ def round_solution(
     candidates: int = 6,
 ) -> tuple[NDArray[np.int64], dict[str, float]]:
     """An integral choice of pair per case (-1 unplaced) and figures about the repair."""
-    chosen = np.full(arrays.n_cases, -1, dtype=np.int64)
+    chosen = arrays.locked_pair.copy()  # locked cases where they are locked, whatever the LP
     whole = pairs[values >= WHOLE]
+    whole = whole[chosen[arrays.pair_case[whole]] < 0]
     chosen[arrays.pair_case[whole]] = whole
+    moved = _make_room_for_locks(arrays, chosen)
     split_pairs = pairs[(values > 1e-6) & (values < WHOLE)]
-    split = np.unique(arrays.pair_case[split_pairs])
+    split = np.union1d(np.unique(arrays.pair_case[split_pairs]), moved)
     split = split[chosen[split] < 0]
     freed = _neighbourhood(arrays, chosen, split_pairs, neighbours_per_locality, seed)
     repair = np.union1d(split, freed)
@@ -52,6 +54,24 @@ def round_solution(
                          deadline=deadline, seed=seed)
     chosen = fill_greedily(arrays, chosen)
     return chosen, stats
+
+
+def _make_room_for_locks(arrays: Arrays, chosen: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Unplace the least valuable unlocked cases of every locality that the locked cases and
+    the LP's whole cases overfill together (an LP stopped early need not respect the locks);
+    returns them, for the repair to place elsewhere."""
+    residual = _residual(arrays, chosen)
+    moved: list[int] = []
+    for locality in np.flatnonzero((residual < -1e-9).any(axis=1)).tolist():
+        there = np.flatnonzero((chosen >= 0) & (arrays.locked_pair < 0))
+        there = there[arrays.pair_locality[chosen[there]] == locality]
+        for case in there[np.argsort(arrays.weight[chosen[there]], kind="stable")].tolist():
+            if (residual[locality] >= -1e-9).all():
+                break
+            residual[locality] += arrays.pair_needs[chosen[case]]
+            chosen[case] = -1
+            moved.append(case)
+    return np.asarray(moved, dtype=np.int64)
 
 
 def _neighbourhood(

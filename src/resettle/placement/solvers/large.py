@@ -142,9 +142,9 @@ def _best_rounding(
         return round_solution(arrays, relaxation.columns, relaxation.values, relaxation.lam,
                               deadline=deadline, seed=seed)
     no_stats: dict[str, float] = {}
-    empty = np.full(arrays.n_cases, -1, dtype=np.int64)
+    locked_only = arrays.locked_pair.copy()  # locked cases where they are locked, no one else
     # The greedy fill alone is the floor: an unfinished LP must never make things worse.
-    options = [(fill_greedily(arrays, empty), no_stats)]
+    options = [(fill_greedily(arrays, locked_only), no_stats)]
     if relaxation.lp_value > 0:
         middle = time.monotonic() + (deadline - time.monotonic()) / 2
         options.append(round_solution(arrays, relaxation.columns, relaxation.values,
@@ -155,7 +155,7 @@ def _best_rounding(
         options.append(round_solution(arrays, pairs, values, relaxation.lam, deadline=deadline,
                                       seed=seed))
     if time.monotonic() < deadline:
-        options.append((fill_greedily(arrays, empty, relaxation.lam), dict(no_stats)))
+        options.append((fill_greedily(arrays, locked_only, relaxation.lam), dict(no_stats)))
 
     def value(chosen: NDArray[np.int64]) -> float:
         return float(arrays.weight[chosen[chosen >= 0]].sum())
@@ -170,11 +170,13 @@ def _demote_overflow(
     arrays: Arrays, pairs: NDArray[np.int64], values: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """Mark as split (for the repair) the least valuable whole pairs of every locality that
-    its whole pairs overfill in some dimension, until the rest fit."""
+    its whole pairs overfill in some dimension, until the rest fit. Locked pairs stay."""
     whole = np.flatnonzero(values >= 1.0 - 1e-6)
     chosen = pairs[whole]
     loc = arrays.pair_locality[chosen]
-    order = np.lexsort((-arrays.weight[chosen], loc))  # by locality, most valuable first
+    unlocked = arrays.locked_pair[arrays.pair_case[chosen]] != chosen
+    # By locality; in each, locked pairs first, then the most valuable.
+    order = np.lexsort((-arrays.weight[chosen], unlocked, loc))
     loc_sorted = loc[order]
     needs = arrays.pair_needs[chosen]
     used = np.zeros_like(arrays.capacity)
