@@ -29,6 +29,7 @@ from resettle.core import (
     Severity,
     Sex,
 )
+from resettle.core.case import LARGE_FAMILY_SIZE
 
 Row = dict[str, Any]
 # Person fields kept in the ``details`` JSON column as plain lists of strings.
@@ -132,6 +133,16 @@ def case_to_row(case: Case) -> Row:
         "primary_category": _value(case.primary_category),
         "secondary_category": _value(case.secondary_category),
         "registered_on": case.registered_on,
+        **needs_flags(case),
+    }
+
+
+def needs_flags(case: Case) -> Row:
+    """The needs a case list filters by that do not change with the day (Case.needs)."""
+    return {
+        "needs_large_family": case.size >= LARGE_FAMILY_SIZE,
+        "needs_medical": any(m.needs_medical_place for m in case.members),
+        "needs_accessible": any(m.needs_accessible_housing for m in case.members),
     }
 
 

@@ -15,7 +15,7 @@ from resettle.adapters.web.dashboard import dashboard_figures, dashboard_svgs
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
 from resettle.adapters.web.login import log_in, log_out
 from resettle.adapters.web.sessions import clear_session_cookie, is_secure, set_session_cookie
-from resettle.core import CaseStatus, Category, Priority
+from resettle.core import CaseStatus, Category, Dimension, Priority
 from resettle.errors import PermissionDeniedError
 from resettle.screening.workflow import Action as Step
 from resettle.security.auth import new_token, tokens_match
@@ -102,17 +102,21 @@ def _enum_or_none(kind: type[Any], value: str) -> Any:
 def cases(
     request: Request, *, ctx: Annotated[Ctx, Depends(allowed(Action.CASE_LIST))],
     q: Annotated[str, Query(max_length=200)] = "", status: str = "", priority: str = "",
-    category: str = "", offset: Offset = 0,
+    category: str = "", needs: str = "", offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 25,
 ) -> Response:
+    sections = visible_sections(ctx.user.role)
+    need = _enum_or_none(Dimension, needs) if Section.NEEDS in sections else None
     filters = services.CaseFilters(q, _enum_or_none(CaseStatus, status),
                                    _enum_or_none(Priority, priority),
-                                   _enum_or_none(Category, category))
+                                   _enum_or_none(Category, category),
+                                   need if need in services.NEED_FILTERS else None)
     page = services.list_visible_cases(ctx, filters, offset=offset, limit=limit)
     return render(request, ctx, "cases.html", page=page, filters=filters,
                   statuses=list(CaseStatus), priorities=list(Priority),
                   categories=list(Category),
-                  show_names=Section.IDENTITY in visible_sections(ctx.user.role))
+                  needs=services.NEED_FILTERS if Section.NEEDS in sections else [],
+                  show_names=Section.IDENTITY in sections)
 
 
 @router.get("/cases/{case_id}")

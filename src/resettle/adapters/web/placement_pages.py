@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from resettle.adapters.web import placement_service
+from resettle.adapters.web.config import MAX_PAGE
 from resettle.adapters.web.guards import Ctx, allowed, logged_in
 from resettle.adapters.web.pages import render, see_other
 from resettle.placement.runs import DecisionAction
@@ -18,10 +19,12 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
 @router.get("/placements")
-def runs(request: Request, ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_VIEW))]
-         ) -> Response:
-    found, _ = placement_service.list_placement_runs(ctx, offset=0, limit=50)
-    return render(request, ctx, "placements.html", runs=found)
+def runs(request: Request, ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_VIEW))],
+         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 25) -> Response:
+    found, total = placement_service.list_placement_runs(ctx, offset=offset, limit=limit)
+    return render(request, ctx, "placements.html", runs=found, total=total, offset=offset,
+                  limit=limit)
 
 
 @router.post("/placements")
