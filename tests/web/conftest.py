@@ -16,8 +16,14 @@ from typing import Any
 
 import pytest
 import uvicorn
+from demo_site import DemoServed, DemoTemplate, copy_database
+from demo_site import demo_template as build_demo_template
 from placement_world import add_placement_scenario
 from web_world import World, build_world, copy_world
+
+from resettle.adapters.db.engine import open_database
+from resettle.adapters.web.app import create_app
+from resettle.adapters.web.config import WebConfig
 
 
 @pytest.fixture(scope="session")
@@ -117,6 +123,39 @@ def placement_world(world: World) -> World:
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
     """The app served over real HTTP (no browser needed)."""
     yield from _serve_world(tmp_path_factory)
+
+
+def _serve_app(app: Any) -> Iterator[str]:
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> DemoTemplate:
+    """The demo's database and printed logins, built once (see demo_site)."""
+    _need_browser()
+    return build_demo_template(tmp_path_factory, worker_id)
+
+
+@pytest.fixture(scope="module")
+def served_demo(demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[DemoServed]:
+    """The app on a copy of the demo's database, as `make demo` serves it."""
+    url = copy_database(demo_template, tmp_path_factory.mktemp("demo") / "demo.db")
+    config = WebConfig(open_database(url), demo_template.keys)
+    for base in _serve_app(create_app(config)):
+        yield DemoServed(base, url, demo_template.logins)
+    config.engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from rich.console import Console
 from web_world import World, key_env
 
 from resettle.adapters.cli.demo import STEPS, DemoContext
-from resettle.adapters.cli.web_demo import DEMO_USERNAMES, step_web
+from resettle.adapters.cli.web_demo import DEMO_ACCOUNTS, step_web
 from resettle.adapters.db.engine import open_database
 from resettle.adapters.web.app import create_app
 from resettle.adapters.web.config import WebConfig
@@ -31,9 +31,10 @@ def test_web_step_is_last_and_prints_working_logins(
     printed = out.getvalue()
     assert ctx.after == [] and "web" in ctx.summary
     lines = {line.split()[0]: line.split()[1] for line in printed.splitlines()
-             if line.split() and line.split()[0] in DEMO_USERNAMES.values()}
-    assert set(lines) == set(DEMO_USERNAMES.values())
-    assert printed.count("TOTP secret") == 3  # admin, protection, exclusion
+             if line.split() and line.split()[0] in dict(DEMO_ACCOUNTS)}
+    assert set(lines) == {name for name, _ in DEMO_ACCOUNTS}
+    assert "exclusion2" in lines  # four eyes: a second exclusion reviewer
+    assert printed.count("TOTP secret") == 4  # admin, protection, two exclusion reviewers
     config = WebConfig(open_database(url), load_keyring(key_env()))
     client = World(config, create_app(config), {}, {}, {}).client()
     answer = client.post("/api/session", json={"username": "liaison",

@@ -27,6 +27,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from resettle.placement.quiet_highs import new_highs
+
 NEG = -np.inf
 GRACE_SECONDS = 2.0
 
@@ -141,8 +143,7 @@ class ColumnGeneration:
         binding = np.argwhere(demand > arrays.capacity)
         self.cap_rows = binding
         self.row_of[binding[:, 0], binding[:, 1]] = arrays.n_cases + np.arange(len(binding))
-        self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
-        self.highs.setOptionValue("output_flag", False)
+        self.highs = new_highs()
         self.highs.setOptionValue("presolve", "off")
         self.highs.setOptionValue("solver", "simplex")
         self.columns = np.zeros(0, dtype=np.int64)

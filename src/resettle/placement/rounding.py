@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from resettle.placement.lagrange import Arrays, run_guarded, top_pairs_per_case
+from resettle.placement.quiet_highs import new_highs
 
 WHOLE = 1.0 - 1e-6
 
@@ -152,8 +153,7 @@ def assignment_model(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(col_ids))),
         shape=(n_rows, len(cols)),
     )
-    highs = highspy.Highs()  # type: ignore[no-untyped-call]
-    highs.setOptionValue("output_flag", False)
+    highs = new_highs()
     highs.setOptionValue("random_seed", int(seed))
     highs.setOptionValue("mip_rel_gap", gap)
     lp = highspy.HighsLp()

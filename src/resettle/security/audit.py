@@ -84,11 +84,16 @@ class ChainReport:
 
 
 def verify_chain(
-    entries: Iterable[AuditEntry], key: bytes, *, anchors: Mapping[int, str] | None = None
+    entries: Iterable[AuditEntry], key: bytes, *, anchors: Mapping[int, str] | None = None,
+    start: tuple[int, str] = (1, GENESIS_HASH),
 ) -> ChainReport:
-    """Check every entry, in ``seq`` order; report every problem, not just the first."""
+    """Check every entry, in ``seq`` order; report every problem, not just the first.
+
+    ``start`` is the first entry's expected (seq, prev_hash): the genesis for the whole chain,
+    or a trusted point for checking only its newest part.
+    """
     problems: list[Issue] = []
-    expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
+    (expected_seq, prev_hash), count = start, 0
     seen: dict[int, str] = {}
     for entry in entries:
         count += 1

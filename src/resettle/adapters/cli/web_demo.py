@@ -26,6 +26,12 @@ DEMO_USERNAMES = {
     Role.PLACEMENT_OFFICER: "placement", Role.HOST_STATE_LIAISON: "liaison",
     Role.AUDITOR: "auditor",
 }
+# (username, role): one account per role, and a second exclusion reviewer, because an
+# exclusion assessment must be reviewed by someone other than its assessor (four eyes).
+DEMO_ACCOUNTS: tuple[tuple[str, Role], ...] = (
+    *((name, role) for role, name in DEMO_USERNAMES.items()),
+    ("exclusion2", Role.EXCLUSION_REVIEWER),
+)
 
 
 def _liaison_state(counts: Counter[str]) -> str:
@@ -33,7 +39,8 @@ def _liaison_state(counts: Counter[str]) -> str:
 
 
 def step_web(ctx: DemoContext) -> None:
-    """Demo: create one user per role, index referrals, print the logins; serve if asked."""
+    """Demo: create the demo users (one per role, two exclusion reviewers), index referrals,
+    print the logins; serve if asked."""
     key_file = ctx.output_dir / "resettle-keys.json"
     if os.environ.get("RESETTLE_DATA_KEYS") or os.environ.get("RESETTLE_KEY_FILE"):
         keys = load_keyring()
@@ -49,8 +56,7 @@ def step_web(ctx: DemoContext) -> None:
             added = sync_referrals_from_history(session, now=now)
             referrals, _ = list_referrals(session, limit=100_000)
             state = _liaison_state(Counter(r.country for r in referrals))
-            for role in Role:
-                username = DEMO_USERNAMES[role]
+            for username, role in DEMO_ACCOUNTS:
                 password = new_token()[:16]
                 secret = new_totp_secret() if needs_second_factor(role) else None
                 if user_store.find_user(session, keys=keys, username=username):
@@ -74,7 +80,7 @@ def step_web(ctx: DemoContext) -> None:
     ctx.console.print("TOTP: add the secret to an authenticator app (or `python -c \"import "
                       "pyotp; print(pyotp.TOTP('SECRET').now())\"`).")
     port = int(os.environ.get(DEMO_PORT_ENV, "8000"))
-    ctx.summary["web"] = (f"{len(Role)} demo users, {added} referrals indexed for host "
+    ctx.summary["web"] = (f"{len(DEMO_ACCOUNTS)} demo users, {added} referrals indexed for host "
                           f"states; `make demo` serves http://127.0.0.1:{port}/")
     if ctx.serve:
         ctx.after.append(lambda: _serve(ctx, port, keys))

@@ -59,9 +59,9 @@ def _entry(row: Any) -> AuditEntry:
                       str(row["prev_hash"]), str(row["entry_hash"]))
 
 
-def iter_audit(session: Session) -> Iterator[AuditEntry]:
-    """Every entry in sequence order, read in batches."""
-    last = 0
+def iter_audit(session: Session, *, after: int = 0) -> Iterator[AuditEntry]:
+    """Every entry (after entry ``after``) in sequence order, read in batches."""
+    last = after
     while True:
         rows = session.execute(
             select(_log).where(_log.c.seq > last).order_by(_log.c.seq).limit(BATCH)

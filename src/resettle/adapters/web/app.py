@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from resettle import __version__
 from resettle.adapters.web import (
     api,
+    exclusion_pages,
     pages,
     placement_api,
     placement_pages,
@@ -72,6 +73,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(registry_pages.api)
     app.include_router(pages.router)
     app.include_router(placement_pages.router)
+    app.include_router(exclusion_pages.router)
     app.include_router(user_pages.router)
     app.include_router(registry_pages.pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

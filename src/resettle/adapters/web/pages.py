@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from resettle.adapters.db.audit_store import list_audit
 from resettle.adapters.db.casework_store import Decision
-from resettle.adapters.web import screening_actions, services
+from resettle.adapters.web import exclusion_service, screening_actions, services
+from resettle.adapters.web.audit_status import chain_status
 from resettle.adapters.web.config import LOGIN_CSRF_COOKIE, MAX_PAGE, SESSION_COOKIE
 from resettle.adapters.web.dashboard import dashboard_figures, dashboard_svgs
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
 from resettle.adapters.web.login import log_in, log_out
 from resettle.adapters.web.sessions import clear_session_cookie, is_secure, set_session_cookie
 from resettle.core import CaseStatus, Category, Dimension, Priority
-from resettle.errors import PermissionDeniedError
+from resettle.errors import (
+    ConflictError,
+    IllegalTransitionError,
+    PermissionDeniedError,
+    RefoulementError,
+    ResettleError,
+    ValidationError,
+)
+from resettle.screening.exclusion import Clause, Recommendation, ReviewDecision
 from resettle.screening.workflow import Action as Step
 from resettle.security.auth import new_token, tokens_match
 from resettle.security.policy import Action, Section, may, visible_sections
@@ -122,60 +133,116 @@ def cases(
 @router.get("/cases/{case_id}")
 def case_detail(request: Request, case_id: str,
                 ctx: Annotated[Ctx, Depends(allowed(Action.CASE_READ))]) -> Response:
+    return case_page(request, ctx, case_id)
+
+
+def case_page(request: Request, ctx: Ctx, case_id: str, *, problem: ResettleError | None = None
+              ) -> Response:
+    """The case as the role may see it, with the actions it may take; ``problem`` is why the
+    last action was refused, shown on the page itself so the user can correct and retry."""
     view = services.read_case(ctx, case_id)
+    person_ids = [m["person_id"] for m in view.get("members", []) if "person_id" in m]
     return render(request, ctx, "case.html", case=view,
+                  status_code=problem.http_status if problem else 200, problem=problem,
                   note_sections=services.writable_note_sections(ctx.user),
-                  steps=screening_actions.steps_for(ctx, view.get("status")))
+                  steps=screening_actions.steps_for(ctx, view.get("status")),
+                  reviews=exclusion_service.reviews_of_case(ctx, case_id, person_ids),
+                  recommendations=list(Recommendation), clauses=list(Clause),
+                  review_decisions=list(ReviewDecision))
+
+
+# Refusals the user can act on (another step, another reviewer, a missing field): shown on the
+# case page. Not-found stays the plain 404 page: the case may be outside the user's scope.
+ON_PAGE = (PermissionDeniedError, IllegalTransitionError, ValidationError, RefoulementError,
+           ConflictError)
+
+
+def act_on_case(request: Request, ctx: Ctx, case_id: str, work: Callable[[], object]
+                ) -> Response:
+    """Do ``work``; on success back to the case (303), else the case page with the reason.
+
+    A refused action writes nothing (rolled back); the refusal itself is audited.
+    """
+    try:
+        work()
+    except ON_PAGE as refused:
+        _refused(request, ctx, refused, subject_id=case_id[:64], subject_type="case")
+        return case_page(request, ctx, case_id, problem=refused)
+    return see_other(f"/cases/{case_id}")
+
+
+def _refused(request: Request, ctx: Ctx, refused: ResettleError, *, subject_id: str,
+             subject_type: str = "") -> None:
+    """Undo whatever the refused action wrote, then record the refusal itself."""
+    ctx.session.rollback()
+    route = str(getattr(request.scope.get("route"), "path", "?"))
+    ctx.audit(f"{request.method} {route}", subject_type=subject_type, subject_id=subject_id,
+              outcome="denied" if refused.http_status == 403 else "refused",
+              detail=refused.code)
 
 
 @router.post("/cases/{case_id}/steps")
-def case_step(case_id: str, step: Annotated[Step, Form()],
+def case_step(request: Request, case_id: str, step: Annotated[Step, Form()],
               reason: Annotated[str, Form(min_length=1, max_length=5000)],
               ctx: Annotated[Ctx, Depends(logged_in())]) -> Response:
     """Policy: screening.act or exclusion.decide on the case, by step (checked in take_step)."""
-    screening_actions.take_step(ctx, case_id, step, reason)
-    return see_other(f"/cases/{case_id}")
+    return act_on_case(request, ctx, case_id,
+                       lambda: screening_actions.take_step(ctx, case_id, step, reason))
 
 
 @router.post("/cases/{case_id}/notes")
-def case_note(case_id: str, section: Annotated[Section, Form()],
+def case_note(request: Request, case_id: str, section: Annotated[Section, Form()],
               text: Annotated[str, Form(min_length=1, max_length=20_000)],
               ctx: Annotated[Ctx, Depends(allowed(Action.NOTE_WRITE))]) -> Response:
-    services.add_case_note(ctx, case_id, section, text)
-    return see_other(f"/cases/{case_id}")
+    return act_on_case(request, ctx, case_id,
+                       lambda: services.add_case_note(ctx, case_id, section, text))
 
 
 @router.post("/cases/{case_id}/referrals")
-def case_refer(case_id: str, country: Annotated[str, Form(pattern=r"^[A-Z]{3}$")],
+def case_refer(request: Request, case_id: str,
+               country: Annotated[str, Form(pattern=r"^[A-Z]{3}$")],
                ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_ACCEPT))]) -> Response:
-    services.refer_case_to_state(ctx, case_id, country)
-    return see_other(f"/cases/{case_id}")
+    return act_on_case(request, ctx, case_id,
+                       lambda: services.refer_case_to_state(ctx, case_id, country))
 
 
 @router.get("/referrals")
 def referrals(request: Request, ctx: Annotated[Ctx, Depends(allowed(Action.REFERRAL_LIST))],
               offset: Offset = 0) -> Response:
+    return referrals_page(request, ctx, offset)
+
+
+def referrals_page(request: Request, ctx: Ctx, offset: int = 0, *,
+                   problem: ResettleError | None = None) -> Response:
     page = services.list_visible_referrals(ctx, offset=offset, limit=25)
-    return render(request, ctx, "referrals.html", page=page, decisions=list(Decision)[1:])
+    return render(request, ctx, "referrals.html", page=page, decisions=list(Decision)[1:],
+                  problem=problem, status_code=problem.http_status if problem else 200)
 
 
 @router.post("/referrals/{referral_id}/decision")
 def referral_decision(
-    referral_id: int, decision: Annotated[Decision, Form()],
+    request: Request, referral_id: int, decision: Annotated[Decision, Form()],
     ctx: Annotated[Ctx, Depends(allowed(Action.REFERRAL_DECIDE))],
     reason: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
-    services.decide_on_referral(ctx, referral_id, decision, reason)
+    try:
+        services.decide_on_referral(ctx, referral_id, decision, reason)
+    except ON_PAGE as refused:  # e.g. the workflow refuses: consent withdrawn meanwhile
+        _refused(request, ctx, refused, subject_id=str(referral_id))
+        return referrals_page(request, ctx, problem=refused)
     return see_other("/referrals")
 
 
 @router.get("/audit")
 def audit(request: Request, *, ctx: Annotated[Ctx, Depends(allowed(Action.AUDIT_VIEW))],
           actor: Annotated[str, Query(max_length=80)] = "",
+          action: Annotated[str, Query(max_length=80)] = "",
           subject_id: Annotated[str, Query(max_length=64)] = "",
           offset: Offset = 0) -> Response:
     entries, total = list_audit(ctx.session, actor=actor or None, subject_id=subject_id or None,
-                                offset=offset, limit=50)
+                                action=action or None, offset=offset, limit=50)
+    chain = chain_status(ctx.session, key=ctx.config.keys.audit_key)
     ctx.audit("audit.view", detail=f"offset {offset}")
+    query = urlencode({"actor": actor, "action": action, "subject_id": subject_id})
     return render(request, ctx, "audit.html", entries=entries, total=total, offset=offset,
-                  actor=actor, subject_id=subject_id)
+                  actor=actor, action=action, subject_id=subject_id, chain=chain, query=query)

@@ -3,6 +3,7 @@ prices, accept or override (with a reason). Same services as the API (placement_
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -23,15 +24,18 @@ def runs(request: Request, ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_
          offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
          limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 25) -> Response:
     found, total = placement_service.list_placement_runs(ctx, offset=offset, limit=limit)
+    day = placement_service.pledge_day(ctx)
     return render(request, ctx, "placements.html", runs=found, total=total, offset=offset,
-                  limit=limit)
+                  limit=limit, pledge_day=day, today=ctx.now.date())
 
 
 @router.post("/placements")
 def start_run(label: Annotated[str, Form(max_length=200)],
-              ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_RUN))]) -> Response:
-    """Solve for every case ready for referral, with the pledges active today (exact solver)."""
-    run = placement_service.start_run(ctx, label)
+              ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_RUN))],
+              on: Annotated[date | None, Form()] = None) -> Response:
+    """Solve for every case ready for referral, with the pledges active on the day chosen
+    (default: today, or the last day with active pledges), exact solver."""
+    run = placement_service.start_run(ctx, label, on)
     return see_other(f"/placements/{run.run_id}")
 
 

@@ -20,7 +20,7 @@ from resettle.adapters.db.placement_store import (
 from resettle.adapters.db.placement_tables import PlacementRunRow
 from resettle.adapters.db.repository import get_case, get_cases
 from resettle.adapters.db.screening_repository import SqlScreeningStore
-from resettle.adapters.db.tables import LocalityRow
+from resettle.adapters.db.tables import LocalityRow, PledgeRow
 from resettle.adapters.web.guards import Ctx
 from resettle.core.protection import check_destination
 from resettle.errors import NotFoundError
@@ -52,18 +52,34 @@ def list_placement_runs(ctx: Ctx, *, offset: int, limit: int) -> tuple[list[Plac
     return runs, int(total)
 
 
-def start_run(ctx: Ctx, label: str) -> PlacementRun:
-    """Solve for every case ready for referral, with the pledges active today (exact solver)."""
+def pledge_day(ctx: Ctx) -> date:
+    """The day whose active pledges a run uses by default: today if any pledge covers it,
+    else the last day any pledge covered (so a past scenario, like the demo's, still places)."""
+    today = ctx.now.date()
+    active = ctx.session.scalar(select(func.count()).select_from(PledgeRow).where(
+        PledgeRow.period_start <= today, PledgeRow.period_end >= today))
+    if active:
+        return today
+    last = ctx.session.scalar(select(func.max(PledgeRow.period_end)).where(
+        PledgeRow.period_start <= today))
+    return last or today
+
+
+def start_run(ctx: Ctx, label: str, on: date | None = None) -> PlacementRun:
+    """Solve for every case ready for referral, with the pledges active ``on`` that day
+    (default :func:`pledge_day`), exact solver."""
     authorize(ctx.user, Action.PLACEMENT_RUN)
+    on = on or pledge_day(ctx)
     url = ctx.config.engine.url.render_as_string(hide_password=False)
     # The placement stage solves outside any transaction and stores the run in its own; let
     # go of this request's write lock first. The audit entry follows in this request's next
     # transaction, committed before the answer is sent.
     ctx.session.commit()
-    run, _ = place_from_database(url, on=date.today(), solver="exact",
+    run, _ = place_from_database(url, on=on, solver="exact",
                                  time_limit=RUN_TIME_LIMIT, seed=0, label=label,
                                  actor=ctx.user.username)
-    ctx.audit("placement.run", subject_type="placement_run", subject_id=run.run_id)
+    ctx.audit("placement.run", subject_type="placement_run", subject_id=run.run_id,
+              detail=f"pledges active on {on}")
     return run
 
 

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from resettle.placement.problem import PlacementProblem
+from resettle.placement.quiet_highs import new_highs
 
 PRESOLVE_OFF_ABOVE_PAIRS = 2_000_000  # presolve can run for minutes unobserved above this
 GRACE_SECONDS = 5.0  # HiGHS checks its clock coarsely, more so on a loaded machine
@@ -139,8 +140,7 @@ def build_highs(
     seed: int,
 ) -> highspy.Highs:
     """A maximisation model straight from sparse arrays, quiet and cancellable."""
-    highs = highspy.Highs()  # type: ignore[no-untyped-call]
-    highs.setOptionValue("output_flag", False)
+    highs = new_highs()
     highs.setOptionValue("random_seed", int(seed))
     highs.HandleUserInterrupt = True
     n_cols = matrix.shape[1]
