@@ -71,7 +71,7 @@ def test_a_changed_case_changes_its_flags(session: Session) -> None:
 def test_the_migration_fills_in_cases_stored_before_it(database_url: str) -> None:
     engine = create_engine(database_url)
     try:
-        upgrade_database(engine, "0300_list_order")
+        upgrade_database(engine, "0310_name_search")
         # What the registry held before the flags: rows as the code of then wrote them.
         cases = _cases()
         with engine.begin() as connection:

@@ -12,7 +12,7 @@ migration does not have: such a case gets its medical flag when it is next store
 of the same files, or any change to the case).
 
 Revision ID: 0320_case_needs
-Revises: 0300_list_order
+Revises: 0310_name_search
 Create Date: 2026-11-29
 """
 
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0320_case_needs"
-down_revision: str | Sequence[str] | None = "0300_list_order"
+down_revision: str | Sequence[str] | None = "0310_name_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
