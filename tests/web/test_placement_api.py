@@ -3,6 +3,7 @@ shadow prices, accepted, overridden with a reason; the policy of every role."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -158,3 +159,13 @@ def test_rules_show_only_the_sections_a_role_may_see(rule: str, sections: set[Se
     if not shown:
         assert visible.endswith("details hidden from your role")
         assert "former_combatant" not in visible and "IRN" not in visible
+
+
+def test_a_run_opens_encrypted_fields_with_the_apps_keys(
+    placement_world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The server was given its keys at start; a run must not look for others elsewhere."""
+    for name in ("RESETTLE_DATA_KEYS", "RESETTLE_AUDIT_KEY", "RESETTLE_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # and no key file in the working directory
+    assert start(placement_world)["status"] == "optimal"
