@@ -162,13 +162,13 @@ def act_on_case(request: Request, ctx: Ctx, case_id: str, work: Callable[[], obj
     try:
         work()
     except ON_PAGE as refused:
-        _refused(request, ctx, refused, subject_id=case_id[:64], subject_type="case")
+        record_refusal(request, ctx, refused, subject_id=case_id[:64], subject_type="case")
         return case_page(request, ctx, case_id, problem=refused)
     return see_other(f"/cases/{case_id}")
 
 
-def _refused(request: Request, ctx: Ctx, refused: ResettleError, *, subject_id: str,
-             subject_type: str = "") -> None:
+def record_refusal(request: Request, ctx: Ctx, refused: ResettleError, *, subject_id: str,
+                   subject_type: str = "") -> None:
     """Undo whatever the refused action wrote, then record the refusal itself."""
     ctx.session.rollback()
     route = str(getattr(request.scope.get("route"), "path", "?"))
@@ -224,7 +224,7 @@ def referral_decision(
     try:
         services.decide_on_referral(ctx, referral_id, decision, reason)
     except ON_PAGE as refused:  # e.g. the workflow refuses: consent withdrawn meanwhile
-        _refused(request, ctx, refused, subject_id=str(referral_id))
+        record_refusal(request, ctx, refused, subject_id=str(referral_id))
         return referrals_page(request, ctx, problem=refused)
     return see_other("/referrals")
 
