@@ -85,3 +85,29 @@ def test_a_refused_referral_answer_is_explained_on_the_referrals_page(world: Wor
     with world.config.sessions() as session:
         refused, _ = list_audit(session, actor="liaison_alb", subject_id=str(referral))
     assert [e.event.outcome for e in refused] == ["refused"]
+
+
+def test_exclusion_review_through_the_api_keeps_four_eyes(world: World) -> None:
+    reviewer = world.login("exclusion")
+    base = "/api/cases/C-003/exclusion-reviews"
+    opened = reviewer.post(base, json={"person_id": "C-003-P1", "triggers": ["event:x"],
+                                       "reason": "named in a report"})
+    assert opened.status_code == 201, opened.text
+    review_id = opened.json()["review_id"]
+    incomplete = reviewer.post(f"{base}/{review_id}/assessment",
+                               json={"recommendation": "exclude"})
+    assert incomplete.status_code == 422
+    assert {i["field"] for i in incomplete.json()["error"]["issues"]} >= {
+        "acts", "clause", "defences", "proportionality"}
+    assessed = reviewer.post(f"{base}/{review_id}/assessment",
+                             json={"recommendation": "include"})
+    assert assessed.json()["state"] == "assessed"
+    assert assessed.json()["assessment"]["assessor"] == "exclusion"
+    own = reviewer.post(f"{base}/{review_id}/decision",
+                        json={"decision": "confirm", "reason": "agree"})
+    assert own.status_code == 403 and "four eyes" in own.json()["error"]["message"]
+    listed = reviewer.get(base).json()["items"]
+    assert [r["state"] for r in listed] == ["assessed"]
+    elsewhere = reviewer.post(f"/api/cases/C-001/exclusion-reviews/{review_id}/decision",
+                              json={"decision": "confirm", "reason": "x"})
+    assert elsewhere.status_code == 404  # a review is decided only on its own case

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from resettle import __version__
 from resettle.adapters.web import (
     api,
+    exclusion_api,
     exclusion_pages,
     pages,
     placement_api,
@@ -69,6 +70,7 @@ def create_app(config: WebConfig) -> FastAPI:
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(placement_api.router)
+    app.include_router(exclusion_api.router)
     app.include_router(user_api.router)
     app.include_router(registry_pages.api)
     app.include_router(pages.router)
