@@ -33,4 +33,4 @@ docs: $(STAMP)
 	$(BIN)/typer resettle.adapters.cli.main utils docs --name resettle --output docs/cli.md
 
 clean:
-	rm -rf $(VENV) resettle.db demo-output .mypy_cache .ruff_cache
+	rm -rf $(VENV) resettle.db resettle.db-* demo-output .mypy_cache .ruff_cache

@@ -3,11 +3,12 @@
 Two phases against the same server, run back to back with locust (headless, 50 users, think
 time 0.5–1.5 s): the baseline hits ``/api/health`` (routing, guard, a database session, no
 record); the workload mixes what caseworkers do — a page of the case list, a search by name,
-a case through the API and as a page — each read audited in its own transaction. Reports p50,
+a case through the API and as a page — each read audited in the same transaction. Reports p50,
 p95, p99, requests/s and errors for both, and the ratio of p95s.
 
 The database is built once and cached (``RESETTLE_BENCH_WEB_DB``, default under /tmp).
-Environment: ``RESETTLE_BENCH_WEB_SECONDS`` (default 60), ``RESETTLE_BENCH_WEB_USERS`` (50).
+Environment: ``RESETTLE_BENCH_WEB_SECONDS`` (default 60), ``RESETTLE_BENCH_WEB_USERS`` (50),
+``RESETTLE_BENCH_WEB_WORKERS`` (server processes, default 2: one per core here).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ N_CASES = 100_000
 DB = Path(os.environ.get("RESETTLE_BENCH_WEB_DB", "/tmp/resettle-bench-web-100k.db"))
 SECONDS = int(os.environ.get("RESETTLE_BENCH_WEB_SECONDS", "60"))
 USERS = int(os.environ.get("RESETTLE_BENCH_WEB_USERS", "50"))
+WORKERS = int(os.environ.get("RESETTLE_BENCH_WEB_WORKERS", "2"))
 KEY = base64.b64encode(b"bench-key-bench-key-bench-key-32").decode()
 ENV = {"RESETTLE_DATA_KEYS": f"k1={KEY}", "RESETTLE_AUDIT_KEY": KEY}
 
@@ -126,13 +128,29 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def run_phase(mode: str, base: str, env: dict[str, str], workdir: Path) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children (the server's workers), Linux."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
+        children = [int(child) for child in handle.read().split()]
+    for one in (pid, *children):
+        with open(f"/proc/{one}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def run_phase(mode: str, base: str, env: dict[str, str], workdir: Path,
+              server_pid: int) -> dict[str, float]:
     prefix = workdir / mode
+    cpu_before, load_before = cpu_seconds(server_pid), os.getloadavg()[0]
     done = subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(workdir / "locustfile.py"), "--headless",
          "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s", "--host", base,
          "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
         env={**env, "BENCH_MODE": mode}, check=False, capture_output=True)
+    server_cpu = cpu_seconds(server_pid) - cpu_before
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
     total = rows["Aggregated"]
@@ -149,6 +167,9 @@ def run_phase(mode: str, base: str, env: dict[str, str], workdir: Path) -> dict[
             "rps": float(total["Requests/s"]),
             "p50": float(total["50%"]), "p95": float(total["95%"]),
             "p99": float(total["99%"]),
+            # Load-independent: what the server spent per answered request.
+            "server CPU ms/request": 1000 * server_cpu / max(float(total["Request Count"]), 1),
+            "load before": load_before, "load after": os.getloadavg()[0],
             **{f"p95 {name}": float(row["95%"]) for name, row in rows.items()
                if name != "Aggregated"}}
 
@@ -161,7 +182,8 @@ def main() -> None:
     server_env = {**os.environ, **ENV}
     server = subprocess.Popen(
         [sys.executable, "-m", "resettle", "serve", "--database-url", f"sqlite:///{DB}",
-         "--port", str(port)], env=server_env, stdout=subprocess.DEVNULL,
+         "--port", str(port), "--workers", str(WORKERS)],
+        env=server_env, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -176,13 +198,16 @@ def main() -> None:
             (workdir / "locustfile.py").write_text(LOCUSTFILE, encoding="utf-8")
             env = {**os.environ, "BENCH_SESSIONS": json.dumps(sessions),
                    "BENCH_CASES": json.dumps(cases), "BENCH_NAMES": json.dumps(names)}
-            results = {mode: run_phase(mode, base, env, workdir)
+            results = {mode: run_phase(mode, base, env, workdir, server.pid)
                        for mode in ("baseline", "workload")}
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
     print(f"{USERS} users, {SECONDS} s per phase, think time 0.5-1.5 s, {N_CASES:,} cases, "
-          f"SQLite, one uvicorn worker")
+          f"SQLite, {WORKERS} server process(es)")
     for mode, figures in results.items():
         print(f"{mode:9} " + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
     ratio = results["workload"]["p95"] / max(results["baseline"]["p95"], 1.0)

@@ -8,18 +8,21 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from demo_site import DemoServed, DemoTemplate, copy_database
 from demo_site import demo_template as build_demo_template
 from placement_world import add_placement_scenario
-from web_world import World, build_world, copy_world
+from web_world import World, build_world, copy_world, key_env
 
 from resettle.adapters.db.engine import open_database
 from resettle.adapters.web.app import create_app
@@ -156,6 +159,30 @@ def served_demo(demo_template: DemoTemplate, tmp_path_factory: pytest.TempPathFa
     for base in _serve_app(create_app(config)):
         yield DemoServed(base, url, demo_template.logins)
     config.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_workers(template_world: tuple[Path, World],
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
+    """`resettle serve --workers 2` (two processes on one SQLite file) over real HTTP."""
+    world = copy_world(template_world, tmp_path_factory.mktemp("workers") / "web.db")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "resettle", "serve", "--workers", "2", "--port", str(port),
+         "--database-url", str(world.config.engine.url)],
+        env={**os.environ, **key_env()}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}", world
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        world.config.engine.dispose()
 
 
 @pytest.fixture(scope="module")

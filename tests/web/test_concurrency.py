@@ -26,7 +26,16 @@ def work(base: str, world: World, username: str, n: int) -> list[int]:
 
 
 def test_concurrent_requests_keep_one_chain(live: tuple[str, World]) -> None:
-    base, world = live
+    hammer_and_check(*live)
+
+
+def test_two_server_processes_on_one_sqlite_file_keep_one_chain(
+    live_workers: tuple[str, World],
+) -> None:
+    hammer_and_check(*live_workers)
+
+
+def hammer_and_check(base: str, world: World) -> None:
     users = ["protection", "registrar", "placement", "auditor"] * 2
     with ThreadPoolExecutor(len(users)) as pool:
         results = list(pool.map(lambda u: work(base, world, u, 8), users))

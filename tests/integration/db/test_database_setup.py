@@ -26,6 +26,7 @@ from resettle.adapters.db.migrate import (
     import_table_modules,
     upgrade_database,
 )
+from resettle.adapters.db.name_search import SEARCH_INDEX_OBJECTS
 
 
 def test_opening_an_empty_database_applies_every_migration(database_url: str) -> None:
@@ -44,8 +45,15 @@ def test_opening_an_empty_database_applies_every_migration(database_url: str) ->
 def test_migrations_build_exactly_the_declared_tables(engine: Engine) -> None:
     import_table_modules()
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_name": _declared_in_tables})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def _declared_in_tables(name: str | None, kind: str, _parent: object) -> bool:
+    """The name search's FTS5 tables (and their shadow tables) and trigram indexes are made by
+    migration 0310 alone: SQLAlchemy cannot declare them."""
+    return not (name and name.startswith(SEARCH_INDEX_OBJECTS))
 
 
 def test_without_migrating_the_database_stays_empty(database_url: str) -> None:

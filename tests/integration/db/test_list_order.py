@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, func, or_, select, text
+from sqlalchemy import Table, or_, select, text
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -57,14 +57,19 @@ def _reference_order(session: Session, query: Any) -> list[str]:
 
 
 def _reference_search(session: Session, words: str) -> list[str]:
+    """Every person read and matched in Python: case-insensitive in the Unicode sense (as
+    PostgreSQL's lower() and SQLite's trigram index fold; SQLite's own LIKE folds ASCII only)."""
     needle = words.strip()
-    pattern = "%" + needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     columns = (_persons.c.given_name, _persons.c.family_name, _persons.c.given_name_original,
                _persons.c.family_name_original)
-    matching = select(_persons.c.case_id).where(or_(
-        _persons.c.person_id == needle,
-        *(func.lower(column).like(pattern + "%", escape="\\") for column in columns)))
-    query = select(_cases).where(or_(_cases.c.case_id == needle, _cases.c.case_id.in_(matching)))
+    matching = {
+        row.case_id
+        for row in session.execute(select(_persons.c.case_id, _persons.c.person_id, *columns))
+        if row.person_id == needle or any(needle.lower() in str(name).lower()
+                                          for name in row[2:])
+    }
+    query = select(_cases).where(or_(_cases.c.case_id == needle,
+                                     _cases.c.case_id.in_(sorted(matching))))
     return _reference_order(session, query)
 
 

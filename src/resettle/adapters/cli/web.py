@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 from rich.table import Table
 from sqlalchemy.orm import Session
 
@@ -21,8 +20,9 @@ from resettle.adapters.db.audit_store import append_audit, verify_audit
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.rotation import reencrypt_all
 from resettle.adapters.db.user_admin import CLI_ACTOR, Credentials
-from resettle.adapters.web.app import create_app
+from resettle.adapters.web import server
 from resettle.adapters.web.config import WebConfig
+from resettle.adapters.web.server import default_workers
 from resettle.errors import ResettleError
 from resettle.security.audit import AuditEvent, parse_anchors
 from resettle.security.crypto import KeyRing, add_key_to_file, generate_key_file, load_keyring
@@ -66,23 +66,28 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     secure_cookies: Annotated[bool, typer.Option(
         help="Mark cookies Secure (set this behind an HTTPS proxy).")] = False,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="Server processes (default: one per core, at most 4).")] = 0,
 ) -> None:
     """Serve the web app and API (keys from RESETTLE_KEY_FILE or RESETTLE_DATA_KEYS)."""
-    run_server(database_url, host=host, port=port, secure_cookies=secure_cookies)
+    run_server(database_url, host=host, port=port, secure_cookies=secure_cookies,
+               workers=workers or default_workers())
 
 
 def run_server(database_url: str, *, host: str, port: int, secure_cookies: bool = False,
-               keys: KeyRing | None = None) -> None:
+               keys: KeyRing | None = None, workers: int = 1) -> None:
+    """Serve; with several workers the keys must come from the environment or key file."""
     try:
         config = WebConfig(open_engine(database_url), keys or load_keyring(),
                            secure_cookies=secure_cookies)
+        if workers > 1:
+            load_keyring()  # each worker loads them itself: fail here, once, if it cannot
     except ResettleError as error:
         fail(error)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    console().print(f"resettle is serving on http://{host}:{port}/ (Ctrl+C stops it)")
-    # No access log: its URLs would carry case ids and searched names.
-    uvicorn.run(create_app(config), host=host, port=port, access_log=False,
-                log_level="warning")
+    console().print(f"resettle is serving on http://{host}:{port}/ with {workers} "
+                    f"process{'es' if workers > 1 else ''} (Ctrl+C stops it)")
+    server.serve(config, host=host, port=port, workers=workers)
 
 
 def _print_credentials(credentials: Credentials) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, Table, func, or_, select, update
+from sqlalchemy import Select, Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.mapping import (
@@ -20,6 +20,7 @@ from resettle.adapters.db.mapping import (
     locality_from_row,
     pledge_from_row,
 )
+from resettle.adapters.db.name_search import cases_matching
 from resettle.adapters.db.tables import CaseRow, LocalityRow, PersonRow, PledgeRow
 from resettle.adapters.db.upsert import StoreCounts, store_cases, store_localities, store_pledges
 from resettle.core import Case, CaseStatus, Category, Priority, RegistryBatch
@@ -54,6 +55,7 @@ class CasePage:
     total: int
     offset: int
     limit: int
+    capped: bool = False  # a search matched more persons than it orders: total is a floor
 
 
 def store_batch(
@@ -152,41 +154,18 @@ def find_cases(
 ) -> CasePage:
     """Cases whose id, or a member's id or name (Latin or original script), matches ``text``.
 
-    Ids match exactly; names match as a case-insensitive substring.
+    Ids match exactly; names match as a case-insensitive substring. Past
+    ``name_search.SEARCH_CAP`` matching persons the page is ``capped``: it orders the first
+    ones found, and its total counts those only.
     """
     needle = text.strip()
-    pattern = "%" + needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern += "%"
-    name_columns = (
-        _persons.c.given_name,
-        _persons.c.family_name,
-        _persons.c.given_name_original,
-        _persons.c.family_name_original,
-    )
-    matching_persons = select(_persons.c.case_id).where(
-        or_(
-            _persons.c.person_id == needle,
-            *(_lowered(session, column).like(pattern, escape="\\") for column in name_columns),
-        )
-    )
+    matching = cases_matching(session, needle, within=within)
     query = select(_cases).where(
-        or_(_cases.c.case_id == needle, _cases.c.case_id.in_(matching_persons))
+        or_(_cases.c.case_id == needle, _cases.c.case_id.in_(matching.case_ids))
     )
     if within is not None:  # a caller's record scope: a subquery of case ids
         query = query.where(_cases.c.case_id.in_(within))
-    return _page(session, query, offset=offset, limit=limit)
-
-
-def _lowered(session: Session, column: Any) -> ColumnElement[Any]:
-    """``lower(column)``, except on SQLite, where it would change nothing LIKE does not do.
-
-    SQLite's LIKE already ignores ASCII case and its ``lower()`` folds only ASCII, so the
-    match is the same without it, and calling it on four columns of every person made a
-    name search over 100,000 cases seven times slower. PostgreSQL's LIKE is case-sensitive.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        return column  # type: ignore[no-any-return]
-    return func.lower(column)
+    return replace(_page(session, query, offset=offset, limit=limit), capped=matching.capped)
 
 
 def update_case(session: Session, *, case: Case, expected_version: int) -> Case:

@@ -34,6 +34,9 @@ class PageOut(BaseModel):
     total: int
     offset: int
     limit: int
+    # A search that matched more people than it orders: total counts the first ones only;
+    # a longer search text narrows it.
+    total_is_floor: bool = False
 
 
 class LoginIn(BaseModel):
@@ -75,7 +78,8 @@ class CreatedOut(BaseModel):
 
 
 def _page(page: services.Page) -> PageOut:
-    return PageOut(items=page.items, total=page.total, offset=page.offset, limit=page.limit)
+    return PageOut(items=page.items, total=page.total, offset=page.offset, limit=page.limit,
+                   total_is_floor=page.capped)
 
 
 def _me(ctx: Ctx) -> MeOut:

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from resettle.adapters.db.engine import make_session_factory, open_database
+from resettle.adapters.db.writer_lock import WriterLock, writer_lock
 from resettle.security.auth import AuthSettings
 from resettle.security.crypto import KeyRing, load_keyring
 
@@ -28,9 +29,11 @@ class WebConfig:
     # Registry uploads in the browser; larger files go through `resettle import`.
     max_upload_bytes: int = 20 * 2**20
     sessions: sessionmaker[Session] = field(init=False)
+    writer_lock: WriterLock | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = make_session_factory(self.engine)
+        self.writer_lock = writer_lock(self.engine)
 
 
 def load_config(database_url: str | None = None, *, secure_cookies: bool = False) -> WebConfig:

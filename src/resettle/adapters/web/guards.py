@@ -3,38 +3,39 @@
 A guard opens the request's one database transaction, finds the logged-in user (session
 cookie, idle timeout), checks the CSRF token of every unsafe request, and asks the
 authorization tables whether the action is granted. What the route then does, and the audit
-entries it writes, commit together or not at all.
+entries it writes, commit together or not at all — reads of personal data included.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.audit_store import append_audit
+from resettle.adapters.db.engine import WRITE_INTENT
 from resettle.adapters.db.user_store import (
     find_session,
     get_user_by_id,
     touch_session,
 )
+from resettle.adapters.db.writer_lock import WriterLock
 from resettle.adapters.web.config import SESSION_COOKIE, TOUCH_EVERY_SECONDS, WebConfig
 from resettle.errors import AuthenticationError, PermissionDeniedError
 from resettle.security.audit import AuditEvent
 from resettle.security.auth import is_idle_expired, token_digest, tokens_match
 from resettle.security.policy import Action, Principal, authorize
 
-# Serialises this process's read-audit write transactions on SQLite (see Ctx.audit).
-_AUDIT_WRITES = threading.Lock()
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
+# Routes of these actions show aggregates only and write no audit entry: they need not queue
+# for the write lock. Every other guarded action reads personal data and audits it.
+AGGREGATE_ACTIONS = frozenset({Action.DASHBOARD_VIEW})
 
 
 def utcnow() -> datetime:
@@ -46,24 +47,80 @@ def config_of(request: Request) -> WebConfig:
     return config
 
 
+class Writing:
+    """Whether this request's transaction may write, and the lock that lets it.
+
+    SQLite in WAL mode cannot turn a read transaction into a write once another writer has
+    committed (SQLITE_BUSY_SNAPSHOT). So a request that will write — a change, or a read of
+    personal data with its audit entry — takes the write lock *before* its first statement
+    (the writer lock, then BEGIN IMMEDIATE), and work and audit entry share one transaction.
+    On PostgreSQL the audit head's row lock orders writers and nothing is taken here.
+    """
+
+    def __init__(self, session: Session, lock: WriterLock | None) -> None:
+        self.session = session
+        self.lock = lock
+        self.held = False
+
+    @property
+    def ready(self) -> bool:
+        return self.lock is None or self.held
+
+    def begin(self) -> None:
+        """Start a writing transaction; only when none is open (nothing read yet)."""
+        if self.ready:
+            return
+        if self.session.in_transaction():
+            raise RuntimeError("this route reads before it writes on SQLite: give its guard "
+                               "writes=True (see guards.Writing)")
+        assert self.lock is not None
+        self.lock.acquire()
+        self.held = True
+        self.session.connection(execution_options={WRITE_INTENT: True})
+
+    def pause(self) -> None:
+        """Commit and let other writers go, before long work outside the database."""
+        self.session.commit()
+        self.end()
+
+    def end(self) -> None:
+        if self.held and self.lock is not None:
+            self.held = False
+            self.lock.release()
+
+
 def db_session(request: Request) -> Iterator[Session]:
     """One transaction per request: the work and its audit entries commit together."""
-    with config_of(request).sessions() as session:
+    config = config_of(request)
+    with config.sessions() as session:
+        writing = Writing(session, config.writer_lock)
+        request.state.writing = writing
         try:
-            if request.method not in SAFE_METHODS and session.get_bind().dialect.name == \
-                    "sqlite":
-                # A change takes SQLite's write lock before it reads anything (as BEGIN
-                # IMMEDIATE would): upgrading a read snapshot later can fail under load.
-                session.execute(text("UPDATE audit_head SET seq = seq WHERE head_id = 1"))
             yield session
-            pending = getattr(request.state, "pending_touch", None)
-            if pending is not None:
-                session.commit()  # end the read snapshot first (see Ctx.audit)
+            session.commit()
+            writing.end()
+            if pending := getattr(request.state, "pending_touch", None):
+                writing.begin()
                 touch_session(session, token_digest=pending[0], now=pending[1])
+                session.commit()
         except BaseException:
             session.rollback()
+            writing.end()
+            _keep_denials(request, session, writing)
             raise
-        session.commit()
+        finally:
+            writing.end()
+
+
+def _keep_denials(request: Request, session: Session, writing: Writing) -> None:
+    """A refused request's work rolls back; the record that it was refused must not."""
+    ctx: Ctx | None = getattr(request.state, "ctx", None)
+    if ctx is None or not ctx.denials:
+        return
+    writing.begin()
+    for event in ctx.denials:
+        append_audit(session, key=ctx.config.keys.audit_key, event=event, now=ctx.now)
+    session.commit()
 
 
 async def submitted_csrf(request: Request) -> str | None:
@@ -88,14 +145,8 @@ class Ctx:
     config: WebConfig
     now: datetime
     csrf_token: str = ""
-    # SQLite in WAL mode cannot turn a read transaction into a write once another writer has
-    # committed (SQLITE_BUSY_SNAPSHOT), and taking the write lock for a whole read would make
-    # every reader wait. So on SQLite a read request ends its read transaction, then writes
-    # its audit entry in a short write transaction on the same connection, committed before
-    # the response is sent. Changes (and everything on PostgreSQL) keep work and audit entry
-    # in one transaction.
-    split_reads: bool = False
-    _split_done: bool = False
+    writing: Writing | None = None
+    denials: list[AuditEvent] = field(default_factory=list)
 
     @property
     def user(self) -> Principal:
@@ -107,28 +158,25 @@ class Ctx:
         self, action: str, *, subject_type: str = "", subject_id: str = "", outcome: str = "ok",
         detail: str = "",
     ) -> None:
+        """Append an entry in this request's transaction (kept even if the request fails,
+        when it records a refusal)."""
         who = self.principal
         event = AuditEvent(actor=who.username if who else "anonymous",
                            role=str(who.role) if who else "", action=action,
                            subject_type=subject_type, subject_id=subject_id, outcome=outcome,
                            detail=detail)
-        if not self.split_reads:
-            append_audit(self.session, key=self.config.keys.audit_key, event=event, now=self.now)
-            return
-        if not self._split_done:
-            self.session.commit()
-            self._split_done = True
-        # One writer at a time inside this process: threads queue on this lock and wake as
-        # soon as it is free, instead of polling SQLite's write lock with the busy handler's
-        # sleeps (up to 100 ms each). Committing at once holds the write lock only for the
-        # three audit statements, not while the page is built.
-        with _AUDIT_WRITES:
-            append_audit(self.session, key=self.config.keys.audit_key, event=event, now=self.now)
-            self.session.commit()
+        if self.writing is not None:
+            self.writing.begin()
+        append_audit(self.session, key=self.config.keys.audit_key, event=event, now=self.now)
+        if outcome == "denied":
+            self.denials.append(event)
 
-
-def _splits_reads(request: Request, session: Session) -> bool:
-    return request.method in SAFE_METHODS and session.get_bind().dialect.name == "sqlite"
+    def pause_writing(self) -> None:
+        """Commit what is done and release the write lock before long work elsewhere."""
+        if self.writing is not None:
+            self.writing.pause()
+        else:
+            self.session.commit()
 
 
 def _principal(request: Request, session: Session, config: WebConfig,
@@ -148,19 +196,26 @@ def _principal(request: Request, session: Session, config: WebConfig,
     if user is None or user.disabled:
         raise AuthenticationError("this account is disabled; ask an administrator")
     if (now - stored.last_seen_at).total_seconds() > TOUCH_EVERY_SECONDS:
-        if _splits_reads(request, session):
-            request.state.pending_touch = (digest, now)
-        else:
+        if request.state.writing.ready:
             touch_session(session, token_digest=digest, now=now)
+        else:  # after this request's reads, in a short write transaction of its own
+            request.state.pending_touch = (digest, now)
     return user.principal, stored.csrf_token
 
 
 class Guard:
-    """A route's policy: public, any logged-in user, or one action of the authorization table."""
+    """A route's policy: public, any logged-in user, or one action of the authorization table.
 
-    def __init__(self, kind: str, action: Action | None = None) -> None:
+    ``writes``: the route writes (an audit entry counts), so on SQLite its transaction takes
+    the write lock first. Unsafe methods always write; so do reads of personal data.
+    """
+
+    def __init__(self, kind: str, action: Action | None = None, *,
+                 writes: bool | None = None) -> None:
         self.kind = kind
         self.action = action
+        self.writes = writes if writes is not None else (
+            action is not None and action not in AGGREGATE_ACTIONS)
 
     def __repr__(self) -> str:
         return f"Guard({self.kind}, {self.action})"
@@ -174,25 +229,29 @@ class Guard:
         csrf: Annotated[str | None, Depends(submitted_csrf)],
     ) -> Ctx:
         config, now = config_of(request), utcnow()
-        split = _splits_reads(request, session)
+        writing: Writing = request.state.writing
+        if self.writes or request.method not in SAFE_METHODS:
+            writing.begin()
+        ctx = Ctx(session, None, config, now, writing=writing)
+        request.state.ctx = ctx
         if self.kind == "public":
-            return Ctx(session, None, config, now, split_reads=split)
-        principal, csrf_token = _principal(request, session, config, now)
-        request.state.principal = principal
-        if request.method not in SAFE_METHODS and not tokens_match(csrf_token, csrf):
+            return ctx
+        ctx.principal, ctx.csrf_token = _principal(request, session, config, now)
+        request.state.principal = ctx.principal
+        if request.method not in SAFE_METHODS and not tokens_match(ctx.csrf_token, csrf):
             raise PermissionDeniedError("missing or wrong CSRF token; reload the page and retry",
                                         code="csrf_failed")
         if self.action is not None:
-            authorize(principal, self.action)
-        return Ctx(session, principal, config, now, csrf_token, split_reads=split)
+            authorize(ctx.principal, self.action)
+        return ctx
 
 
 def public() -> Guard:
     return Guard("public")
 
 
-def logged_in() -> Guard:
-    return Guard("authenticated")
+def logged_in(*, writes: bool = False) -> Guard:
+    return Guard("authenticated", writes=writes)
 
 
 def allowed(action: Action) -> Guard:

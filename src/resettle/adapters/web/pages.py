@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from resettle.adapters.db.audit_store import list_audit
 from resettle.adapters.db.casework_store import Decision
+from resettle.adapters.db.name_search import SEARCH_CAP
 from resettle.adapters.web import exclusion_service, screening_actions, services
 from resettle.adapters.web.audit_status import chain_status
 from resettle.adapters.web.config import LOGIN_CSRF_COOKIE, MAX_PAGE, SESSION_COOKIE
@@ -122,7 +123,7 @@ def cases(
     page = services.list_visible_cases(ctx, filters, offset=offset, limit=limit)
     return render(request, ctx, "cases.html", page=page, filters=filters,
                   statuses=list(CaseStatus), priorities=list(Priority),
-                  categories=list(Category),
+                  categories=list(Category), search_cap=SEARCH_CAP,
                   show_names=Section.IDENTITY in visible_sections(ctx.user.role))
 
 

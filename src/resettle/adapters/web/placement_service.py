@@ -72,9 +72,10 @@ def start_run(ctx: Ctx, label: str, on: date | None = None) -> PlacementRun:
     on = on or pledge_day(ctx)
     url = ctx.config.engine.url.render_as_string(hide_password=False)
     # The placement stage solves outside any transaction and stores the run in its own; let
-    # go of this request's write lock first. The audit entry follows in this request's next
-    # transaction, committed before the answer is sent.
-    ctx.session.commit()
+    # go of this request's write lock first, so other users are not kept waiting for the
+    # solver. The audit entry follows in this request's next transaction, committed before
+    # the answer is sent.
+    ctx.pause_writing()
     run, _ = place_from_database(url, on=on, solver="exact",
                                  time_limit=RUN_TIME_LIMIT, seed=0, label=label,
                                  actor=ctx.user.username)

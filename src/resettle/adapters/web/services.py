@@ -52,6 +52,7 @@ class Page:
     total: int
     offset: int
     limit: int
+    capped: bool = False  # a search found too many people to order them all (see find_cases)
 
 
 def _within(principal: Principal, scope: Scope) -> Any:
@@ -100,7 +101,8 @@ def list_visible_cases(ctx: Ctx, filters: CaseFilters, *, offset: int, limit: in
     ids = [case.case_id for case in page.cases]
     # The search words are not recorded: they may be a person's name.
     ctx.audit("case.list", subject_type="case", detail=" ".join(ids[:AUDIT_IDS_SHOWN]))
-    return Page([view_case_summary(c, sections) for c in page.cases], page.total, offset, limit)
+    return Page([view_case_summary(c, sections) for c in page.cases], page.total, offset, limit,
+                page.capped)
 
 
 def case_timeline(ctx: Ctx, case: Case) -> list[TimelineEvent]:
