@@ -172,6 +172,8 @@ def record_refusal(request: Request, ctx: Ctx, refused: ResettleError, *, subjec
                    subject_type: str = "") -> None:
     """Undo whatever the refused action wrote, then record the refusal itself."""
     ctx.session.rollback()
+    if ctx.writing is not None:  # the refusal's entry takes the write lock anew (guards)
+        ctx.writing.end()
     route = str(getattr(request.scope.get("route"), "path", "?"))
     ctx.audit(f"{request.method} {route}", subject_type=subject_type, subject_id=subject_id,
               outcome="denied" if refused.http_status == 403 else "refused",
@@ -238,8 +240,11 @@ def audit(request: Request, *, ctx: Annotated[Ctx, Depends(allowed(Action.AUDIT_
           offset: Offset = 0) -> Response:
     entries, total = list_audit(ctx.session, actor=actor or None, subject_id=subject_id or None,
                                 action=action or None, offset=offset, limit=50)
-    chain = chain_status(ctx.session, key=ctx.config.keys.audit_key)
     ctx.audit("audit.view", detail=f"offset {offset}")
+    # Verified after the audit entry is committed and the write lock released: checking
+    # thousands of hashes must not keep every other user's audited reads waiting.
+    ctx.pause_writing()
+    chain = chain_status(ctx.session, key=ctx.config.keys.audit_key)
     query = urlencode({"actor": actor, "action": action, "subject_id": subject_id})
     return render(request, ctx, "audit.html", entries=entries, total=total, offset=offset,
                   actor=actor, action=action, subject_id=subject_id, chain=chain, query=query)
