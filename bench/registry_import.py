@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.machine import describe_machine
+from bench.registry_sealing import BENCH_KEYS
 
 CASES = 30_000
 LOCALITIES = 60
@@ -60,7 +61,9 @@ def _run(mode: str, folder: Path, paths: list[Path]) -> dict[str, Any]:
     database = folder / f"{mode}.db"
     command = [sys.executable, "-m", "bench.registry_import", "--child", mode, str(database),
                *map(str, paths)]
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    # Sensitive fields are encrypted on import: the bench's own keys unless some are set.
+    env = {**BENCH_KEYS, **os.environ}
+    completed = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if completed.returncode != 0:
         raise SystemExit(f"{mode} run failed:\n{completed.stderr}")
     figures: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])

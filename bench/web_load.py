@@ -83,7 +83,7 @@ def build_database() -> tuple[list[str], list[str]]:
     from resettle.simulation.random_instances import generate_random
 
     engine = open_database(f"sqlite:///{DB}")
-    sessions = make_session_factory(engine)
+    sessions = make_session_factory(engine, keys=load_keyring(ENV))
     with sessions.begin() as session:
         count = session.query(CaseRow).count()
         if count < N_CASES:

@@ -16,6 +16,10 @@ them is marked ``db`` automatically and runs once per configured database:
   2 pledges) from ``tests/registry_samples.py``; import that module for ``make_person``,
   ``make_case`` and ``make_batch`` to build your own.
 
+Keys: the suite runs with ``key_samples.key_env()`` in the environment, as a deployment runs
+with its keys, so sealed (encrypted) columns can be written; a test about missing keys removes
+them with ``monkeypatch.delenv``.
+
 To compare a whole database before and after something, use
 ``resettle.adapters.db.inspection.digest_database(engine)`` and ``count_rows(engine)``.
 """
@@ -32,12 +36,25 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from key_samples import key_env
 from registry_samples import make_batch
 from resettle.adapters.db.engine import make_session_factory, open_database
 from resettle.core import RegistryBatch
 
 TEST_DATABASE_URL_ENV = "RESETTLE_TEST_DATABASE_URL"
 DB_FIXTURES = {"database_url", "engine", "session"}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _data_keys_in_environment() -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in key_env()}
+    os.environ.update(key_env())
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def _backends() -> list[str]:

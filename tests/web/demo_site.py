@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from resettle.adapters.cli.demo import DemoContext
+from resettle.adapters.cli.demo import DemoContext, demo_keys
 from resettle.adapters.cli.scenario import step_load_ashraf
 from resettle.adapters.cli.web_demo import step_web
 from resettle.security.auth import totp_now
@@ -76,8 +76,9 @@ def _build(folder: Path) -> str:
     with pytest.MonkeyPatch.context() as patch:
         for name in KEY_ENV:  # the demo makes and uses its own key file, as `make demo` does
             patch.delenv(name, raising=False)
-        step_load_ashraf(ctx)
-        step_web(ctx)
+        with demo_keys(folder, ctx.console):
+            step_load_ashraf(ctx)
+            step_web(ctx)
     return out.getvalue()
 
 

@@ -3,6 +3,7 @@ shadow prices, accepted, overridden with a reason; the policy of every role."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -176,3 +177,13 @@ def test_a_refused_override_is_explained_on_the_run_page(placement_world: World)
     with placement_world.config.sessions() as session:
         refused, _ = list_audit(session, actor="placement", subject_id="C-102")
     assert [e.event.outcome for e in refused if e.event.outcome != "ok"] == ["refused"]
+
+
+def test_a_run_opens_encrypted_fields_with_the_apps_keys(
+    placement_world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The server was given its keys at start; a run must not look for others elsewhere."""
+    for name in ("RESETTLE_DATA_KEYS", "RESETTLE_AUDIT_KEY", "RESETTLE_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # and no key file in the working directory
+    assert start(placement_world)["status"] == "optimal"

@@ -5,7 +5,6 @@ Imported by tests/web/conftest.py (fixtures) and by the web tests (helpers, mark
 
 from __future__ import annotations
 
-import base64
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -14,6 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from key_samples import key_env
 from resettle.adapters.db import casework_store, user_store
 from resettle.adapters.db.engine import make_session_factory, open_database
 from resettle.adapters.db.repository import store_batch
@@ -113,18 +113,12 @@ class World:
         return client
 
 
-def key_env() -> dict[str, str]:
-    key = base64.b64encode(b"w" * 32).decode()
-    audit = base64.b64encode(b"a" * 32).decode()
-    return {"RESETTLE_DATA_KEYS": f"k1={key}", "RESETTLE_AUDIT_KEY": audit}
-
-
 def build_world(database_url: str) -> World:
     engine = open_database(database_url)
     config = WebConfig(engine, load_keyring(key_env()))
     totp: dict[str, str] = {}
     referral_ids: dict[str, int] = {}
-    sessions = make_session_factory(engine)
+    sessions = make_session_factory(engine, keys=config.keys)
     with sessions.begin() as session:
         store_batch(session, batch=RegistryBatch(cases=sample_cases()))
         for role, username in USERS.items():

@@ -27,6 +27,7 @@ from resettle.core import RegistryBatch
 from resettle.errors import ConflictError
 from resettle.registry import assemble_batch, read_records
 from resettle.screening import service
+from resettle.security.crypto import load_keyring
 from resettle.simulation.ashraf_config import AshrafConfig
 
 runner = CliRunner()
@@ -37,7 +38,7 @@ def _stored(url: str) -> tuple[RegistryBatch, str]:
     engine = open_database(url)
     try:
         with make_session_factory(engine)() as session:
-            return load_batch(session), digest_database(engine)
+            return load_batch(session), digest_database(engine, keys=load_keyring())
     finally:
         engine.dispose()
 

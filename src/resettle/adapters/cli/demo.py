@@ -6,7 +6,9 @@ in pipeline order; the last prints the summary.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +23,9 @@ from resettle.adapters.cli.registry import step_registry_files
 from resettle.adapters.cli.scenario import step_load_ashraf
 from resettle.adapters.cli.screening import step_screening_funnel
 from resettle.adapters.cli.web_demo import step_web
+from resettle.security.crypto import generate_key_file
+
+KEY_ENV = ("RESETTLE_DATA_KEYS", "RESETTLE_KEY_FILE")
 
 
 @dataclass
@@ -72,12 +77,34 @@ def demo(
     console.rule("resettle demo — all data is synthetic")
     output_dir.mkdir(parents=True, exist_ok=True)
     context = DemoContext(database_url, output_dir, seed, console, serve=serve)
-    for step in STEPS:
-        step(context)
-    console.rule("summary")
-    if not context.summary:
-        console.print("No stage is wired into the demo yet.")
-    for heading, line in context.summary.items():
-        console.print(f"[bold]{heading}[/bold]: {line}")
-    for action in context.after:
-        action()
+    with demo_keys(output_dir, console):
+        for step in STEPS:
+            step(context)
+        console.rule("summary")
+        if not context.summary:
+            console.print("No stage is wired into the demo yet.")
+        for heading, line in context.summary.items():
+            console.print(f"[bold]{heading}[/bold]: {line}")
+        for action in context.after:
+            action()
+
+
+@contextmanager
+def demo_keys(output_dir: Path, console: Console) -> Iterator[None]:
+    """The keys of the whole run: the environment's, else a key file beside the outputs.
+
+    Sensitive fields are encrypted from the first import on, so every step needs them.
+    """
+    if any(os.environ.get(name) for name in KEY_ENV):
+        yield
+        return
+    key_file = output_dir / "resettle-keys.json"
+    if not key_file.exists():
+        generate_key_file(key_file)
+    console.print(f"encryption keys: {key_file} (never in the database); to use the CLI on "
+                  f"this database later: export RESETTLE_KEY_FILE={key_file}", soft_wrap=True)
+    os.environ["RESETTLE_KEY_FILE"] = str(key_file)
+    try:
+        yield
+    finally:
+        del os.environ["RESETTLE_KEY_FILE"]

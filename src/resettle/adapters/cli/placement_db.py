@@ -40,6 +40,7 @@ from resettle.placement.result import PlacementResult
 from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun, make_run
 from resettle.placement.simple_score import simple_scores
 from resettle.placement.solve import solve_placement
+from resettle.security.crypto import KeyRing
 
 if TYPE_CHECKING:
     from resettle.adapters.cli.demo import DemoContext
@@ -88,16 +89,17 @@ def run_command(
 
 def place_from_database(url: str, *, on: date, solver: str, time_limit: float | None,
                         seed: int, label: str, actor: str,
-                        scoring: Scoring | None = None) -> tuple[PlacementRun,
-                                                                 PlacementResult]:
+                        scoring: Scoring | None = None,
+                        keys: KeyRing | None = None) -> tuple[PlacementRun, PlacementResult]:
     """Load, build, solve, then store the run. Scores come from ``scoring`` (a name recorded
-    with the run, and a function) or else the documented simple score.
+    with the run, and a function) or else the documented simple score. ``keys`` open the
+    encrypted fields (diagnoses, profiles); by default those of the environment.
 
     The solve runs outside any transaction, so other writers are not held up meanwhile.
     """
     engine = open_engine(url)
     try:
-        factory = make_session_factory(engine)
+        factory = make_session_factory(engine, keys=keys)
         with factory() as session:
             batch = load_batch(session)
             protection = SqlScreeningStore(session).settings().protection

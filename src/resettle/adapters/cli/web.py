@@ -46,7 +46,7 @@ def _transaction(database_url: str) -> Iterator[tuple[Session, KeyRing]]:
     try:
         keys = load_keyring()
         engine = open_engine(database_url)
-        with make_session_factory(engine).begin() as session:
+        with make_session_factory(engine, keys=keys).begin() as session:
             yield session, keys
         engine.dispose()
     except ResettleError as error:
@@ -202,8 +202,10 @@ def keys_add(file: Annotated[Path, typer.Option(help="Key file to extend.")] =
 
 @keys_app.command("rotate")
 def keys_rotate(database_url: DatabaseUrl = DEFAULT_URL) -> None:
-    """Re-encrypt every stored secret with the active key; then old keys can be removed."""
+    """Re-encrypt every stored secret with the active key, and encrypt sensitive values still
+    in plaintext from before their column was encrypted; then old keys can be removed."""
     with _transaction(database_url) as (session, keys):
-        count = reencrypt_all(session, keys=keys)
+        counts = reencrypt_all(session, keys=keys)
         _audit_cli(session, keys, "keys.rotate", keys.active)
-    console().print(f"re-encrypted {count} value(s) with key {keys.active}")
+    console().print(f"re-encrypted {counts.reencrypted} value(s) and encrypted "
+                    f"{counts.sealed} left in plaintext, all with key {keys.active}")

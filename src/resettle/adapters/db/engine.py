@@ -7,18 +7,23 @@ The URL comes from the caller, else ``RESETTLE_DATABASE_URL``, else ``sqlite:///
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from resettle.adapters.db.migrate import ensure_schema
 
+if TYPE_CHECKING:
+    from resettle.security.crypto import KeyRing
+
 DEFAULT_DATABASE_URL = "sqlite:///resettle.db"
 DATABASE_URL_ENV = "RESETTLE_DATABASE_URL"
 # How long a SQLite writer waits for another one before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_POOL_SIZE = 40
+# Session.info entry holding the session's keyring (read by sealing.keys_for).
+SESSION_KEYS_INFO = "resettle_keys"
 
 
 # Execution option: this transaction will write. On SQLite it then takes the write lock at
@@ -62,9 +67,12 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+def make_session_factory(engine: Engine, *, keys: KeyRing | None = None) -> sessionmaker[Session]:
+    """Sessions on ``engine``; with ``keys``, the keyring their sealed values use (sealing.py),
+    else the environment's."""
     # Domain objects are built from rows before commit; nothing needs reloading afterwards.
-    return sessionmaker(engine, expire_on_commit=False)
+    info = {} if keys is None else {SESSION_KEYS_INFO: keys}
+    return sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 def _is_memory_url(url: str) -> bool:

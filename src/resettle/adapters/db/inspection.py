@@ -5,8 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import Engine, MetaData, select
+
+from resettle.adapters.db.sealing import SEALED_COLUMNS, context
+from resettle.security.crypto import KeyRing
 
 
 def count_rows(engine: Engine) -> dict[str, int]:
@@ -20,9 +24,16 @@ def count_rows(engine: Engine) -> dict[str, int]:
         }
 
 
-def digest_database(engine: Engine, tables: Collection[str] | None = None) -> str:
+def digest_database(
+    engine: Engine, tables: Collection[str] | None = None, *, keys: KeyRing | None = None
+) -> str:
     """SHA-256 of every row of every table (or of ``tables``), in a stable order: equal
-    digests, equal data."""
+    digests, equal data.
+
+    With ``keys``, encrypted values are hashed decrypted: two databases holding the same data
+    then have the same digest although every encryption draws a fresh nonce. Without, the
+    ciphertexts themselves are hashed (the same database before and after: any change shows).
+    """
     metadata = MetaData()
     metadata.reflect(engine)
     digest = hashlib.sha256()
@@ -32,10 +43,18 @@ def digest_database(engine: Engine, tables: Collection[str] | None = None) -> st
                 continue
             digest.update(f"table {name}\n".encode())
             rows = [
-                json.dumps(dict(row), sort_keys=True, default=str)
+                json.dumps(_opened(name, dict(row), keys), sort_keys=True, default=str)
                 for row in connection.execute(select(table)).mappings()
             ]
             for line in sorted(rows):
                 digest.update(line.encode())
                 digest.update(b"\n")
     return digest.hexdigest()
+
+
+def _opened(table: str, row: dict[str, Any], keys: KeyRing | None) -> dict[str, Any]:
+    for spec in SEALED_COLUMNS:
+        if keys is not None and spec.table == table and row[spec.column] is not None:
+            row[spec.column] = keys.decrypt(
+                row[spec.column], context=context(table, spec.field, row[spec.key]))
+    return row

@@ -33,6 +33,13 @@ from resettle.core import (
 Row = dict[str, Any]
 # Person fields kept in the ``details`` JSON column as plain lists of strings.
 PLAIN_DETAILS = ("skills", "specific_needs", "feared_countries", "profiles")
+# What reveals illness, violence survived or an exclusion profile (DOMAIN.md, security): kept
+# out of ``details`` in ``sealed_details``, which the store encrypts (sealing.py).
+SEALED_DETAILS = ("medical_conditions", "profiles")
+# Specific needs that name a medical condition or violence survived (e.g. survivor_of_torture,
+# serious_medical_condition). Others (wheelchair_user, older_person) stay plain.
+SEALED_NEED_WORDS = ("survivor", "tortur", "violence", "sgbv", "medical", "trauma", "rape",
+                     "traffick")
 RowLike = Mapping[Any, Any]  # a Row, or SQLAlchemy's RowMapping
 
 
@@ -52,12 +59,37 @@ def person_to_row(person: Person, member_index: int) -> Row:
         "relationship": str(person.relationship),
         "education": str(person.education),
         "occupation": person.occupation,
-        "details": _details(person),
+        **split_details(_details(person)),
     }
 
 
+def is_sealed_need(code: str) -> bool:
+    lowered = code.lower()
+    return any(word in lowered for word in SEALED_NEED_WORDS)
+
+
+def split_details(details: Mapping[str, Any]) -> Row:
+    """``details`` (plain) and ``sealed_details`` (None when there is nothing sensitive).
+
+    When any specific need is sensitive, the whole ordered list is sealed and only the others
+    stay plain, so a person reads back exactly as stored.
+    """
+    if not any(key in details for key in (*SEALED_DETAILS, "specific_needs")):
+        return {"details": dict(details), "sealed_details": None}  # most persons: nothing
+    plain = {k: v for k, v in details.items() if k not in SEALED_DETAILS}
+    sealed = {k: v for k, v in details.items() if k in SEALED_DETAILS}
+    needs = details.get("specific_needs", [])
+    if any(is_sealed_need(code) for code in needs):
+        sealed["specific_needs"] = list(needs)
+        plain["specific_needs"] = [code for code in needs if not is_sealed_need(code)]
+        if not plain["specific_needs"]:
+            del plain["specific_needs"]
+    return {"details": plain, "sealed_details": sealed or None}
+
+
 def person_from_row(row: RowLike) -> Person:
-    details = row["details"]
+    """From a row whose ``sealed_details`` is decrypted (or None; or from before sealing)."""
+    details = {**row["details"], **(row["sealed_details"] or {})}
     return Person(
         person_id=row["person_id"],
         case_id=row["case_id"],

@@ -21,6 +21,7 @@ from resettle.adapters.db.mapping import (
     pledge_from_row,
 )
 from resettle.adapters.db.name_search import cases_matching
+from resettle.adapters.db.sealing import open_person_row
 from resettle.adapters.db.tables import CaseRow, LocalityRow, PersonRow, PledgeRow
 from resettle.adapters.db.upsert import StoreCounts, store_cases, store_localities, store_pledges
 from resettle.core import Case, CaseStatus, Category, Priority, RegistryBatch
@@ -236,4 +237,4 @@ def _member_rows(session: Session, case_ids: Sequence[str]) -> Iterator[Row]:
         .order_by(_persons.c.case_id, _persons.c.member_index)
     )
     for row in session.execute(query).mappings():
-        yield dict(row)
+        yield open_person_row(session, dict(row))

@@ -30,6 +30,14 @@ from resettle.adapters.db.screening_tables import (
     NoReturnDeclarationRow,
     ScreeningSettingsRow,
 )
+from resettle.adapters.db.sealing import (
+    context,
+    keys_for,
+    open_json,
+    open_text,
+    seal_json,
+    seal_text,
+)
 from resettle.adapters.db.tables import CaseRow, PersonRow
 from resettle.adapters.db.upsert import store_cases
 from resettle.core import Case, CaseStatus, Priority
@@ -52,17 +60,25 @@ from resettle.screening.records import (
     NoReturnDeclaration,
 )
 from resettle.screening.workflow import REFERRAL_STATES, Action, CaseEvent
+from resettle.security.crypto import KeyRing
 
 _cases: Table = CaseRow.__table__  # type: ignore[assignment]
 _persons: Table = PersonRow.__table__  # type: ignore[assignment]
 _events: Table = CaseEventRow.__table__  # type: ignore[assignment]
 SETTINGS_KEY = "screening"
+# Table names in the associated data of sealed values (sealing.context).
+INTERVIEWS, CONSENTS = "screening_interviews", "screening_consents"
+REVIEWS, STATEMENTS = "exclusion_reviews", "confidential_statements"
 
 
 @contextmanager
-def screening_store(engine: Engine) -> Iterator[SqlScreeningStore]:
-    """One unit of work: commit if the block succeeds, roll back everything if it raises."""
-    with make_session_factory(engine)() as session, session.begin():
+def screening_store(engine: Engine, *, keys: KeyRing | None = None
+                    ) -> Iterator[SqlScreeningStore]:
+    """One unit of work: commit if the block succeeds, roll back everything if it raises.
+
+    ``keys``: for the sealed notes and reviews; by default those of the environment.
+    """
+    with make_session_factory(engine, keys=keys)() as session, session.begin():
         yield SqlScreeningStore(session)
 
 
@@ -167,7 +183,10 @@ class SqlScreeningStore:
         rows = self._by_person(InterviewRow, person_ids)
         return [Interview(r.interview_id, r.case_id, r.person_id, r.interviewer, r.held_at,
                           r.language, tuple(Attendee(AttendeeKind(a["kind"]), a["name"])
-                                            for a in r.others_present), r.notes) for r in rows]
+                                            for a in r.others_present),
+                          open_text(self.session, r.notes_enc, r.notes,
+                                    where=context(INTERVIEWS, "notes", r.interview_id)))
+                for r in rows]
 
     def add_interview(self, interview: Interview) -> None:
         self.session.add(InterviewRow(
@@ -176,43 +195,66 @@ class SqlScreeningStore:
             held_at=interview.held_at, language=interview.language,
             others_present=[{"kind": str(a.kind), "name": a.name}
                             for a in interview.others_present],
-            private=interview.private, notes=interview.notes))
+            private=interview.private, notes="",
+            notes_enc=seal_text(self.session, interview.notes,
+                                where=context(INTERVIEWS, "notes", interview.interview_id))))
         self.session.flush()
 
     def consents_of(self, person_ids: Iterable[str]) -> list[ConsentRecord]:
         rows = self._by_person(ConsentRow, person_ids, ConsentRow.consent_id)
         return [ConsentRecord(r.case_id, r.person_id, r.given, r.at, r.recorded_by, r.private,
-                              r.note) for r in rows]
+                              open_text(self.session, r.note_enc, r.note,
+                                        where=context(CONSENTS, "note", r.consent_id)))
+                for r in rows]
 
     def add_consent(self, record: ConsentRecord) -> None:
-        self.session.add(ConsentRow(
+        row = ConsentRow(
             case_id=record.case_id, person_id=record.person_id, given=record.given,
-            at=record.at, recorded_by=record.recorded_by, private=record.private,
-            note=record.note))
-        self.session.flush()
+            at=record.at, recorded_by=record.recorded_by, private=record.private, note="")
+        self.session.add(row)
+        self.session.flush()  # the note is bound to the row's id, known from here on
+        if record.note:
+            row.note_enc = seal_text(self.session, record.note,
+                                     where=context(CONSENTS, "note", row.consent_id))
+            self.session.flush()
 
     def reviews_of(self, person_ids: Iterable[str]) -> list[ExclusionReview]:
-        return [_review_from_row(r) for r in self._by_person(ExclusionReviewRow, person_ids)]
+        return [_review_from_row(r, self._review_content(r))
+                for r in self._by_person(ExclusionReviewRow, person_ids)]
 
     def get_review(self, review_id: str) -> ExclusionReview:
         row = self.session.get(ExclusionReviewRow, review_id)
         if row is None:
             raise NotFoundError(f"no exclusion review {review_id!r}")
-        return _review_from_row(row)
+        return _review_from_row(row, self._review_content(row))
 
     def save_review(self, review: ExclusionReview) -> None:
-        self.session.merge(_review_to_row(review))
+        row = _review_to_row(review, keys_for(self.session))
+        self.session.merge(row)
         self.session.flush()
+
+    def _review_content(self, row: ExclusionReviewRow) -> dict[str, Any]:
+        """Triggers, assessment and review reason: decrypted, or plain from before sealing."""
+        if row.content_enc is None:
+            return {"triggers": row.triggers, "assessment": row.assessment,
+                    "review_reason": row.review_reason}
+        return dict(open_json(keys_for(self.session), row.content_enc,
+                              where=context(REVIEWS, "content", row.review_id)))
 
     def statements_of(self, person_id: str) -> list[ConfidentialStatement]:
         rows = self._by_person(ConfidentialStatementRow, [person_id])
-        return [ConfidentialStatement(r.statement_id, r.case_id, r.person_id, r.text,
-                                      r.recorded_by, r.at) for r in rows]
+        return [ConfidentialStatement(
+            r.statement_id, r.case_id, r.person_id,
+            open_text(self.session, r.text_enc, r.text,
+                      where=context(STATEMENTS, "text", r.statement_id)),
+            r.recorded_by, r.at) for r in rows]
 
     def add_statement(self, statement: ConfidentialStatement) -> None:
         self.session.add(ConfidentialStatementRow(
             statement_id=statement.statement_id, case_id=statement.case_id,
-            person_id=statement.person_id, text=statement.text,
+            person_id=statement.person_id, text="",
+            text_enc=seal_text(self.session, statement.text,
+                               where=context(STATEMENTS, "text", statement.statement_id)),
             recorded_by=statement.recorded_by, at=statement.at))
         self.session.flush()
 
@@ -254,8 +296,8 @@ def _at_midnight(day: Any) -> datetime:
     return datetime(day.year, day.month, day.day)
 
 
-def _review_from_row(row: ExclusionReviewRow) -> ExclusionReview:
-    data = row.assessment
+def _review_from_row(row: ExclusionReviewRow, content: dict[str, Any]) -> ExclusionReview:
+    data = content["assessment"]
     assessment = None
     if data is not None:
         assessment = Assessment(
@@ -265,13 +307,13 @@ def _review_from_row(row: ExclusionReviewRow) -> ExclusionReview:
             data["individual_responsibility"], data["responsibility_reasons"],
             data["defences"], data["proportionality"])
     return ExclusionReview(
-        row.review_id, row.case_id, row.person_id, tuple(row.triggers), row.opened_by,
+        row.review_id, row.case_id, row.person_id, tuple(content["triggers"]), row.opened_by,
         row.opened_at, ReviewState(row.state), assessment, row.reviewer, row.reviewed_at,
-        row.review_reason, Recommendation(row.outcome) if row.outcome else None,
+        content["review_reason"], Recommendation(row.outcome) if row.outcome else None,
         tuple(row.returns))
 
 
-def _review_to_row(review: ExclusionReview) -> ExclusionReviewRow:
+def _review_to_row(review: ExclusionReview, keys: KeyRing) -> ExclusionReviewRow:
     a = review.assessment
     assessment = None if a is None else {
         "assessor": a.assessor, "at": a.at.isoformat(), "recommendation": str(a.recommendation),
@@ -280,10 +322,12 @@ def _review_to_row(review: ExclusionReview) -> ExclusionReviewRow:
         "responsibility_reasons": a.responsibility_reasons, "defences": a.defences,
         "proportionality": a.proportionality,
     }
+    content = {"triggers": list(review.triggers), "assessment": assessment,
+               "review_reason": review.review_reason}
     return ExclusionReviewRow(
         review_id=review.review_id, case_id=review.case_id, person_id=review.person_id,
-        triggers=list(review.triggers), opened_by=review.opened_by,
-        opened_at=review.opened_at, state=str(review.state), assessment=assessment,
-        reviewer=review.reviewer, reviewed_at=review.reviewed_at,
-        review_reason=review.review_reason,
-        outcome=str(review.outcome) if review.outcome else None, returns=list(review.returns))
+        triggers=[], opened_by=review.opened_by, opened_at=review.opened_at,
+        state=str(review.state), assessment=None, reviewer=review.reviewer,
+        reviewed_at=review.reviewed_at, review_reason="",
+        outcome=str(review.outcome) if review.outcome else None, returns=list(review.returns),
+        content_enc=seal_json(keys, content, where=context(REVIEWS, "content", review.review_id)))

@@ -5,6 +5,9 @@ Records about a person (interviews, consent, reviews, declarations) are keyed by
 follow them through splits and merges; ``case_id`` there says where they were recorded.
 Confidential statements live in their own table so no query of the case file reaches them.
 Events and records are append-only, except a review's progress (open, assessed, decided).
+Interview and consent notes, confidential statements and a review's content are stored
+encrypted (``*_enc`` columns, see sealing.py); the plain columns beside them stay empty except
+in rows written before migration 0400_sealed_columns, until ``resettle keys rotate``.
 """
 
 from __future__ import annotations
@@ -49,7 +52,8 @@ class InterviewRow(Base):
     language: Mapped[str] = mapped_column(String(3))
     others_present: Mapped[list[dict[str, str]]] = mapped_column(JsonValue)
     private: Mapped[bool] = mapped_column(Boolean)
-    notes: Mapped[str] = mapped_column(Text)
+    notes: Mapped[str] = mapped_column(Text)  # empty: only rows from before encryption
+    notes_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ConsentRow(Base):
@@ -62,7 +66,8 @@ class ConsentRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
     recorded_by: Mapped[str] = mapped_column(String(NAME))
     private: Mapped[bool] = mapped_column(Boolean)
-    note: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)  # empty: only rows from before encryption
+    note_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ExclusionReviewRow(Base):
@@ -71,6 +76,8 @@ class ExclusionReviewRow(Base):
     review_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
     case_id: Mapped[str] = mapped_column(String(ID))
     person_id: Mapped[str] = mapped_column(String(ID), index=True)
+    # Triggers, assessment and review reason (alleged crimes) are sealed in content_enc;
+    # the plain columns stay empty except in rows from before encryption.
     triggers: Mapped[list[str]] = mapped_column(JsonValue)
     opened_by: Mapped[str] = mapped_column(String(NAME))
     opened_at: Mapped[datetime] = mapped_column(DateTime)
@@ -81,6 +88,7 @@ class ExclusionReviewRow(Base):
     review_reason: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(16))
     returns: Mapped[list[str]] = mapped_column(JsonValue)
+    content_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ConfidentialStatementRow(Base):
@@ -89,7 +97,8 @@ class ConfidentialStatementRow(Base):
     statement_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
     case_id: Mapped[str] = mapped_column(String(ID))
     person_id: Mapped[str] = mapped_column(String(ID), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)  # empty: only rows from before encryption
+    text_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     recorded_by: Mapped[str] = mapped_column(String(NAME))
     at: Mapped[datetime] = mapped_column(DateTime)
 

@@ -65,9 +65,12 @@ class PersonRow(Base):
     relationship: Mapped[str] = mapped_column(String(32))
     education: Mapped[str] = mapped_column(String(16))
     occupation: Mapped[str] = mapped_column(Text)
-    # Languages, medical conditions, relatives, skills, specific needs, feared countries and
-    # profiles: one JSON object, keys left out when empty (see mapping.PERSON_DETAILS).
+    # Languages, relatives, skills, specific needs and feared countries: one JSON object, keys
+    # left out when empty (see mapping.PLAIN_DETAILS).
     details: Mapped[dict[str, Any]] = mapped_column(JsonValue)
+    # Medical conditions, exclusion profiles and sensitive specific needs: the AES-GCM
+    # ciphertext of their JSON (mapping.SEALED_DETAILS, sealing.py); NULL when none.
+    sealed_details: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class LocalityRow(Base):

@@ -23,6 +23,7 @@ from resettle.adapters.db.mapping import (
     locality_to_row,
     pledge_to_row,
 )
+from resettle.adapters.db.sealing import open_person_row, seal_person_rows
 from resettle.adapters.db.tables import CaseRow, LocalityRow, PersonRow, PledgeRow
 from resettle.core import Case, Locality, Pledge
 
@@ -105,6 +106,9 @@ def _store_case_chunk(
             "person_id",
             _persons.c.case_id.in_(case_ids) | _persons.c.person_id.in_(member_ids),
         )
+        # Compared as plaintext: a fresh ciphertext differs every time (random nonce).
+        for row in old_persons.values():
+            open_person_row(session, row)
     plan = _plan_chunk(chunk, new_members, old_cases, old_persons, bump_versions=bump_versions)
     _execute_plan(session, plan)
     persons_written = len(plan.person_inserts) + len(plan.person_updates)
@@ -173,9 +177,9 @@ def _execute_plan(session: Session, plan: _Plan) -> None:
     if plan.case_updates:
         session.execute(update(CaseRow), plan.case_updates)
     if plan.person_inserts:
-        insert_rows(session, _persons, plan.person_inserts)
+        insert_rows(session, _persons, seal_person_rows(session, plan.person_inserts))
     if plan.person_updates:
-        session.execute(update(PersonRow), plan.person_updates)
+        session.execute(update(PersonRow), seal_person_rows(session, plan.person_updates))
     elsewhere = sorted(plan.touched_elsewhere)
     if elsewhere:
         session.execute(

@@ -88,7 +88,7 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     app.state.config = config
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
-    app.middleware("http")(registry_pages.refuse_large_uploads)
+    app.add_middleware(registry_pages.RefuseLargeUploads)
     app.add_middleware(HeadersAndLog)
     install_error_handlers(app)
     app.include_router(api.router)

@@ -32,7 +32,7 @@ class WebConfig:
     writer_lock: WriterLock | None = field(init=False)
 
     def __post_init__(self) -> None:
-        self.sessions = make_session_factory(self.engine)
+        self.sessions = make_session_factory(self.engine, keys=self.keys)
         self.writer_lock = writer_lock(self.engine)
 
 

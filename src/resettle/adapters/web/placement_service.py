@@ -78,7 +78,7 @@ def start_run(ctx: Ctx, label: str, on: date | None = None) -> PlacementRun:
     ctx.pause_writing()
     run, _ = place_from_database(url, on=on, solver="exact",
                                  time_limit=RUN_TIME_LIMIT, seed=0, label=label,
-                                 actor=ctx.user.username)
+                                 actor=ctx.user.username, keys=ctx.config.keys)
     ctx.audit("placement.run", subject_type="placement_run", subject_id=run.run_id,
               detail=f"pledges active on {on}")
     return run

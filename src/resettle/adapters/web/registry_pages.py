@@ -1,17 +1,17 @@
 """The registration officer's import: /registry/import (page) and /api/registry/import.
 
 An upload above the limit is refused from its Content-Length, before its body is read
-(``refuse_large_uploads``), and again from the files' sizes when no length was sent.
+(``RefuseLargeUploads``), and again from the files' sizes when no length was sent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from resettle.adapters.web.guards import Ctx, allowed, config_of
 from resettle.adapters.web.pages import render
@@ -34,15 +34,27 @@ Files = Annotated[list[UploadFile], File(description="Files of persons and cases
                                                      ".xlsx, .json), imported together.")]
 
 
-async def refuse_large_uploads(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    if request.method == "POST" and request.url.path in UPLOAD_PATHS:
-        limit = config_of(request).max_upload_bytes
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit + FORM_OVERHEAD:
-            return error_response(request, too_large(int(length), limit))
-    return await call_next(request)
+class RefuseLargeUploads:
+    """Answer 413 to an import whose Content-Length is over the limit, before reading it.
+
+    A plain ASGI middleware (not ``BaseHTTPMiddleware``, whose extra task and stream every
+    request would pay for).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" \
+                and scope["path"] in UPLOAD_PATHS:
+            request = Request(scope)
+            limit = config_of(request).max_upload_bytes
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) > limit + FORM_OVERHEAD:
+                await error_response(request, too_large(int(length), limit))(
+                    scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _uploads(files: list[UploadFile], limit: int) -> list[Upload]:
