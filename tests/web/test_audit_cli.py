@@ -16,6 +16,7 @@ from web_world import key_env
 from resettle.adapters.cli.main import app
 from resettle.adapters.db.audit_store import append_audit
 from resettle.adapters.db.engine import make_session_factory
+from resettle.adapters.web.audit_status import chain_status
 from resettle.security.audit import AuditEvent
 from resettle.security.crypto import load_keyring
 
@@ -45,19 +46,19 @@ def test_intact_trail_verifies(audited: str) -> None:
     assert code == 0 and "5 entries" in out
 
 
-@pytest.mark.parametrize(
-    ("tamper", "expected"),
-    [
-        ("UPDATE audit_log SET actor = 'nobody' WHERE seq = 3", "edited_entry"),
-        ("UPDATE audit_log SET subject_id = 'C-9' WHERE seq = 5", "edited_entry"),
-        ("DELETE FROM audit_log WHERE seq = 2", "sequence_gap"),
-        ("INSERT INTO audit_log (seq, at, actor, role, action, subject_type, subject_id, "
-         "outcome, detail, prev_hash, entry_hash) SELECT 6, at, actor, role, action, "
-         "subject_type, subject_id, outcome, detail, entry_hash, entry_hash FROM audit_log "
-         "WHERE seq = 5", "edited_entry"),
-        ("DELETE FROM audit_log WHERE seq = 5", "head_mismatch"),
-    ],
-)
+TAMPERS = [
+    ("UPDATE audit_log SET actor = 'nobody' WHERE seq = 3", "edited_entry"),
+    ("UPDATE audit_log SET subject_id = 'C-9' WHERE seq = 5", "edited_entry"),
+    ("DELETE FROM audit_log WHERE seq = 2", "sequence_gap"),
+    ("INSERT INTO audit_log (seq, at, actor, role, action, subject_type, subject_id, "
+     "outcome, detail, prev_hash, entry_hash) SELECT 6, at, actor, role, action, "
+     "subject_type, subject_id, outcome, detail, entry_hash, entry_hash FROM audit_log "
+     "WHERE seq = 5", "edited_entry"),
+    ("DELETE FROM audit_log WHERE seq = 5", "head_mismatch"),
+]
+
+
+@pytest.mark.parametrize(("tamper", "expected"), TAMPERS)
 def test_tampering_is_detected(audited: str, engine: Engine, tamper: str, expected: str) -> None:
     with engine.begin() as connection:
         connection.execute(text(tamper))
@@ -94,3 +95,21 @@ def test_users_add_disable_reset(audited: str) -> None:
     listed = runner.invoke(app, ["users", "list", "--database-url", audited])
     assert "amina" in listed.output and "yes" in listed.output
     assert verify(audited)[0] == 0  # the commands audit themselves in the same chain
+
+
+@pytest.mark.parametrize(("tamper", "expected"), TAMPERS)
+def test_the_audit_pages_check_finds_what_the_cli_finds(
+    audited: str, engine: Engine, tamper: str, expected: str
+) -> None:
+    key = load_keyring(key_env()).audit_key
+    with make_session_factory(engine)() as session:
+        assert chain_status(session, key=key).ok
+    with engine.begin() as connection:
+        connection.execute(text(tamper))
+    with make_session_factory(engine)() as session:
+        whole = chain_status(session, key=key)
+        newest = chain_status(session, key=key, limit=2)  # entries 4 and 5 only
+    assert whole.whole and not whole.ok and expected in {p.code for p in whole.problems}
+    assert not newest.whole and "newest" in newest.summary
+    touches_newest = "seq = 5" in tamper or "SELECT 6" in tamper
+    assert newest.ok is not touches_newest  # the bound is honest about what it checks

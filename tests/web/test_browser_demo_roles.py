@@ -130,6 +130,8 @@ def placement_officer_runs_and_accepts(browser: Any, served: DemoServed) -> None
         page.wait_for_url("**/placements/PR-*", timeout=180_000)
         placed = page.locator("tr.case-row").filter(has_not_text="unplaced")
         assert placed.count() > 0
+        assert placed.first.locator("td.explanation").inner_text().strip()  # why here
+        assert page.locator("table.shadow-prices tbody tr").count() > 0  # where places lack
         case_id = placed.first.get_attribute("id").removeprefix("case-")
         submit(page, f"Accept {case_id}")
         assert "accept" in page.locator(f"tr#case-{case_id}").inner_text()

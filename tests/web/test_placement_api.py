@@ -161,6 +161,24 @@ def test_rules_show_only_the_sections_a_role_may_see(rule: str, sections: set[Se
         assert "former_combatant" not in visible and "IRN" not in visible
 
 
+def test_a_refused_override_is_explained_on_the_run_page(placement_world: World) -> None:
+    run = start(placement_world)
+    with placement_world.config.sessions.begin() as session:
+        store_batch(session, batch=RegistryBatch(localities=(
+            Locality("IRN-TEH", "IRN", "Tehran", capacity={Dimension.PERSONS: 9}),)))
+    officer = placement_world.login("placement")
+    answer = officer.post(f"/placements/{run['run_id']}/decisions",
+                          data={"case_id": "C-102", "action": "override",
+                                "locality_id": "IRN-TEH", "reason": "family there"})
+    assert answer.status_code == 422
+    assert "Not done:" in answer.text and "no-return" in answer.text
+    assert f"Placement run {run['run_id']}" in answer.text  # the run, ready to decide again
+    assert 'aria-label="Accept C-102"' in answer.text  # nothing was recorded
+    with placement_world.config.sessions() as session:
+        refused, _ = list_audit(session, actor="placement", subject_id="C-102")
+    assert [e.event.outcome for e in refused if e.event.outcome != "ok"] == ["refused"]
+
+
 def test_a_run_opens_encrypted_fields_with_the_apps_keys(
     placement_world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -8,6 +8,7 @@ section may appear in any response body.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -112,6 +113,9 @@ def test_list_and_single_record_checks_agree(clients: dict[Role, TestClient],
         (Action.AUDIT_VIEW, "get", "/api/audit", None),
         (Action.DASHBOARD_VIEW, "get", "/api/dashboard", None),
         (Action.REFERRAL_LIST, "get", "/api/referrals", None),
+        (Action.EXCLUSION_DECIDE, "get", "/api/cases/C-003/exclusion-reviews", None),
+        (Action.EXCLUSION_DECIDE, "post", "/api/cases/C-003/exclusion-reviews",
+         {"person_id": "C-003-P1", "triggers": ["role:commander"], "reason": "matrix"}),
         (Action.USER_MANAGE, "get", "/api/users", None),
         (Action.USER_MANAGE, "post", "/api/users", {"username": "matrix", "role": "auditor"}),
         (Action.USER_MANAGE, "post", "/api/users/auditor/disable", None),
@@ -119,7 +123,7 @@ def test_list_and_single_record_checks_agree(clients: dict[Role, TestClient],
     ],
 )
 def test_actions(world: World, role: Role, action: Action, *, method: str, path: str,
-                 body: dict[str, str] | None) -> None:
+                 body: dict[str, Any] | None) -> None:
     client = world.login(USERS[role])
     answer = client.request(method.upper(), path, json=body)
     if action not in GRANTS[role]:

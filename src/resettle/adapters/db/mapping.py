@@ -29,6 +29,7 @@ from resettle.core import (
     Severity,
     Sex,
 )
+from resettle.core.case import LARGE_FAMILY_SIZE
 from resettle.security.policy import SENSITIVE_SECTIONS, section_of_need
 
 Row = dict[str, Any]
@@ -162,6 +163,16 @@ def case_to_row(case: Case) -> Row:
         "primary_category": _value(case.primary_category),
         "secondary_category": _value(case.secondary_category),
         "registered_on": case.registered_on,
+        **needs_flags(case),
+    }
+
+
+def needs_flags(case: Case) -> Row:
+    """The needs a case list filters by that do not change with the day (Case.needs)."""
+    return {
+        "needs_large_family": case.size >= LARGE_FAMILY_SIZE,
+        "needs_medical": any(m.needs_medical_place for m in case.members),
+        "needs_accessible": any(m.needs_accessible_housing for m in case.members),
     }
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, Table, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.mapping import (
@@ -24,7 +25,8 @@ from resettle.adapters.db.name_search import cases_matching
 from resettle.adapters.db.sealing import open_person_row
 from resettle.adapters.db.tables import CaseRow, LocalityRow, PersonRow, PledgeRow
 from resettle.adapters.db.upsert import StoreCounts, store_cases, store_localities, store_pledges
-from resettle.core import Case, CaseStatus, Category, Priority, RegistryBatch
+from resettle.core import Case, CaseStatus, Category, Dimension, Priority, RegistryBatch
+from resettle.core.person import SCHOOL_AGE_YEARS
 from resettle.errors import ConflictError, NotFoundError
 
 __all__ = [
@@ -130,12 +132,20 @@ def list_cases(
     priority: Priority | None = None,
     category: Category | None = None,
     nationality: str | None = None,
+    need: Dimension | None = None,
+    on: date | None = None,
     offset: int = 0,
     limit: int = 50,
     within: Any = None,
 ) -> CasePage:
-    """Cases matching every filter given, most urgent first, then by registration and id."""
+    """Cases matching every filter given, most urgent first, then by registration and id.
+
+    ``need``: cases needing at least one place of that dimension (school places on the day
+    ``on``, today by default); every case needs persons' places.
+    """
     query = select(_cases)
+    if need is not None and need is not Dimension.PERSONS:
+        query = query.where(_needing(need, on or date.today()))
     if status is not None:
         query = query.where(_cases.c.status == status.value)
     if priority is not None:
@@ -148,6 +158,33 @@ def list_cases(
     if within is not None:  # a caller's record scope: a subquery of case ids
         query = query.where(_cases.c.case_id.in_(within))
     return _page(session, query, offset=offset, limit=limit)
+
+
+NEED_COLUMNS = {
+    Dimension.LARGE_FAMILY_UNITS: _cases.c.needs_large_family,
+    Dimension.MEDICAL_PLACES: _cases.c.needs_medical,
+    Dimension.ACCESSIBLE_UNITS: _cases.c.needs_accessible,
+}
+
+
+def _needing(need: Dimension, on: date) -> ColumnElement[bool]:
+    """Each need a stored, indexed flag; school places from the members' birth dates."""
+    if need is Dimension.SCHOOL_PLACES:
+        first, last = min(SCHOOL_AGE_YEARS), max(SCHOOL_AGE_YEARS)
+        school_age = select(_persons.c.case_id).where(
+            _persons.c.birth_date <= _years_before(on, first),
+            _persons.c.birth_date > _years_before(on, last + 1),
+        )
+        return _cases.c.case_id.in_(school_age)
+    return NEED_COLUMNS[need] == true()  # '= true' uses the index on PostgreSQL too
+
+
+def _years_before(day: date, years: int) -> date:
+    """The same day ``years`` earlier (28 February for a 29th in a common year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
 def find_cases(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from resettle.adapters.db.base import Base, JsonValue
@@ -26,7 +26,12 @@ class CaseRow(Base):
     __tablename__ = "cases"
     # The case list's order (most urgent first, then registration, then id) as an index, so
     # a page walks it instead of sorting every case (migration 0300_list_order).
-    __table_args__ = (Index("ix_cases_list_order", "priority_rank", "registered_on", "case_id"),)
+    __table_args__ = (
+        Index("ix_cases_list_order", "priority_rank", "registered_on", "case_id"),
+        # The list filtered by one need, in list order (migration 0320_case_needs).
+        *(Index(f"ix_cases_{flag}", flag, "priority_rank", "registered_on", "case_id")
+          for flag in ("needs_large_family", "needs_medical", "needs_accessible")),
+    )
 
     case_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     principal_id: Mapped[str] = mapped_column(String(ID_LENGTH))
@@ -39,6 +44,11 @@ class CaseRow(Base):
     registered_on: Mapped[date | None] = mapped_column(Date)
     # Optimistic concurrency: every write checks and increments it (repository.update_case).
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Needs derived from the members, written with them by case_to_row, so the case list can
+    # filter by need with an index. School places depend on the day: found from birth dates.
+    needs_large_family: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    needs_medical: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    needs_accessible: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class PersonRow(Base):
@@ -47,6 +57,7 @@ class PersonRow(Base):
         Index("ix_persons_case_member", "case_id", "member_index"),
         Index("ix_persons_family_name", "family_name"),
         Index("ix_persons_family_name_original", "family_name_original"),
+        Index("ix_persons_birth_date_case", "birth_date", "case_id"),  # school-age members
     )
 
     person_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)

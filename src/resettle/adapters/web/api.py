@@ -18,7 +18,7 @@ from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
 from resettle.adapters.web.login import log_in, log_out
 from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.adapters.web.sessions import clear_session_cookie, set_session_cookie
-from resettle.core import CaseStatus, Category, Priority
+from resettle.core import CaseStatus, Category, Dimension, Priority
 from resettle.errors import AuthenticationError
 from resettle.screening.workflow import Action as Step
 from resettle.security.policy import Action, Section, visible_sections
@@ -128,9 +128,11 @@ def cases(
     q: Annotated[str, Query(max_length=200)] = "",
     status: CaseStatus | None = None, priority: Priority | None = None,
     category: Category | None = None,
+    needs: Dimension | None = None,
 ) -> PageOut:
-    """Cases in your scope; ``q`` searches ids and names (Latin or original script)."""
-    filters = services.CaseFilters(q, status, priority, category)
+    """Cases in your scope; ``q`` searches ids and names (Latin or original script), else
+    the filters apply; ``needs``: cases needing that kind of place (roles that see needs)."""
+    filters = services.CaseFilters(q, status, priority, category, needs)
     return _page(services.list_visible_cases(ctx, filters, offset=offset, limit=limit))
 
 

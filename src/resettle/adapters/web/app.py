@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from resettle import __version__
 from resettle.adapters.web import (
     api,
+    exclusion_api,
     exclusion_pages,
     pages,
     placement_api,
@@ -92,6 +93,7 @@ def create_app(config: WebConfig) -> FastAPI:
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(placement_api.router)
+    app.include_router(exclusion_api.router)
     app.include_router(user_api.router)
     app.include_router(registry_pages.api)
     app.include_router(pages.router)

@@ -19,7 +19,7 @@ from resettle.adapters.db.security_tables import AuditHeadRow, AuditRow
 from resettle.core.issues import Issue
 from resettle.security.audit import ChainReport, verify_chain
 
-WHOLE_CHAIN_LIMIT = 20_000
+WHOLE_CHAIN_LIMIT = 10_000  # about 0.2 s on one core
 _log = cast(Table, AuditRow.__table__)
 _head = cast(Table, AuditHeadRow.__table__)
 

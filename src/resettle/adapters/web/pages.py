@@ -19,7 +19,7 @@ from resettle.adapters.web.dashboard import dashboard_figures, dashboard_svgs
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
 from resettle.adapters.web.login import log_in, log_out
 from resettle.adapters.web.sessions import clear_session_cookie, is_secure, set_session_cookie
-from resettle.core import CaseStatus, Category, Priority
+from resettle.core import CaseStatus, Category, Dimension, Priority
 from resettle.errors import (
     ConflictError,
     IllegalTransitionError,
@@ -114,17 +114,21 @@ def _enum_or_none(kind: type[Any], value: str) -> Any:
 def cases(
     request: Request, *, ctx: Annotated[Ctx, Depends(allowed(Action.CASE_LIST))],
     q: Annotated[str, Query(max_length=200)] = "", status: str = "", priority: str = "",
-    category: str = "", offset: Offset = 0,
+    category: str = "", needs: str = "", offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 25,
 ) -> Response:
+    sections = visible_sections(ctx.user.role)
+    need = _enum_or_none(Dimension, needs) if Section.NEEDS in sections else None
     filters = services.CaseFilters(q, _enum_or_none(CaseStatus, status),
                                    _enum_or_none(Priority, priority),
-                                   _enum_or_none(Category, category))
+                                   _enum_or_none(Category, category),
+                                   need if need in services.NEED_FILTERS else None)
     page = services.list_visible_cases(ctx, filters, offset=offset, limit=limit)
     return render(request, ctx, "cases.html", page=page, filters=filters,
                   statuses=list(CaseStatus), priorities=list(Priority),
                   categories=list(Category), search_cap=SEARCH_CAP,
-                  show_names=Section.IDENTITY in visible_sections(ctx.user.role))
+                  needs=services.NEED_FILTERS if Section.NEEDS in sections else [],
+                  show_names=Section.IDENTITY in sections)
 
 
 @router.get("/cases/{case_id}")
@@ -163,15 +167,17 @@ def act_on_case(request: Request, ctx: Ctx, case_id: str, work: Callable[[], obj
     try:
         work()
     except ON_PAGE as refused:
-        _refused(request, ctx, refused, subject_id=case_id[:64], subject_type="case")
+        record_refusal(request, ctx, refused, subject_id=case_id[:64], subject_type="case")
         return case_page(request, ctx, case_id, problem=refused)
     return see_other(f"/cases/{case_id}")
 
 
-def _refused(request: Request, ctx: Ctx, refused: ResettleError, *, subject_id: str,
-             subject_type: str = "") -> None:
+def record_refusal(request: Request, ctx: Ctx, refused: ResettleError, *, subject_id: str,
+                   subject_type: str = "") -> None:
     """Undo whatever the refused action wrote, then record the refusal itself."""
     ctx.session.rollback()
+    if ctx.writing is not None:  # the refusal's entry takes the write lock anew (guards)
+        ctx.writing.end()
     route = str(getattr(request.scope.get("route"), "path", "?"))
     ctx.audit(f"{request.method} {route}", subject_type=subject_type, subject_id=subject_id,
               outcome="denied" if refused.http_status == 403 else "refused",
@@ -225,7 +231,7 @@ def referral_decision(
     try:
         services.decide_on_referral(ctx, referral_id, decision, reason)
     except ON_PAGE as refused:  # e.g. the workflow refuses: consent withdrawn meanwhile
-        _refused(request, ctx, refused, subject_id=str(referral_id))
+        record_refusal(request, ctx, refused, subject_id=str(referral_id))
         return referrals_page(request, ctx, problem=refused)
     return see_other("/referrals")
 
@@ -238,8 +244,11 @@ def audit(request: Request, *, ctx: Annotated[Ctx, Depends(allowed(Action.AUDIT_
           offset: Offset = 0) -> Response:
     entries, total = list_audit(ctx.session, actor=actor or None, subject_id=subject_id or None,
                                 action=action or None, offset=offset, limit=50)
-    chain = chain_status(ctx.session, key=ctx.config.keys.audit_key)
     ctx.audit("audit.view", detail=f"offset {offset}")
+    # Verified after the audit entry is committed and the write lock released: checking
+    # thousands of hashes must not keep every other user's audited reads waiting.
+    ctx.pause_writing()
+    chain = chain_status(ctx.session, key=ctx.config.keys.audit_key)
     query = urlencode({"actor": actor, "action": action, "subject_id": subject_id})
     return render(request, ctx, "audit.html", entries=entries, total=total, offset=offset,
                   actor=actor, action=action, subject_id=subject_id, chain=chain, query=query)

@@ -13,9 +13,9 @@ from resettle.adapters.db import casework_store as casework
 from resettle.adapters.db.repository import find_cases, get_case, list_cases
 from resettle.adapters.db.screening_repository import SqlScreeningStore
 from resettle.adapters.web.guards import Ctx
-from resettle.core import Case, CaseStatus, Category, Priority
+from resettle.core import Case, CaseStatus, Category, Dimension, Issue, Priority
 from resettle.core.protection import ProtectionSettings, check_destination
-from resettle.errors import NotFoundError, PermissionDeniedError
+from resettle.errors import NotFoundError, PermissionDeniedError, ValidationError
 from resettle.screening.service import advance_case
 from resettle.screening.workflow import Action as Step
 from resettle.screening.workflow import referral_country
@@ -38,12 +38,17 @@ PROTECTION = ProtectionSettings(first_asylum_country="IRQ")
 AUDIT_IDS_SHOWN = 100
 
 
+# What a case list can filter by need: every case needs persons' places.
+NEED_FILTERS = tuple(d for d in Dimension if d is not Dimension.PERSONS)
+
+
 @dataclass(frozen=True)
 class CaseFilters:
     q: str = ""
     status: CaseStatus | None = None
     priority: Priority | None = None
     category: Category | None = None
+    need: Dimension | None = None
 
 
 @dataclass(frozen=True)
@@ -92,17 +97,31 @@ def list_visible_cases(ctx: Ctx, filters: CaseFilters, *, offset: int, limit: in
     scope = scope_of(principal.role, Action.CASE_LIST)
     assert scope is not None
     within = _within(principal, scope)
+    _check_need_filter(principal, filters.need)
     if filters.q.strip():
         page = find_cases(ctx.session, text=filters.q, offset=offset, limit=limit, within=within)
     else:
         page = list_cases(ctx.session, status=filters.status, priority=filters.priority,
-                          category=filters.category, offset=offset, limit=limit, within=within)
+                          category=filters.category, need=filters.need, on=ctx.now.date(),
+                          offset=offset, limit=limit, within=within)
     sections = visible_sections(principal.role)
     ids = [case.case_id for case in page.cases]
     # The search words are not recorded: they may be a person's name.
     ctx.audit("case.list", subject_type="case", detail=" ".join(ids[:AUDIT_IDS_SHOWN]))
     return Page([view_case_summary(c, sections) for c in page.cases], page.total, offset, limit,
                 page.capped)
+
+
+def _check_need_filter(principal: Principal, need: Dimension | None) -> None:
+    """Filtering by a need tells which cases have it: only for roles that see needs."""
+    if need is None:
+        return
+    if Section.NEEDS not in visible_sections(principal.role):
+        raise PermissionDeniedError(f"your role ({principal.role}) does not see needs; list "
+                                    "the cases without the needs filter")
+    if need not in NEED_FILTERS:
+        raise ValidationError([Issue("bad_value", "every case needs persons' places; filter "
+                                     f"by one of {', '.join(NEED_FILTERS)}", field="needs")])
 
 
 def case_timeline(ctx: Ctx, case: Case) -> list[TimelineEvent]:
