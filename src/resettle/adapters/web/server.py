@@ -10,11 +10,14 @@ the database (PostgreSQL, or SQLite with writers queued by the writer lock).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import sys
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.supervisors import Multiprocess
 
 from resettle.adapters.db.engine import DATABASE_URL_ENV
 from resettle.adapters.web.app import create_app
@@ -56,6 +59,15 @@ def serve(config: WebConfig, *, host: str, port: int, workers: int) -> None:
     os.environ[DATABASE_URL_ENV] = config.engine.url.render_as_string(hide_password=False)
     os.environ[SECURE_COOKIES_ENV] = "1" if config.secure_cookies else "0"
     config.engine.dispose()
-    uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=workers,
-                host=host, port=port, access_log=False, log_level="warning",
-                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
+    settings = uvicorn.Config(f"{__name__}:app_from_environment", factory=True,
+                              workers=workers, host=host, port=port, access_log=False,
+                              log_level="warning",
+                              timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
+    listening = settings.bind_socket()
+    # uvicorn's shared socket does not name TCP as its protocol, so asyncio leaves Nagle's
+    # algorithm on for the connections it accepts: each answer then waited ~40 ms for the
+    # client's delayed ACK (measured: /api/health 44 ms instead of 2 ms). Linux gives every
+    # accepted connection the listening socket's TCP_NODELAY.
+    listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    with contextlib.suppress(KeyboardInterrupt):
+        Multiprocess(settings, sockets=[listening]).run()
