@@ -46,3 +46,21 @@ def hammer_and_check(base: str, world: World) -> None:
         report = verify_audit(session, key=world.config.keys.audit_key)
     assert report.ok, report.problems
     assert report.count >= len(codes)
+
+
+def test_more_users_than_server_threads_do_not_hang_one_process(
+    live: tuple[str, World],
+) -> None:
+    """60 at once on one process (its thread pool has 40): every request answers."""
+    base, world = live
+    token, _ = world.sessions["registrar"]
+
+    def read(n: int) -> list[int]:
+        with httpx.Client(base_url=base, cookies={"resettle_session": token},
+                          timeout=60) as client:
+            return [client.get(f"/api/cases/C-00{1 + (n + i) % 3}").status_code
+                    for i in range(3)]
+
+    with ThreadPoolExecutor(60) as pool:
+        codes = [c for batch in pool.map(read, range(60)) for c in batch]
+    assert codes == [200] * 180

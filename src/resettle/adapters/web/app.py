@@ -6,6 +6,7 @@ import logging
 import time
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -30,6 +31,8 @@ from resettle.adapters.web.problems import install_error_handlers
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("resettle.web")
 
+# Below anyio's 40 worker threads (see RequestsInFlight), with room for the one holding the lock.
+MAX_REQUESTS_IN_FLIGHT = 32
 SECURITY_HEADERS = {
     # Everything from this server only: no CDN, no inline script, no framing.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
@@ -38,6 +41,30 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
+
+
+class RequestsInFlight:
+    """At most ``limit`` requests inside the app at once; the others wait on the event loop.
+
+    A request's synchronous parts run on a pool of 40 threads, and a request that writes waits
+    in its thread for the write lock (guards.Writing). Were all 40 threads waiting, the request
+    holding the lock could get no thread to finish on, and the process would hang: seen with
+    50 users on one process. Fewer requests in flight than threads rules that out.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_REQUESTS_IN_FLIGHT) -> None:
+        self.app = app
+        self.limit = limit
+        self._slots: anyio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self._slots is None:  # made on the event loop that will use it
+            self._slots = anyio.Semaphore(self.limit)
+        async with self._slots:
+            await self.app(scope, receive, send)
 
 
 class HeadersAndLog:
@@ -90,6 +117,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.add_middleware(registry_pages.RefuseLargeUploads)
     app.add_middleware(HeadersAndLog)
+    app.add_middleware(RequestsInFlight)
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(placement_api.router)
