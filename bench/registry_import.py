@@ -132,6 +132,7 @@ def _naive_import(factory: Any, paths: list[Path], checking: Any, writing: Any) 
         locality_to_row,
         pledge_to_row,
     )
+    from resettle.adapters.db.sealing import seal_person_rows
     from resettle.adapters.db.tables import CaseRow, LocalityRow, PersonRow, PledgeRow
     from resettle.registry import assemble_batch, read_records
 
@@ -143,7 +144,7 @@ def _naive_import(factory: Any, paths: list[Path], checking: Any, writing: Any) 
         for case in batch.cases:
             session.add(CaseRow(**case_to_row(case), version=1))
             session.flush()
-            for row in case_member_rows(case):
+            for row in seal_person_rows(session, case_member_rows(case)):
                 session.add(PersonRow(**row))
                 session.flush()
         for locality in batch.localities:
