@@ -142,3 +142,13 @@ def test_pages_add_and_reset_show_the_credentials_once(world: World) -> None:
     assert reset.status_code == 200 and 'id="cred-totp-secret"' in reset.text
     assert "otpauth://totp/" in reset.text
     assert reset.headers["cache-control"] == "no-store"
+
+
+def test_a_username_is_plain_ascii_that_fits_in_a_url(world: World) -> None:
+    admin = world.login("admin")
+    for bad in ("a/b", "ad min", "аdmin", "", "-lead", "x" * 81):  # "а" is Cyrillic
+        answer = admin.post("/api/users", json={"username": bad, "role": "auditor"})
+        assert answer.status_code == 422, bad
+        assert [i["field"] for i in answer.json()["error"]["issues"]] == ["username"], bad
+    fine = admin.post("/api/users", json={"username": "amina.k@unhcr-1", "role": "auditor"})
+    assert fine.status_code == 201

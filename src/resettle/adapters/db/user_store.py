@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import cast
@@ -62,10 +63,16 @@ def _user(row: object, keys: KeyRing) -> StoredUser:
     )
 
 
+# Plain ASCII: a name must not break the URLs it appears in (/users/NAME/reset), nor pass for
+# another user in the audit trail by a look-alike letter or a space.
+USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,79}")
+
+
 def _check_new_user(username: str, role: Role, state: str | None, password: str) -> None:
     issues = password_issues(password)
-    if not username.strip() or len(username) > 80:
-        issues.append(Issue("bad_value", "give a username of 1 to 80 characters",
+    if not USERNAME.fullmatch(username):
+        issues.append(Issue("bad_value", "give a username of 1 to 80 characters: letters a-z, "
+                            "digits and . _ @ - (starting with a letter or digit)",
                             field="username"))
     if role is Role.HOST_STATE_LIAISON and (state is None or not is_country_code(state)):
         issues.append(Issue("missing_value", "a host-state liaison needs a host state (--state), "
