@@ -87,18 +87,8 @@ def _serve_world(factory: pytest.TempPathFactory,
     path = factory.mktemp("live") / "web.db"
     shutil.copyfile(template, path)
     world = copy_world((template, built), path)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(world.app, host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", world
-    server.should_exit = True
-    thread.join(timeout=10)
+    for base in _serve_app(world.app):  # stops the server when this generator resumes
+        yield base, world
     world.config.engine.dispose()
 
 
