@@ -1,6 +1,6 @@
 """The one SQLAlchemy declarative base every table of resettle hangs on.
 
-Other adapters add their own tables in their own module ``adapters/db/<topic>_tables.py`` by
+Each stage adds its tables in its own module ``adapters/db/<stage>/tables.py`` by
 subclassing :class:`Base` (and write their own Alembic migration); keeping one ``MetaData``
 lets Alembic autogenerate and the tests see the whole schema.
 """

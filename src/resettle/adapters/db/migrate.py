@@ -1,8 +1,9 @@
 """Alembic migrations, found through the package path (never the working directory).
 
 ``ensure_schema`` runs when a database is opened; ``resettle db upgrade`` runs
-``upgrade_database``. Table modules of ``resettle.adapters.db`` (named ``tables`` or
-``<topic>_tables``) are imported before migrating, so Alembic's autogenerate knows them all.
+``upgrade_database``. Table modules of ``resettle.adapters.db`` and its stage packages (named
+``tables`` or ``<topic>_tables``, e.g. ``adapters/db/screening/tables.py``) are imported before
+migrating, so Alembic's autogenerate knows them all.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def import_table_modules() -> None:
-    """Import ``tables`` and every ``*_tables`` module so their tables join ``Base.metadata``."""
-    for info in pkgutil.iter_modules(db_package.__path__):
-        if info.name == "tables" or info.name.endswith("_tables"):
-            importlib.import_module(f"{db_package.__name__}.{info.name}")
+    """Import every ``tables`` and ``*_tables`` module, at the top or in a stage's package, so
+    their tables join ``Base.metadata``."""
+    prefix = f"{db_package.__name__}."
+    for info in pkgutil.walk_packages(db_package.__path__, prefix):
+        leaf = info.name.rsplit(".", 1)[-1]
+        if not info.ispkg and (leaf == "tables" or leaf.endswith("_tables")):
+            importlib.import_module(info.name)
 
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
