@@ -90,7 +90,7 @@ def _report(cases: int, persons: int, fast: dict[str, Any], naive: dict[str, Any
 def _child(mode: str, database: Path, paths: list[Path]) -> None:
     """Runs in the subprocess: one import, figures as one JSON line on stdout."""
     from resettle.adapters.db.engine import make_session_factory, open_database
-    from resettle.adapters.db.transfer import ImportProgress, import_registry_files
+    from resettle.adapters.db.registry.transfer import ImportProgress, import_registry_files
 
     engine = open_database(f"sqlite:///{database}")
     factory = make_session_factory(engine)
@@ -126,14 +126,14 @@ def _child(mode: str, database: Path, paths: list[Path]) -> None:
 
 def _naive_import(factory: Any, paths: list[Path], checking: Any, writing: Any) -> None:
     """Same reading and checking; then one ORM object per row, flushed one at a time."""
-    from resettle.adapters.db.mapping import (
+    from resettle.adapters.db.registry.mapping import (
         case_member_rows,
         case_to_row,
         locality_to_row,
         pledge_to_row,
     )
+    from resettle.adapters.db.registry.tables import CaseRow, LocalityRow, PersonRow, PledgeRow
     from resettle.adapters.db.sealing import seal_person_rows
-    from resettle.adapters.db.tables import CaseRow, LocalityRow, PersonRow, PledgeRow
     from resettle.registry import assemble_batch, read_records
 
     parsed = [read_records(path) for path in paths]

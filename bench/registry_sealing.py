@@ -63,7 +63,7 @@ def _store_and_load(cases: int, share: float) -> None:
     from sqlalchemy import text
 
     from resettle.adapters.db.engine import make_session_factory, open_database
-    from resettle.adapters.db.repository import load_batch, store_batch
+    from resettle.adapters.db.registry.store import load_batch, store_batch
     from resettle.simulation.random_instances import generate_random
 
     batch = generate_random(cases, LOCALITIES, SEED, share_medical=share)
@@ -96,7 +96,7 @@ def _sealing_only(cases: int) -> None:
         from resettle.adapters.db.sealing import open_json, seal_json
     except ImportError:
         return
-    from resettle.adapters.db.mapping import case_member_rows
+    from resettle.adapters.db.registry.mapping import case_member_rows
     from resettle.security.crypto import load_keyring
     from resettle.simulation.random_instances import generate_random
 

@@ -74,10 +74,10 @@ def build_database() -> tuple[list[str], list[str]]:
     """The cached 100,000-case database, with one registration officer."""
     from sqlalchemy import select
 
-    from resettle.adapters.db import user_store
     from resettle.adapters.db.engine import make_session_factory, open_database
-    from resettle.adapters.db.repository import store_batch
-    from resettle.adapters.db.tables import CaseRow, PersonRow
+    from resettle.adapters.db.registry.store import store_batch
+    from resettle.adapters.db.registry.tables import CaseRow, PersonRow
+    from resettle.adapters.db.security import store as user_store
     from resettle.security.crypto import load_keyring
     from resettle.security.policy import Role
     from resettle.simulation.random_instances import generate_random
@@ -103,8 +103,8 @@ def build_database() -> tuple[list[str], list[str]]:
 
 
 def make_sessions(n: int) -> list[tuple[str, str]]:
-    from resettle.adapters.db import user_store
     from resettle.adapters.db.engine import make_session_factory, open_database
+    from resettle.adapters.db.security import store as user_store
     from resettle.security.auth import new_token, token_digest
     from resettle.security.crypto import load_keyring
 

@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from registry_samples import make_case, make_person
-from resettle.adapters.db.repository import store_batch
-from resettle.adapters.db.screening_repository import SqlScreeningStore, screening_store
+from resettle.adapters.db.registry.store import store_batch
+from resettle.adapters.db.screening.store import SqlScreeningStore, screening_store
 from resettle.core import Case, Category, RegistryBatch, Sex
 from resettle.screening.records import Attendee, AttendeeKind, Interview
 

@@ -21,8 +21,8 @@ import pytest
 from rich.console import Console
 
 from resettle.adapters.cli.demo import DemoContext, demo_keys
+from resettle.adapters.cli.demo.web import step_web
 from resettle.adapters.cli.scenario import step_load_ashraf
-from resettle.adapters.cli.web_demo import step_web
 from resettle.security.auth import totp_now
 from resettle.security.crypto import KeyRing, load_keyring
 

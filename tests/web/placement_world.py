@@ -8,7 +8,7 @@ from datetime import date
 from web_world import person
 
 from resettle.adapters.db.engine import make_session_factory, open_database
-from resettle.adapters.db.repository import store_batch
+from resettle.adapters.db.registry.store import store_batch
 from resettle.core import Case, CaseStatus, Category, Locality, Pledge, Priority, RegistryBatch
 from resettle.core.needs import Dimension
 

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import event, select
 from web_world import World
 
-from resettle.adapters.db.audit_store import list_audit, verify_audit
-from resettle.adapters.db.security_tables import AuditRow
+from resettle.adapters.db.security.audit_store import list_audit, verify_audit
+from resettle.adapters.db.security.tables import AuditRow
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from web_world import World
 
-from resettle.adapters.db.audit_store import list_audit
+from resettle.adapters.db.security.audit_store import list_audit
 
 
 def reviews_in_db(world: World) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 from web_world import World
 
-from resettle.adapters.db.audit_store import verify_audit
+from resettle.adapters.db.security.audit_store import verify_audit
 
 
 def work(base: str, world: World, username: str, n: int) -> list[int]:

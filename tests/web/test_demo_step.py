@@ -10,7 +10,7 @@ from rich.console import Console
 from web_world import World, key_env
 
 from resettle.adapters.cli.demo import STEPS, DemoContext
-from resettle.adapters.cli.web_demo import DEMO_ACCOUNTS, step_web
+from resettle.adapters.cli.demo.web import DEMO_ACCOUNTS, step_web
 from resettle.adapters.db.engine import open_database
 from resettle.adapters.web.app import create_app
 from resettle.adapters.web.config import WebConfig

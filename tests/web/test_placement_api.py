@@ -10,8 +10,8 @@ import pytest
 from placement_world import READY_NAMES
 from web_world import World
 
-from resettle.adapters.db.audit_store import list_audit, verify_audit
-from resettle.adapters.db.repository import store_batch
+from resettle.adapters.db.registry.store import store_batch
+from resettle.adapters.db.security.audit_store import list_audit, verify_audit
 from resettle.adapters.web.placement_service import visible_rule
 from resettle.core import Locality, RegistryBatch
 from resettle.core.needs import Dimension

@@ -5,8 +5,8 @@ from __future__ import annotations
 from registry_uploads import BAD_CASES, BAD_PERSONS, GOOD_CASES, GOOD_PERSONS, files
 from web_world import World
 
-from resettle.adapters.db.audit_store import list_audit
 from resettle.adapters.db.inspection import digest_database
+from resettle.adapters.db.security.audit_store import list_audit
 
 REGISTRY = ("cases", "persons", "localities", "pledges")
 

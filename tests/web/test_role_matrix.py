@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from registry_uploads import GOOD_CASES, GOOD_PERSONS, files
 from web_world import MARKERS, USERS, World
 
-from resettle.adapters.db.audit_store import list_audit
+from resettle.adapters.db.security.audit_store import list_audit
 from resettle.security.policy import (
     GRANTS,
     Action,

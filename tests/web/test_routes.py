@@ -8,7 +8,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import Mount
 from web_world import PASSWORD, World
 
-from resettle.adapters.db.audit_store import list_audit, verify_audit
+from resettle.adapters.db.security.audit_store import list_audit, verify_audit
 from resettle.adapters.web.guards import Guard
 
 

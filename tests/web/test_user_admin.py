@@ -8,8 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from web_world import PASSWORD, World
 
-from resettle.adapters.db import user_admin, user_store
-from resettle.adapters.db.audit_store import list_audit, verify_audit
+from resettle.adapters.db.security import store as user_store
+from resettle.adapters.db.security import user_admin
+from resettle.adapters.db.security.audit_store import list_audit, verify_audit
 from resettle.errors import ConflictError
 from resettle.security.auth import totp_now
 

@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from web_world import PASSWORD, key_env
 
 from resettle.adapters.cli.scenario import DEMO_CONFIG, load_scenario, make_ashraf
-from resettle.adapters.db import user_store
 from resettle.adapters.db.casework_store import list_referrals, sync_referrals_from_history
 from resettle.adapters.db.engine import make_session_factory, open_database
-from resettle.adapters.db.repository import get_case
+from resettle.adapters.db.registry.store import get_case
+from resettle.adapters.db.security import store as user_store
 from resettle.adapters.web.app import create_app
 from resettle.adapters.web.config import WebConfig
 from resettle.core import CaseStatus

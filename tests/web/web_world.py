@@ -14,9 +14,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from key_samples import key_env
-from resettle.adapters.db import casework_store, user_store
+from resettle.adapters.db import casework_store
 from resettle.adapters.db.engine import make_session_factory, open_database
-from resettle.adapters.db.repository import store_batch
+from resettle.adapters.db.registry.store import store_batch
+from resettle.adapters.db.security import store as user_store
 from resettle.adapters.web.app import create_app
 from resettle.adapters.web.config import WebConfig
 from resettle.core import (

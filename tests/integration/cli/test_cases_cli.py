@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from resettle.adapters.cli.main import app
 from resettle.adapters.db.engine import create_database_engine, make_session_factory
-from resettle.adapters.db.repository import store_batch
+from resettle.adapters.db.registry.store import store_batch
 from resettle.core import RegistryBatch
 
 runner = CliRunner()

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from resettle.adapters.cli.main import app
 from resettle.adapters.db.engine import make_session_factory, open_database
 from resettle.adapters.db.inspection import count_rows, digest_database
-from resettle.adapters.db.repository import load_batch
+from resettle.adapters.db.registry.store import load_batch
 from resettle.core import RegistryBatch
 from resettle.registry import RecordKind, write_records
 

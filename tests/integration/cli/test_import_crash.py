@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.inspection import count_rows, digest_database
-from resettle.adapters.db.repository import store_batch
+from resettle.adapters.db.registry.store import store_batch
 from resettle.core import RegistryBatch
 from resettle.registry import RecordKind, write_records
 from resettle.simulation.random_instances import generate_random

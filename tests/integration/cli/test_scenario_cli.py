@@ -21,8 +21,8 @@ from resettle.adapters.cli.scenario import (
 )
 from resettle.adapters.db.engine import make_session_factory, open_database
 from resettle.adapters.db.inspection import count_rows, digest_database
-from resettle.adapters.db.repository import load_batch, store_batch
-from resettle.adapters.db.screening_repository import screening_store
+from resettle.adapters.db.registry.store import load_batch, store_batch
+from resettle.adapters.db.screening.store import screening_store
 from resettle.core import RegistryBatch
 from resettle.errors import ConflictError
 from resettle.registry import assemble_batch, read_records

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from registry_samples import make_case, make_person
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.migrate import upgrade_database
-from resettle.adapters.db.repository import list_cases, store_batch
+from resettle.adapters.db.registry.store import list_cases, store_batch
 from resettle.core import Case, Dimension, MedicalCondition, Person, RegistryBatch, Severity
 
 ON = date(2013, 5, 15)

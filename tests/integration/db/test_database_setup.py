@@ -26,7 +26,7 @@ from resettle.adapters.db.migrate import (
     import_table_modules,
     upgrade_database,
 )
-from resettle.adapters.db.name_search import SEARCH_INDEX_OBJECTS
+from resettle.adapters.db.registry.name_search import SEARCH_INDEX_OBJECTS
 
 
 def test_opening_an_empty_database_applies_every_migration(database_url: str) -> None:

@@ -17,8 +17,8 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from registry_samples import make_case, make_person
-from resettle.adapters.db.repository import find_cases, list_cases, store_batch
-from resettle.adapters.db.tables import CaseRow, PersonRow
+from resettle.adapters.db.registry.store import find_cases, list_cases, store_batch
+from resettle.adapters.db.registry.tables import CaseRow, PersonRow
 from resettle.core import Case, CaseStatus, Priority, RegistryBatch
 
 _cases: Table = CaseRow.__table__  # type: ignore[assignment]

@@ -8,9 +8,9 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from registry_samples import make_case, make_person
-from resettle.adapters.db.name_search import NAME_COLUMNS, case_variants, cases_matching
-from resettle.adapters.db.repository import find_cases, get_case, store_batch, update_case
-from resettle.adapters.db.tables import CaseRow
+from resettle.adapters.db.registry.name_search import NAME_COLUMNS, case_variants, cases_matching
+from resettle.adapters.db.registry.store import find_cases, get_case, store_batch, update_case
+from resettle.adapters.db.registry.tables import CaseRow
 from resettle.core import RegistryBatch
 
 

@@ -10,12 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from resettle.adapters.db.placement_explain_store import (
+from resettle.adapters.db.placement.explain_store import (
     case_explanations,
     save_explanations,
     shadow_prices_of_run,
 )
-from resettle.adapters.db.placement_store import save_run
+from resettle.adapters.db.placement.store import save_run
 from resettle.placement.build import build_problem
 from resettle.placement.explain import (
     ShadowPrice,

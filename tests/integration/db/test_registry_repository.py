@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from registry_samples import make_case, make_person, renamed
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.inspection import count_rows, digest_database
-from resettle.adapters.db.repository import (
+from resettle.adapters.db.registry.store import (
     find_cases,
     get_case,
     get_cases,

@@ -35,8 +35,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy import event as sa_event
 
 from resettle.adapters.db.engine import make_session_factory
-from resettle.adapters.db.screening_repository import SqlScreeningStore
-from resettle.adapters.db.tables import PersonRow
+from resettle.adapters.db.registry.tables import PersonRow
+from resettle.adapters.db.screening.store import SqlScreeningStore
 from resettle.core.case import Case
 from resettle.core.protection import ProtectionSettings
 from resettle.core.status import CaseStatus as S

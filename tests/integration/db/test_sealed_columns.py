@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from key_samples import DATA_KEY, key_env
 from registry_samples import make_case, make_person
 from resettle.adapters.db.engine import make_session_factory
-from resettle.adapters.db.repository import get_case, store_batch
-from resettle.adapters.db.rotation import reencrypt_all
-from resettle.adapters.db.screening_repository import SqlScreeningStore
-from resettle.adapters.db.tables import PersonRow
+from resettle.adapters.db.registry.store import get_case, store_batch
+from resettle.adapters.db.registry.tables import PersonRow
+from resettle.adapters.db.screening.store import SqlScreeningStore
+from resettle.adapters.db.security.rotation import reencrypt_all
 from resettle.core import Case, MedicalCondition, RegistryBatch, Severity
 from resettle.screening.exclusion import (
     Assessment,

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from registry_samples import make_batch, make_case, make_person
 from resettle.adapters.db.engine import make_session_factory, open_database
 from resettle.adapters.db.inspection import digest_database
-from resettle.adapters.db.repository import load_batch, store_batch
+from resettle.adapters.db.registry.store import load_batch, store_batch
 from resettle.core import Case, CaseStatus, RegistryBatch
 
 NAMES = st.text(alphabet="abcdeفرضا -'", min_size=1, max_size=12)

@@ -6,7 +6,6 @@ import typer
 
 from resettle import __version__
 from resettle.adapters.cli import (
-    cases,
     demo,
     placement,
     placement_db,
@@ -15,9 +14,10 @@ from resettle.adapters.cli import (
     registry,
     scenario,
     screening,
-    stats,
-    web,
 )
+from resettle.adapters.cli import registry_cases as cases
+from resettle.adapters.cli import reporting as stats
+from resettle.adapters.cli import security as web
 
 app = typer.Typer(
     name="resettle",

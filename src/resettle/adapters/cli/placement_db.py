@@ -17,19 +17,19 @@ from sqlalchemy.orm import Session
 from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, error_console, failing_cleanly
 from resettle.adapters.db.engine import make_session_factory, write_session
-from resettle.adapters.db.placement_explain_store import (
+from resettle.adapters.db.placement.explain_store import (
     save_explanations,
     shadow_prices_of_run,
 )
-from resettle.adapters.db.placement_store import (
+from resettle.adapters.db.placement.store import (
     decisions_for_run,
     get_run,
     list_runs,
     record_decision,
     save_run,
 )
-from resettle.adapters.db.repository import get_case, load_batch
-from resettle.adapters.db.screening_repository import SqlScreeningStore
+from resettle.adapters.db.registry.store import get_case, load_batch
+from resettle.adapters.db.screening.store import SqlScreeningStore
 from resettle.core import Case, CaseStatus, Locality
 from resettle.core.protection import ProtectionSettings, check_destination
 from resettle.errors import NotFoundError

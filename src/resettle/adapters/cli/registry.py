@@ -19,7 +19,7 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, failing_cleanly, progress_bar
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.migrate import current_revisions, head_revisions, upgrade_database
-from resettle.adapters.db.transfer import (
+from resettle.adapters.db.registry.transfer import (
     ImportProgress,
     ImportReport,
     export_registry_records,

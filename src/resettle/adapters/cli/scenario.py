@@ -17,8 +17,8 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console as stdout_console
 from resettle.adapters.cli.output import failing_cleanly, progress_bar
 from resettle.adapters.db.engine import make_session_factory
-from resettle.adapters.db.repository import load_batch
-from resettle.adapters.db.scenario_load import reset_synthetic_database, store_scenario
+from resettle.adapters.db.registry.store import load_batch
+from resettle.adapters.db.simulation.scenario_load import reset_synthetic_database, store_scenario
 from resettle.core import RegistryBatch
 from resettle.registry import FileFormat, Progress, RecordKind, write_records
 from resettle.reporting.stats import registry_stats, summarize_stats

@@ -12,11 +12,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from resettle.adapters.cli.case_actions import At, Version, case_app, do, show_case
 from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console
 from resettle.adapters.cli.scenario import DEMO_CONFIG
-from resettle.adapters.db.screening_repository import SqlScreeningStore, screening_store
+from resettle.adapters.cli.screening_actions import At, Version, case_app, do, show_case
+from resettle.adapters.db.screening.store import SqlScreeningStore, screening_store
 from resettle.core import CaseStatus, Priority, Relative
 from resettle.core.protection import ProtectionSettings
 from resettle.screening import service

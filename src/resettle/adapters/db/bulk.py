@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, Table, insert
 from sqlalchemy.orm import Session
 
-from resettle.adapters.db.mapping import Row
+from resettle.adapters.db.registry.mapping import Row
 
 Convert = Callable[[Any], Any]
 

@@ -10,9 +10,9 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
-from resettle.adapters.db.screening_tables import CaseEventRow
-from resettle.adapters.db.security_tables import CaseNoteRow, ReferralRow
-from resettle.adapters.db.user_store import as_utc
+from resettle.adapters.db.screening.tables import CaseEventRow
+from resettle.adapters.db.security.store import as_utc
+from resettle.adapters.db.security.tables import CaseNoteRow, ReferralRow
 from resettle.core.issues import Issue
 from resettle.errors import ConflictError, NotFoundError, ValidationError
 from resettle.security.crypto import KeyRing

@@ -9,14 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from resettle.adapters.db.audit_store import list_audit
 from resettle.adapters.db.casework_store import Decision
-from resettle.adapters.web import screening_actions, services
+from resettle.adapters.db.security.audit_store import list_audit
+from resettle.adapters.web import services
 from resettle.adapters.web.config import MAX_PAGE
-from resettle.adapters.web.dashboard import dashboard_figures
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
 from resettle.adapters.web.login import log_in, log_out
 from resettle.adapters.web.problems import ERROR_RESPONSES
+from resettle.adapters.web.reporting.dashboard import dashboard_figures
+from resettle.adapters.web.screening import actions as screening_actions
 from resettle.adapters.web.sessions import clear_session_cookie, set_session_cookie
 from resettle.core import CaseStatus, Category, Dimension, Priority
 from resettle.errors import AuthenticationError

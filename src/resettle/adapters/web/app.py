@@ -14,19 +14,16 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from resettle import __version__
-from resettle.adapters.web import (
-    api,
-    exclusion_api,
-    exclusion_pages,
-    pages,
-    placement_api,
-    placement_pages,
-    registry_pages,
-    user_api,
-    user_pages,
-)
+from resettle.adapters.web import api, pages
 from resettle.adapters.web.config import WebConfig
+from resettle.adapters.web.placement import api as placement_api
+from resettle.adapters.web.placement import pages as placement_pages
 from resettle.adapters.web.problems import install_error_handlers
+from resettle.adapters.web.registry import pages as registry_pages
+from resettle.adapters.web.screening import api as exclusion_api
+from resettle.adapters.web.screening import pages as exclusion_pages
+from resettle.adapters.web.security import api as user_api
+from resettle.adapters.web.security import pages as user_pages
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("resettle.web")

@@ -16,9 +16,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from resettle.adapters.db.audit_store import append_audit
 from resettle.adapters.db.engine import WRITE_INTENT
-from resettle.adapters.db.user_store import (
+from resettle.adapters.db.security.audit_store import append_audit
+from resettle.adapters.db.security.store import (
     find_session,
     get_user_by_id,
     touch_session,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from resettle.adapters.db.user_store import (
+from resettle.adapters.db.security.store import (
     create_session,
     end_session,
     find_user,

@@ -9,15 +9,17 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from resettle.adapters.db.audit_store import list_audit
 from resettle.adapters.db.casework_store import Decision
-from resettle.adapters.db.name_search import SEARCH_CAP
-from resettle.adapters.web import exclusion_service, screening_actions, services
-from resettle.adapters.web.audit_status import chain_status
+from resettle.adapters.db.registry.name_search import SEARCH_CAP
+from resettle.adapters.db.security.audit_store import list_audit
+from resettle.adapters.web import services
 from resettle.adapters.web.config import LOGIN_CSRF_COOKIE, MAX_PAGE, SESSION_COOKIE
-from resettle.adapters.web.dashboard import dashboard_figures, dashboard_svgs
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
 from resettle.adapters.web.login import log_in, log_out
+from resettle.adapters.web.reporting.dashboard import dashboard_figures, dashboard_svgs
+from resettle.adapters.web.screening import actions as screening_actions
+from resettle.adapters.web.screening import exclusion as exclusion_service
+from resettle.adapters.web.security.audit_status import chain_status
 from resettle.adapters.web.sessions import clear_session_cookie, is_secure, set_session_cookie
 from resettle.core import CaseStatus, Category, Dimension, Priority
 from resettle.errors import (

@@ -10,17 +10,17 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 
 from resettle.adapters.cli.placement_db import place_from_database
-from resettle.adapters.db.placement_explain_store import case_explanations, shadow_prices_of_run
-from resettle.adapters.db.placement_store import (
+from resettle.adapters.db.placement.explain_store import case_explanations, shadow_prices_of_run
+from resettle.adapters.db.placement.store import (
     decisions_for_run,
     get_run,
     list_runs,
     record_decision,
 )
-from resettle.adapters.db.placement_tables import PlacementRunRow
-from resettle.adapters.db.repository import get_case, get_cases
-from resettle.adapters.db.screening_repository import SqlScreeningStore
-from resettle.adapters.db.tables import LocalityRow, PledgeRow
+from resettle.adapters.db.placement.tables import PlacementRunRow
+from resettle.adapters.db.registry.store import get_case, get_cases
+from resettle.adapters.db.registry.tables import LocalityRow, PledgeRow
+from resettle.adapters.db.screening.store import SqlScreeningStore
 from resettle.adapters.web.guards import Ctx
 from resettle.core.protection import check_destination
 from resettle.errors import NotFoundError

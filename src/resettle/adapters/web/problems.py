@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from resettle.adapters.db.audit_store import append_audit
+from resettle.adapters.db.security.audit_store import append_audit
 from resettle.adapters.web.guards import config_of, utcnow
 from resettle.core.issues import Issue
 from resettle.errors import ResettleError, ValidationError

@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from resettle.adapters.db import casework_store as casework
-from resettle.adapters.db.repository import find_cases, get_case, list_cases
-from resettle.adapters.db.screening_repository import SqlScreeningStore
+from resettle.adapters.db.registry.store import find_cases, get_case, list_cases
+from resettle.adapters.db.screening.store import SqlScreeningStore
 from resettle.adapters.web.guards import Ctx
 from resettle.core import Case, CaseStatus, Category, Dimension, Issue, Priority
 from resettle.core.protection import ProtectionSettings, check_destination

@@ -1,0 +1,91 @@
+"""The web app's demo step: demo users (one per role), host referrals, and optional serving."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from resettle.adapters.cli.options import open_engine
+from resettle.adapters.cli.security import run_server
+from resettle.adapters.db.casework_store import list_referrals, sync_referrals_from_history
+from resettle.adapters.db.engine import make_session_factory
+from resettle.adapters.db.security import store as user_store
+from resettle.security.auth import new_token, new_totp_secret, totp_now
+from resettle.security.crypto import KeyRing, generate_key_file, load_keyring
+from resettle.security.policy import Role, needs_second_factor
+
+if TYPE_CHECKING:
+    from resettle.adapters.cli.demo import DemoContext
+
+DEMO_PORT_ENV = "RESETTLE_DEMO_PORT"
+DEMO_USERNAMES = {
+    Role.ADMINISTRATOR: "admin", Role.REGISTRATION_OFFICER: "registrar",
+    Role.PROTECTION_OFFICER: "protection", Role.EXCLUSION_REVIEWER: "exclusion",
+    Role.PLACEMENT_OFFICER: "placement", Role.HOST_STATE_LIAISON: "liaison",
+    Role.AUDITOR: "auditor",
+}
+# (username, role): one account per role, and a second exclusion reviewer, because an
+# exclusion assessment must be reviewed by someone other than its assessor (four eyes).
+DEMO_ACCOUNTS: tuple[tuple[str, Role], ...] = (
+    *((name, role) for role, name in DEMO_USERNAMES.items()),
+    ("exclusion2", Role.EXCLUSION_REVIEWER),
+)
+
+
+def _liaison_state(counts: Counter[str]) -> str:
+    return counts.most_common(1)[0][0] if counts else "ALB"
+
+
+def step_web(ctx: DemoContext) -> None:
+    """Demo: create the demo users (one per role, two exclusion reviewers), index referrals,
+    print the logins; serve if asked."""
+    key_file = ctx.output_dir / "resettle-keys.json"
+    if os.environ.get("RESETTLE_DATA_KEYS") or os.environ.get("RESETTLE_KEY_FILE"):
+        keys = load_keyring()
+    else:  # the demo's own keys, next to its outputs (never in the database)
+        if not key_file.exists():
+            generate_key_file(key_file)
+        keys = load_keyring({"RESETTLE_KEY_FILE": str(key_file)})
+    now = datetime.now(UTC)
+    engine = open_engine(ctx.database_url)
+    lines: list[str] = []
+    try:
+        with make_session_factory(engine).begin() as session:
+            added = sync_referrals_from_history(session, now=now)
+            referrals, _ = list_referrals(session, limit=100_000)
+            state = _liaison_state(Counter(r.country for r in referrals))
+            for username, role in DEMO_ACCOUNTS:
+                password = new_token()[:16]
+                secret = new_totp_secret() if needs_second_factor(role) else None
+                if user_store.find_user(session, keys=keys, username=username):
+                    user_store.reset_credentials(session, keys=keys, username=username,
+                                                 password=password, totp_secret=secret)
+                else:
+                    user_store.add_user(
+                        session, keys=keys, username=username, role=role, password=password,
+                        totp_secret=secret, now=now,
+                        state=state if role is Role.HOST_STATE_LIAISON else None)
+                code = f"TOTP secret {secret} (code now {totp_now(secret, now)})" \
+                    if secret else "no second factor"
+                bound = f" of {state}" if role is Role.HOST_STATE_LIAISON else ""
+                lines.append(f"{username:<11} {password}  {role.value}{bound}; {code}")
+    finally:
+        engine.dispose()
+    ctx.console.rule("web app: demo users (synthetic data; passwords change every run)")
+    ctx.console.print("username    password          role; second factor", soft_wrap=True)
+    for line in lines:
+        ctx.console.print(line, soft_wrap=True, highlight=False)
+    ctx.console.print("TOTP: add the secret to an authenticator app (or `python -c \"import "
+                      "pyotp; print(pyotp.TOTP('SECRET').now())\"`).")
+    port = int(os.environ.get(DEMO_PORT_ENV, "8000"))
+    ctx.summary["web"] = (f"{len(DEMO_ACCOUNTS)} demo users, {added} referrals indexed for host "
+                          f"states; `make demo` serves http://127.0.0.1:{port}/")
+    if ctx.serve:
+        ctx.after.append(lambda: _serve(ctx, port, keys))
+
+
+def _serve(ctx: DemoContext, port: int, keys: KeyRing) -> None:
+    ctx.console.rule(f"web app: open http://127.0.0.1:{port}/ and log in with a demo user")
+    run_server(ctx.database_url, host="127.0.0.1", port=port, keys=keys)

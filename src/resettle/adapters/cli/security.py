@@ -1,0 +1,211 @@
+"""``resettle serve``, ``resettle users``, ``resettle audit`` and ``resettle keys``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
+from resettle.adapters.cli.output import console, fail
+from resettle.adapters.db.engine import make_session_factory
+from resettle.adapters.db.security import user_admin
+from resettle.adapters.db.security.audit_store import append_audit, verify_audit
+from resettle.adapters.db.security.rotation import reencrypt_all
+from resettle.adapters.db.security.user_admin import CLI_ACTOR, Credentials
+from resettle.adapters.web import server
+from resettle.adapters.web.config import WebConfig
+from resettle.adapters.web.server import default_workers
+from resettle.errors import ResettleError
+from resettle.security.audit import AuditEvent, parse_anchors
+from resettle.security.crypto import KeyRing, add_key_to_file, generate_key_file, load_keyring
+from resettle.security.policy import Role
+
+users_app = typer.Typer(help="Manage who may log in: add, disable, enable, reset, list.",
+                        no_args_is_help=True)
+audit_app = typer.Typer(help="Check the tamper-evident audit trail.", no_args_is_help=True)
+keys_app = typer.Typer(help="Encryption keys kept outside the database.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.add_typer(users_app, name="users")
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(keys_app, name="keys")
+
+
+@contextmanager
+def _transaction(database_url: str) -> Iterator[tuple[Session, KeyRing]]:
+    try:
+        keys = load_keyring()
+        engine = open_engine(database_url)
+        with make_session_factory(engine, keys=keys).begin() as session:
+            yield session, keys
+        engine.dispose()
+    except ResettleError as error:
+        fail(error)
+
+
+def _audit_cli(session: Session, keys: KeyRing, action: str, username: str) -> None:
+    event = AuditEvent(actor="cli", role="operator", action=action, subject_type="user",
+                       subject_id=username)
+    append_audit(session, key=keys.audit_key, event=event, now=datetime.now(UTC))
+
+
+def serve(
+    database_url: DatabaseUrl = DEFAULT_URL,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] =
+    "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    secure_cookies: Annotated[bool, typer.Option(
+        help="Mark cookies Secure (set this behind an HTTPS proxy).")] = False,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="Server processes (default: one per core, at most 4).")] = 0,
+) -> None:
+    """Serve the web app and API (keys from RESETTLE_KEY_FILE or RESETTLE_DATA_KEYS)."""
+    run_server(database_url, host=host, port=port, secure_cookies=secure_cookies,
+               workers=workers or default_workers())
+
+
+def run_server(database_url: str, *, host: str, port: int, secure_cookies: bool = False,
+               keys: KeyRing | None = None, workers: int = 1) -> None:
+    """Serve; with several workers the keys must come from the environment or key file."""
+    try:
+        config = WebConfig(open_engine(database_url), keys or load_keyring(),
+                           secure_cookies=secure_cookies)
+        if workers > 1:
+            load_keyring()  # each worker loads them itself: fail here, once, if it cannot
+    except ResettleError as error:
+        fail(error)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    console().print(f"resettle is serving on http://{host}:{port}/ with {workers} "
+                    f"process{'es' if workers > 1 else ''} (Ctrl+C stops it)")
+    server.serve(config, host=host, port=port, workers=workers)
+
+
+def _print_credentials(credentials: Credentials) -> None:
+    console().print(f"user [bold]{credentials.username}[/]  password: {credentials.password}")
+    if credentials.totp_secret:
+        console().print(f"  TOTP secret: {credentials.totp_secret}  (add it to an "
+                        "authenticator app)")
+        console().print(f"  {credentials.totp_uri}")
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[Role, typer.Option(help="What the user may do and see.")],
+    state: Annotated[str | None, typer.Option(
+        help="Host state (ISO alpha-3) of a host-state liaison.")] = None,
+    database_url: DatabaseUrl = DEFAULT_URL,
+) -> None:
+    """Add a user with a generated password (and TOTP secret for sensitive roles)."""
+    with _transaction(database_url) as (session, keys):
+        credentials = user_admin.add_account(session, keys=keys, actor=CLI_ACTOR,
+                                             username=username, role=role, state=state,
+                                             now=datetime.now(UTC))
+    _print_credentials(credentials)
+
+
+def _set_disabled(username: str, database_url: str, *, disabled: bool) -> None:
+    with _transaction(database_url) as (session, keys):
+        user_admin.set_account_disabled(session, keys=keys, actor=CLI_ACTOR, username=username,
+                                        disabled=disabled, now=datetime.now(UTC))
+    console().print(f"{username} is {'disabled' if disabled else 'enabled'}")
+
+
+@users_app.command("disable")
+def users_disable(username: str, database_url: DatabaseUrl = DEFAULT_URL) -> None:
+    """Disable a user: they cannot log in and their sessions end now."""
+    _set_disabled(username, database_url, disabled=True)
+
+
+@users_app.command("enable")
+def users_enable(username: str, database_url: DatabaseUrl = DEFAULT_URL) -> None:
+    """Enable a disabled user again."""
+    _set_disabled(username, database_url, disabled=False)
+
+
+@users_app.command("reset")
+def users_reset(username: str, database_url: DatabaseUrl = DEFAULT_URL) -> None:
+    """New password (and TOTP secret where needed); unlocks the account, ends its sessions."""
+    with _transaction(database_url) as (session, keys):
+        credentials = user_admin.reset_account(session, keys=keys, actor=CLI_ACTOR,
+                                               username=username, now=datetime.now(UTC))
+    _print_credentials(credentials)
+
+
+@users_app.command("list")
+def users_list(database_url: DatabaseUrl = DEFAULT_URL) -> None:
+    """List users, their roles, whether they are locked or disabled, and their last login."""
+    table = Table("username", "role", "state", "disabled", "locked", "last login")
+    with _transaction(database_url) as (session, keys):
+        accounts = user_admin.list_accounts(session, keys=keys, now=datetime.now(UTC))
+    for account in accounts:
+        last = account.last_login_at.isoformat(timespec="minutes") \
+            if account.last_login_at else ""
+        table.add_row(account.username, account.role.value, account.state or "",
+                      "yes" if account.disabled else "", "yes" if account.locked else "", last)
+    console().print(table)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    database_url: DatabaseUrl = DEFAULT_URL,
+    anchor: Annotated[Path | None, typer.Option(
+        help="File of '<seq> <hash>' lines copied out earlier; catches deleted newest entries.")]
+    = None,
+    write_anchor: Annotated[Path | None, typer.Option(
+        help="Append the current head ('<seq> <hash>') to this file, kept off this server.")]
+    = None,
+) -> None:
+    """Verify the audit chain: any edited, inserted or deleted entry fails (exit 1)."""
+    anchors = parse_anchors(anchor.read_text(encoding="utf-8")) if anchor else None
+    with _transaction(database_url) as (session, keys):
+        report = verify_audit(session, key=keys.audit_key, anchors=anchors)
+    if not report.ok:
+        for problem in report.problems:
+            console().print(f"[bold red]{problem.code}[/] {problem.record}: {problem.message}")
+        console().print(f"audit trail FAILED: {len(report.problems)} problem(s) in "
+                        f"{report.count} entries")
+        raise typer.Exit(code=1)
+    if write_anchor is not None:
+        with write_anchor.open("a", encoding="utf-8") as handle:
+            handle.write(f"{report.head_seq} {report.head_hash}\n")
+    console().print(f"audit trail intact: {report.count} entries, head {report.head_seq} "
+                    f"{report.head_hash[:16]}…")
+
+
+@keys_app.command("init")
+def keys_init(file: Annotated[Path, typer.Option(help="Key file to create.")] =
+              Path("resettle-keys.json")) -> None:
+    """Create a key file (data key + audit key); keep it off the database server's backups."""
+    if file.exists():
+        fail(ResettleError(f"{file} exists; use `resettle keys add` to rotate"))
+    generate_key_file(file)
+    console().print(f"wrote {file} (mode 600); point RESETTLE_KEY_FILE at it")
+
+
+@keys_app.command("add")
+def keys_add(file: Annotated[Path, typer.Option(help="Key file to extend.")] =
+             Path("resettle-keys.json")) -> None:
+    """Add a new data key and make it active (old keys stay to read old values)."""
+    console().print(f"new active key {add_key_to_file(file)}; run `resettle keys rotate`")
+
+
+@keys_app.command("rotate")
+def keys_rotate(database_url: DatabaseUrl = DEFAULT_URL) -> None:
+    """Re-encrypt every stored secret with the active key, and encrypt sensitive values still
+    in plaintext from before their column was encrypted; then old keys can be removed."""
+    with _transaction(database_url) as (session, keys):
+        counts = reencrypt_all(session, keys=keys)
+        _audit_cli(session, keys, "keys.rotate", keys.active)
+    console().print(f"re-encrypted {counts.reencrypted} value(s) and encrypted "
+                    f"{counts.sealed} left in plaintext, all with key {keys.active}")

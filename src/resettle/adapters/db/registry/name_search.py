@@ -1,0 +1,104 @@
+"""Which cases have a member whose id or name matches a search text, by index where there is one.
+
+Names match as a case-insensitive substring of any of a person's four names (Latin and
+original script), letters compared without case as Python's ``str.lower`` does (as PostgreSQL's
+``lower()`` does too). SQLite answers from the trigram table ``person_names`` (migration
+``0310_name_search``) and PostgreSQL from trigram indexes on the lowered names; a text of fewer
+than three characters has no trigram, so it is matched by reading every name, as before.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Select,
+    Table,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from resettle.adapters.db.registry.tables import PersonRow
+
+_persons: Table = PersonRow.__table__  # type: ignore[assignment]
+# Not in the ORM metadata: an FTS5 virtual table, created and kept in step by the migration.
+_person_names = table("person_names", column("names"), column("case_id"))
+MAX_VARIANTS = 16
+SEARCH_CAP = 1000  # matching persons ordered for a page; beyond it, "more than"
+TRIGRAM = 3
+NAME_COLUMNS = ("given_name", "family_name", "given_name_original", "family_name_original")
+# Objects the migration makes that the table declarations do not describe.
+SEARCH_INDEX_OBJECTS = ("person_names", *(f"ix_persons_trgm_{name}" for name in NAME_COLUMNS))
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` with LIKE's wildcards in ``text`` escaped by a backslash."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def case_variants(needle: str) -> list[str]:
+    """``needle`` with each non-ASCII letter in both cases (at most ``MAX_VARIANTS`` forms).
+
+    SQLite's LIKE, in the trigram table as elsewhere, ignores the case of ASCII letters only:
+    "élodie" must also be looked for as "Élodie". Persian and Arabic letters have no case.
+    """
+    options = [sorted({char, char.lower(), char.upper()})
+               if not char.isascii() and char.lower() != char.upper() else [char]
+               for char in needle]
+    if math.prod(len(option) for option in options) > MAX_VARIANTS:
+        return sorted({needle, needle.lower(), needle.upper()})
+    return ["".join(chars) for chars in itertools.product(*options)]
+
+
+@dataclass(frozen=True)
+class NameMatches:
+    """Case ids of matching persons (a subquery), and whether more persons matched than the cap."""
+
+    case_ids: Select[Any]
+    capped: bool
+
+
+def cases_matching(session: Session, needle: str, *, within: Any = None,
+                   cap: int = SEARCH_CAP) -> NameMatches:
+    """Persons whose id is ``needle`` or one of whose names contains it; at most ``cap``.
+
+    A common family name can match a tenth of a registry. Ordering all those cases for one
+    page cost tens of milliseconds a search; past ``cap`` persons the caller says "more than"
+    and asks for a longer text. ``within`` (a subquery of case ids) is applied first, so a
+    narrow scope is never crowded out by matches outside it.
+    """
+    parts = _matching_persons(session, needle)
+    if within is not None:
+        parts = [part.where(part.selected_columns.case_id.in_(within)) for part in parts]
+    found = union_all(*parts).limit(cap + 1).subquery() if len(parts) > 1 else \
+        parts[0].limit(cap + 1).subquery()
+    matched = session.scalar(select(func.count()).select_from(found)) or 0
+    return NameMatches(select(found.c.case_id), capped=matched > cap)
+
+
+def _matching_persons(session: Session, needle: str) -> list[Select[Any]]:
+    by_id = select(_persons.c.case_id).where(_persons.c.person_id == needle)
+    if session.get_bind().dialect.name != "sqlite":
+        pattern = like_pattern(needle.lower())
+        return [select(_persons.c.case_id).where(or_(
+            _persons.c.person_id == needle,
+            *(func.lower(_persons.c[name]).like(pattern, escape="\\") for name in NAME_COLUMNS)))]
+    names: Any = literal_column("person_names.names")
+    if len(needle) >= TRIGRAM:
+        # A quoted phrase of trigrams is a substring match, its letters folded by the index.
+        phrase = '"' + needle.replace('"', '""') + '"'
+        by_name: Any = literal_column("person_names").op("MATCH")(phrase)
+    else:  # no trigram to look up: every name is read, its case folded as LIKE allows
+        by_name = or_(*(names.like(like_pattern(variant), escape="\\")
+                        for variant in case_variants(needle)))
+    return [by_id, select(_person_names.c.case_id).where(by_name)]

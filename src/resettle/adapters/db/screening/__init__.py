@@ -1,0 +1,1 @@
+"""Screening in the database adapter."""

@@ -1,0 +1,1 @@
+"""Placement in the web adapter."""

@@ -1,0 +1,1 @@
+"""Reporting in the web adapter."""

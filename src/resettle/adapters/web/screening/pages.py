@@ -1,0 +1,55 @@
+"""Exclusion review forms on the case page: open, assess, and a second reviewer's decision.
+
+A refusal (the assessor trying to review their own assessment, an incomplete assessment)
+comes back on the case page with its reason; nothing is written.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from resettle.adapters.web.guards import Ctx, allowed
+from resettle.adapters.web.pages import act_on_case
+from resettle.adapters.web.screening import exclusion as exclusion_service
+from resettle.adapters.web.screening.exclusion import AssessmentForm
+from resettle.screening.exclusion import Clause, Recommendation, ReviewDecision
+from resettle.security.policy import Action
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+Text = Annotated[str, Form(max_length=5000)]
+Decider = Annotated[Ctx, Depends(allowed(Action.EXCLUSION_DECIDE))]
+
+
+@router.post("/cases/{case_id}/exclusion-reviews")
+def open_review(request: Request, case_id: str, *, ctx: Decider,
+                person_id: Annotated[str, Form(max_length=64)],
+                triggers: Annotated[str, Form(min_length=1, max_length=500)],
+                reason: Annotated[str, Form(min_length=1, max_length=5000)]) -> Response:
+    named = [t.strip() for t in triggers.split(",")]
+    return act_on_case(request, ctx, case_id, lambda: exclusion_service.open_review(
+        ctx, case_id, person_id, named, reason))
+
+
+@router.post("/cases/{case_id}/exclusion-reviews/{review_id}/assessment")
+def assess_review(request: Request, case_id: str, review_id: str, *, ctx: Decider,
+                  recommendation: Annotated[Recommendation, Form()],
+                  acts: Text = "", clause: Annotated[str, Form(max_length=10)] = "",
+                  individual_responsibility: Annotated[bool, Form()] = False,
+                  responsibility_reasons: Text = "", defences: Text = "",
+                  proportionality: Text = "") -> Response:
+    form = AssessmentForm(recommendation, acts, Clause(clause) if clause in set(Clause) else None,
+                          individual_responsibility, responsibility_reasons, defences,
+                          proportionality)
+    return act_on_case(request, ctx, case_id,
+                       lambda: exclusion_service.assess(ctx, case_id, review_id, form))
+
+
+@router.post("/cases/{case_id}/exclusion-reviews/{review_id}/decision")
+def decide_review(request: Request, case_id: str, review_id: str, *, ctx: Decider,
+                  decision: Annotated[ReviewDecision, Form()],
+                  reason: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    return act_on_case(request, ctx, case_id, lambda: exclusion_service.decide(
+        ctx, case_id, review_id, decision, reason))

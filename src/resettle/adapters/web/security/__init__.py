@@ -1,0 +1,1 @@
+"""Security in the web adapter."""
