@@ -13,24 +13,24 @@ from threadpoolctl import threadpool_limits
 
 from resettle.adapters.cli.output import console, failing_cleanly, progress_bar
 from resettle.prediction.artifacts import save_artifacts, train_and_assess
-from resettle.prediction.evaluation import (
-    EvaluationReport,
-    EvaluationSpec,
-    evaluate_policies,
-    placebo_of,
-)
-from resettle.prediction.evaluation_report import (
-    markdown_report,
-    plot_evaluation,
-    policy_table,
-    summary_lines,
-)
 from resettle.prediction.features import build_case_table
 from resettle.prediction.history import read_history, write_history
 from resettle.prediction.models import MODEL_KINDS
 from resettle.prediction.scoring import score_matrix
 from resettle.simulation.ashraf import generate_ashraf
 from resettle.simulation.ashraf_config import AshrafConfig
+from resettle.simulation.evaluation import (
+    EvaluationReport,
+    EvaluationSpec,
+    evaluate_policies,
+    placebo_of,
+)
+from resettle.simulation.evaluation_report import (
+    markdown_report,
+    plot_evaluation,
+    policy_table,
+    summary_lines,
+)
 from resettle.simulation.worlds import (
     WorldSpec,
     history_of,

@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from resettle.prediction.evaluation import FAIR, EvaluationReport, Interval
+from resettle.simulation.evaluation import FAIR, EvaluationReport, Interval
 
 LABELS = {
     "status_quo": "status quo",

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from resettle.placement.objective import fairness_shortfalls
-from resettle.prediction.evaluation import (
+from resettle.prediction.fairness import case_groups
+from resettle.simulation.evaluation import (
     FAIR,
     EvaluationReport,
     EvaluationSpec,
@@ -17,8 +18,7 @@ from resettle.prediction.evaluation import (
     placement_problem,
     status_quo_floors,
 )
-from resettle.prediction.evaluation_report import markdown_report, summary_lines
-from resettle.prediction.fairness import case_groups
+from resettle.simulation.evaluation_report import markdown_report, summary_lines
 from resettle.simulation.worlds import WorldSpec
 
 SMALL = EvaluationSpec(
@@ -71,8 +71,8 @@ def test_report_and_fair_plan(report: EvaluationReport) -> None:
 
 def test_group_floors_hold_on_the_model_scores() -> None:
     rng = np.random.default_rng(0)
-    from resettle.prediction.evaluation import place
     from resettle.prediction.features import CaseTable  # noqa: F401 - documents the input
+    from resettle.simulation.evaluation import place
     from resettle.simulation.worlds import draw_cohort, make_world
 
     world = make_world(WorldSpec(n_localities=4), seed=1)
