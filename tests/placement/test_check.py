@@ -44,7 +44,8 @@ def test_every_violation_is_listed_in_one_error() -> None:
     with pytest.raises(PlacementCheckError) as caught:
         check_placement(problem(), np.array([1, 1, -1]))
     assert codes(caught.value) == [
-        "capacity_exceeded", "capacity_exceeded", "lock_broken", "not_allowed", "refoulement"
+        "capacity_exceeded", "capacity_exceeded", "lock_broken", "not_allowed",
+        "refoulement_forbidden",
     ]
 
 
@@ -54,7 +55,7 @@ def test_refoulement_is_caught_even_if_the_pair_list_allows_it() -> None:
                      pair_score=np.zeros(6), capacity=np.array([[9, 9], [9, 9]]))
     with pytest.raises(PlacementCheckError) as caught:
         check_placement(broken, np.array([0, 1, 0]))
-    assert codes(caught.value) == ["refoulement"]
+    assert codes(caught.value) == ["refoulement_forbidden"]
 
 
 def test_a_case_placed_twice_or_unknown_ids_are_caught() -> None:

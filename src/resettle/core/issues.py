@@ -1,37 +1,15 @@
-"""Collect every validation problem instead of stopping at the first one."""
+"""Collect every validation problem instead of stopping at the first one.
+
+:class:`Issue` lives in the error catalogue (``resettle.errors``) and is re-exported here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from resettle.errors import Issue as Issue  # noqa: PLC0414 (re-exported)
 from resettle.errors import ValidationError
-
-
-@dataclass(frozen=True, order=True)
-class Issue:
-    """One problem with one input: where it is (file, row, record, field) and what to do."""
-
-    code: str
-    message: str
-    field: str = ""
-    row: int | None = None
-    file: str = ""
-    record: str = ""
-
-    def __str__(self) -> str:
-        where = [
-            part
-            for part in (
-                self.file,
-                f"row {self.row}" if self.row is not None else "",
-                self.record,
-                self.field,
-            )
-            if part
-        ]
-        location = ", ".join(where)
-        return f"[{self.code}] {location + ': ' if location else ''}{self.message}"
 
 
 @dataclass

@@ -84,7 +84,7 @@ def _pair_issues(problem: PlacementProblem, pairs: list[tuple[int, int]]) -> lis
         country = problem.locality_countries[loc]
         if problem.no_return and country in problem.no_return[case]:
             issues.append(
-                Issue("refoulement", f"{loc_id} is in {country}, on the no-return list",
+                Issue("refoulement_forbidden", f"{loc_id} is in {country}, on the no-return list",
                       record=case_id)
             )
         for d in range(len(problem.dimensions)):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from resettle.errors import UnknownChoiceError
 from resettle.placement.lagrange import Arrays, ColumnGeneration, run_guarded
 from resettle.placement.problem import PlacementProblem
 from resettle.placement.rounding import assignment_model
@@ -79,7 +80,8 @@ def simulate_arrivals(
 def run_policy(stream: ArrivalStream, policy: str, *, seed: int = 0) -> DynamicOutcome:
     """Place the stream week by week with ``policy`` (one of :data:`POLICIES`)."""
     if policy not in POLICIES:
-        raise ValueError(f"unknown policy '{policy}'; choose one of: {', '.join(POLICIES)}")
+        raise UnknownChoiceError(
+            f"unknown policy '{policy}'; choose one of: {', '.join(POLICIES)}")
     started = time.perf_counter()
     arrays = build_arrays(stream.problem, tier_weights(stream.problem))
     remaining = arrays.capacity.copy()

@@ -30,6 +30,8 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from resettle.errors import UnknownChoiceError, UnsuitableDataError
+
 CALIBRATIONS = ("isotonic", "sigmoid", "none")
 MIN_CALIBRATION_ROWS = 40
 # One OpenMP thread: on a shared machine, oversubscribed OpenMP threads spin and made training
@@ -116,11 +118,11 @@ class _OutcomeModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def _fit(self, X: Any, y: Any) -> Self:
         if self.calibration not in CALIBRATIONS:
-            raise ValueError(f"calibration must be one of {CALIBRATIONS}")
+            raise UnknownChoiceError(f"calibration must be one of {CALIBRATIONS}")
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
         if type_of_target(y) == "multiclass":
-            raise ValueError("Only binary classification is supported: outcomes are 0/1")
+            raise UnsuitableDataError("Only binary classification is supported: outcomes are 0/1")
         self.classes_, target = np.unique(y, return_inverse=True)
         rng = np.random.default_rng(self.random_state)
         holdout = rng.random(len(X)) < self.calibration_fraction
@@ -286,5 +288,6 @@ MODEL_KINDS: dict[str, type[_OutcomeModel]] = {
 def make_model(kind: str, *, random_state: int | None = 0, **params: Any) -> _OutcomeModel:
     """A fresh model of a kind (``per-locality`` or ``pooled``) reading pair features."""
     if kind not in MODEL_KINDS:
-        raise ValueError(f"unknown model kind '{kind}'; choose one of {sorted(MODEL_KINDS)}")
+        raise UnknownChoiceError(
+            f"unknown model kind '{kind}'; choose one of {sorted(MODEL_KINDS)}")
     return MODEL_KINDS[kind](locality_column=0, random_state=random_state, **params)

@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
+from resettle.errors import PlacementFailedError
 from resettle.placement.objective import fairness_shortfalls
 from resettle.placement.problem import GroupFloor, PlacementProblem, PriorityLevel
 from resettle.placement.solvers.base import get_solver
@@ -173,7 +174,7 @@ def place(
 ) -> NDArray[np.int64]:
     result = get_solver(solver).solve(problem, time_limit=time_limit_s, gap=MIP_GAP, seed=seed)
     if not result.status.has_solution:
-        raise RuntimeError(f"{solver} placement failed: {result.status} {result.message}")
+        raise PlacementFailedError(f"{solver} placement failed: {result.status} {result.message}")
     return result.assignment
 
 

@@ -10,7 +10,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from resettle.adapters.db.engine import DATABASE_URL_ENV, DEFAULT_DATABASE_URL, open_database
-from resettle.errors import ResettleError
+
+# Defined in the catalogue; importable from here for the commands that open a database.
+from resettle.errors import DatabaseUnavailableError as DatabaseUnavailableError  # noqa: PLC0414
 
 DatabaseUrl = Annotated[
     str,
@@ -22,11 +24,6 @@ DatabaseUrl = Annotated[
     ),
 ]
 DEFAULT_URL = DEFAULT_DATABASE_URL
-
-
-class DatabaseUnavailableError(ResettleError):
-    code = "database_unavailable"
-    http_status = 503
 
 
 def open_engine(url: str) -> Engine:

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from resettle.adapters.db.engine import SESSION_KEYS_INFO
 from resettle.adapters.db.registry.mapping import Row
-from resettle.security.crypto import KeyProblemError, KeyRing, load_keyring
+from resettle.errors import KeyProblemError
+from resettle.security.crypto import KeyRing, load_keyring
 
 PERSONS_SEALED = ("persons", "sealed_details", "person_id")
 
