@@ -68,3 +68,22 @@ def test_sensitive_sections_only_where_needed() -> None:
 def test_second_factor_for_sensitive_roles(role: Role) -> None:
     expected = bool(visible_sections(role) & SENSITIVE_SECTIONS) or role is Role.ADMINISTRATOR
     assert needs_second_factor(role) == expected
+
+
+def test_step_permissions_name_real_workflow_steps() -> None:
+    from resettle.screening.workflow import Action as Step
+    from resettle.security.policy import EXCLUSION_STEPS, STEPS_TAKEN_ELSEWHERE
+
+    steps = {step.value for step in Step}
+    assert steps >= EXCLUSION_STEPS
+    assert steps >= STEPS_TAKEN_ELSEWHERE
+    assert not EXCLUSION_STEPS & STEPS_TAKEN_ELSEWHERE
+
+
+def test_step_permissions() -> None:
+    from resettle.security.policy import Action, action_for_step
+
+    assert action_for_step("exclude") is Action.EXCLUSION_DECIDE
+    assert action_for_step("assess_claim") is Action.SCREENING_ACT
+    assert action_for_step("refer") is None  # the referral pages take it
+    assert action_for_step("accept") is None  # the host state's liaison answers there

@@ -12,10 +12,9 @@ from web_world import World
 
 from resettle.adapters.db.registry.store import store_batch
 from resettle.adapters.db.security.audit_store import list_audit, verify_audit
-from resettle.adapters.web.placement_service import visible_rule
 from resettle.core import Locality, RegistryBatch
 from resettle.core.needs import Dimension
-from resettle.security.policy import Section
+from resettle.security.policy import Section, visible_rule
 
 
 def start(world: World) -> dict[str, Any]:

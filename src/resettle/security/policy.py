@@ -143,6 +143,43 @@ WRITE_ACTIONS = frozenset(
 )
 
 
+# Which permission each screening workflow step needs when taken from the case page, by the
+# step's value (``resettle.screening.workflow.Action``; tests/security/test_policy.py checks the
+# names). Exclusion steps need exclusion.decide; referral steps and host-state answers are
+# taken on their own pages (None here); every other step needs screening.act.
+EXCLUSION_STEPS = frozenset({"start_exclusion_review", "clear_exclusion", "exclude"})
+STEPS_TAKEN_ELSEWHERE = frozenset({"refer", "accept", "refuse", "request_information"})
+DEFAULT_STEP_ACTION = A.SCREENING_ACT
+
+
+def action_for_step(step: str) -> Action | None:
+    """The permission a workflow step needs on the case page; None: not taken there."""
+    if step in STEPS_TAKEN_ELSEWHERE:
+        return None
+    return A.EXCLUSION_DECIDE if step in EXCLUSION_STEPS else DEFAULT_STEP_ACTION
+
+
+# The section a placement explanation's rule draws on (by the rule's kind, before its ':'):
+# nationality and fears (identity), needs and services (needs); criteria naming excluded
+# profiles draw on exclusion too. Without them a role reads the kind of rule only.
+EXPLANATION_SECTIONS: Mapping[str, Section] = {
+    "no_return": Section.IDENTITY, "no_capacity": Section.NEEDS,
+    "capacity": Section.NEEDS, "criteria": Section.NEEDS,
+}
+
+
+def visible_rule(rule: str, sections: frozenset[Section]) -> str:
+    """``rule`` as a role may read it: in full, or its kind when the detail would show a
+    field section the role may not see."""
+    kind = rule.split(":", 1)[0]
+    needed = {EXPLANATION_SECTIONS[kind]} if kind in EXPLANATION_SECTIONS else set()
+    if kind == "criteria" and "profiles" in rule:
+        needed.add(Section.EXCLUSION)
+    if needed <= sections:
+        return rule
+    return f"{kind}: details hidden from your role"
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is acting: a logged-in user, reduced to what authorization needs."""

@@ -26,7 +26,7 @@ from resettle.core.protection import check_destination
 from resettle.errors import NotFoundError
 from resettle.placement.explain import CaseExplanation, ShadowPrice, rank_shadow_prices
 from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun
-from resettle.security.policy import Action, Section, authorize, visible_sections
+from resettle.security.policy import Action, Section, authorize, visible_rule, visible_sections
 
 RUN_TIME_LIMIT = 60.0
 
@@ -99,24 +99,6 @@ def review_run(ctx: Ctx, run_id: str) -> RunReview:
     ctx.audit("placement.view", subject_type="placement_run", subject_id=run_id,
               detail="with names" if review.names else "")
     return review
-
-
-# The section a rule's detail draws on: nationality and fears (identity), needs and services
-# (needs), excluded profiles (exclusion). Without it a role sees the kind of rule only.
-_RULE_SECTIONS = {"no_return": Section.IDENTITY, "no_capacity": Section.NEEDS,
-                  "capacity": Section.NEEDS, "criteria": Section.NEEDS}
-
-
-def visible_rule(rule: str, sections: frozenset[Section]) -> str:
-    """``rule`` as a role may read it: in full, or its kind when the detail would show a
-    field section the role may not see."""
-    kind = rule.split(":", 1)[0]
-    needed = {_RULE_SECTIONS[kind]} if kind in _RULE_SECTIONS else set()
-    if kind == "criteria" and "profiles" in rule:
-        needed.add(Section.EXCLUSION)
-    if needed <= sections:
-        return rule
-    return f"{kind}: details hidden from your role"
 
 
 def _visible_explanations(ctx: Ctx, found: dict[str, CaseExplanation]

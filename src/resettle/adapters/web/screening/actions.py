@@ -16,17 +16,12 @@ from resettle.errors import PermissionDeniedError
 from resettle.screening.service import advance_case
 from resettle.screening.workflow import Action as Step
 from resettle.screening.workflow import allowed_actions
-from resettle.security.policy import Action, may
-
-EXCLUSION_STEPS = frozenset({Step.START_EXCLUSION_REVIEW, Step.CLEAR_EXCLUSION, Step.EXCLUDE})
-# Taken elsewhere: referral by the placement officer, answers by the host state's liaison.
-ELSEWHERE = frozenset({Step.REFER, Step.ACCEPT, Step.REFUSE, Step.REQUEST_INFORMATION})
+from resettle.security.policy import Action, action_for_step, may
 
 
 def policy_for(step: Step) -> Action | None:
-    if step in ELSEWHERE:
-        return None
-    return Action.EXCLUSION_DECIDE if step in EXCLUSION_STEPS else Action.SCREENING_ACT
+    """The permission ``step`` needs here (data in security/policy.py); None: not taken here."""
+    return action_for_step(step.value)
 
 
 def steps_for(ctx: Ctx, status: str | None) -> list[Step]:
