@@ -7,7 +7,7 @@ from resettle.security.policy import (
     GRANTS,
     SENSITIVE_SECTIONS,
     WRITE_ACTIONS,
-    Action,
+    Permission,
     Principal,
     RecordFacts,
     Role,
@@ -27,8 +27,8 @@ def test_tables_are_consistent() -> None:
 
 
 @pytest.mark.parametrize("role", list(Role))
-@pytest.mark.parametrize("action", list(Action))
-def test_deny_by_default(role: Role, action: Action) -> None:
+@pytest.mark.parametrize("action", list(Permission))
+def test_deny_by_default(role: Role, action: Permission) -> None:
     principal = Principal(1, "u", role, state="ALB" if role is Role.HOST_STATE_LIAISON else None)
     if action in GRANTS[role]:
         authorize(principal, action)
@@ -42,19 +42,19 @@ def test_auditor_is_read_only() -> None:
 
 
 def test_liaison_sees_only_cases_referred_to_their_state() -> None:
-    authorize(ALB_LIAISON, Action.CASE_READ, RecordFacts("C-1", frozenset({"ALB"})))
+    authorize(ALB_LIAISON, Permission.CASE_READ, RecordFacts("C-1", frozenset({"ALB"})))
     with pytest.raises(NotFoundError):
-        authorize(ALB_LIAISON, Action.CASE_READ, RecordFacts("C-2", frozenset({"DEU"})))
+        authorize(ALB_LIAISON, Permission.CASE_READ, RecordFacts("C-2", frozenset({"DEU"})))
     with pytest.raises(NotFoundError):
-        authorize(ALB_LIAISON, Action.CASE_READ, RecordFacts("C-3"))
+        authorize(ALB_LIAISON, Permission.CASE_READ, RecordFacts("C-3"))
     unbound = Principal(2, "x", Role.HOST_STATE_LIAISON, state=None)
     with pytest.raises(NotFoundError):
-        authorize(unbound, Action.CASE_READ, RecordFacts("C-1", frozenset({"ALB"})))
+        authorize(unbound, Permission.CASE_READ, RecordFacts("C-1", frozenset({"ALB"})))
 
 
 def test_liaison_gets_no_sensitive_section() -> None:
     assert not visible_sections(Role.HOST_STATE_LIAISON) & SENSITIVE_SECTIONS
-    assert GRANTS[Role.HOST_STATE_LIAISON][Action.CASE_READ] is Scope.OWN_STATE
+    assert GRANTS[Role.HOST_STATE_LIAISON][Permission.CASE_READ] is Scope.OWN_STATE
 
 
 def test_sensitive_sections_only_where_needed() -> None:
@@ -81,9 +81,9 @@ def test_step_permissions_name_real_workflow_steps() -> None:
 
 
 def test_step_permissions() -> None:
-    from resettle.security.policy import Action, action_for_step
+    from resettle.security.policy import Permission, action_for_step
 
-    assert action_for_step("exclude") is Action.EXCLUSION_DECIDE
-    assert action_for_step("assess_claim") is Action.SCREENING_ACT
+    assert action_for_step("exclude") is Permission.EXCLUSION_DECIDE
+    assert action_for_step("assess_claim") is Permission.SCREENING_ACT
     assert action_for_step("refer") is None  # the referral pages take it
     assert action_for_step("accept") is None  # the host state's liaison answers there

@@ -16,21 +16,14 @@ from registry_uploads import GOOD_CASES, GOOD_PERSONS, files
 from web_world import MARKERS, USERS, World
 
 from resettle.adapters.db.security.audit_store import list_audit
-from resettle.security.policy import (
-    GRANTS,
-    Action,
-    Role,
-    Scope,
-    Section,
-    visible_sections,
-)
+from resettle.security.policy import GRANTS, Permission, Role, Scope, Section, visible_sections
 
 # Which host states each sample case has been referred to (see web_world.build_world).
 REFERRED = {"C-001": {"ALB"}, "C-002": {"DEU"}, "C-003": set()}
 STATE = {Role.HOST_STATE_LIAISON: "ALB"}
 
 
-def expected_read(role: Role, action: Action, case_id: str) -> int:
+def expected_read(role: Role, action: Permission, case_id: str) -> int:
     scope = GRANTS[role].get(action)
     if scope is None:
         return 403
@@ -59,7 +52,7 @@ def assert_no_leak(role: Role, body: str) -> None:
 @pytest.mark.parametrize("case_id", sorted(REFERRED))
 def test_read_case_api_and_page(clients: dict[Role, TestClient], role: Role,
                                 case_id: str) -> None:
-    expected = expected_read(role, Action.CASE_READ, case_id)
+    expected = expected_read(role, Permission.CASE_READ, case_id)
     api = clients[role].get(f"/api/cases/{case_id}")
     page = clients[role].get(f"/cases/{case_id}")
     assert api.status_code == expected
@@ -78,10 +71,10 @@ def test_read_case_api_and_page(clients: dict[Role, TestClient], role: Role,
 @pytest.mark.parametrize("role", list(Role))
 def test_list_and_export(clients: dict[Role, TestClient], role: Role) -> None:
     listed = clients[role].get("/api/cases", params={"limit": 100})
-    assert listed.status_code == (200 if Action.CASE_LIST in GRANTS[role] else 403)
+    assert listed.status_code == (200 if Permission.CASE_LIST in GRANTS[role] else 403)
     assert_no_leak(role, listed.text)
     exported = clients[role].get("/api/export/cases.csv")
-    assert exported.status_code == (200 if Action.CASE_EXPORT in GRANTS[role] else 403)
+    assert exported.status_code == (200 if Permission.CASE_EXPORT in GRANTS[role] else 403)
     assert_no_leak(role, exported.text)
     for note in ("NOTE-SECRET",):
         assert note not in exported.text  # notes are never exported
@@ -93,7 +86,7 @@ def test_list_and_export(clients: dict[Role, TestClient], role: Role) -> None:
 def test_list_and_single_record_checks_agree(clients: dict[Role, TestClient],
                                              role: Role) -> None:
     """Parity: a case is in the role's list exactly when the role may open it."""
-    if Action.CASE_LIST not in GRANTS[role]:
+    if Permission.CASE_LIST not in GRANTS[role]:
         pytest.skip("this role lists no case")
     listed = {c["case_id"] for c in clients[role].get("/api/cases").json()["items"]}
     openable = {c for c in REFERRED if clients[role].get(f"/api/cases/{c}").status_code == 200}
@@ -107,22 +100,22 @@ def test_list_and_single_record_checks_agree(clients: dict[Role, TestClient],
 @pytest.mark.parametrize(
     ("action", "method", "path", "body"),
     [
-        (Action.NOTE_WRITE, "post", "/api/cases/C-003/notes",
+        (Permission.NOTE_WRITE, "post", "/api/cases/C-003/notes",
          {"section": "confidential", "text": "matrix"}),
-        (Action.PLACEMENT_ACCEPT, "post", "/api/cases/C-003/referrals", {"country": "ALB"}),
-        (Action.AUDIT_VIEW, "get", "/api/audit", None),
-        (Action.DASHBOARD_VIEW, "get", "/api/dashboard", None),
-        (Action.REFERRAL_LIST, "get", "/api/referrals", None),
-        (Action.EXCLUSION_DECIDE, "get", "/api/cases/C-003/exclusion-reviews", None),
-        (Action.EXCLUSION_DECIDE, "post", "/api/cases/C-003/exclusion-reviews",
+        (Permission.PLACEMENT_ACCEPT, "post", "/api/cases/C-003/referrals", {"country": "ALB"}),
+        (Permission.AUDIT_VIEW, "get", "/api/audit", None),
+        (Permission.DASHBOARD_VIEW, "get", "/api/dashboard", None),
+        (Permission.REFERRAL_LIST, "get", "/api/referrals", None),
+        (Permission.EXCLUSION_DECIDE, "get", "/api/cases/C-003/exclusion-reviews", None),
+        (Permission.EXCLUSION_DECIDE, "post", "/api/cases/C-003/exclusion-reviews",
          {"person_id": "C-003-P1", "triggers": ["role:commander"], "reason": "matrix"}),
-        (Action.USER_MANAGE, "get", "/api/users", None),
-        (Action.USER_MANAGE, "post", "/api/users", {"username": "matrix", "role": "auditor"}),
-        (Action.USER_MANAGE, "post", "/api/users/auditor/disable", None),
-        (Action.USER_MANAGE, "post", "/api/users/auditor/reset", None),
+        (Permission.USER_MANAGE, "get", "/api/users", None),
+        (Permission.USER_MANAGE, "post", "/api/users", {"username": "matrix", "role": "auditor"}),
+        (Permission.USER_MANAGE, "post", "/api/users/auditor/disable", None),
+        (Permission.USER_MANAGE, "post", "/api/users/auditor/reset", None),
     ],
 )
-def test_actions(world: World, role: Role, action: Action, *, method: str, path: str,
+def test_actions(world: World, role: Role, action: Permission, *, method: str, path: str,
                  body: dict[str, Any] | None) -> None:
     client = world.login(USERS[role])
     answer = client.request(method.upper(), path, json=body)
@@ -130,21 +123,21 @@ def test_actions(world: World, role: Role, action: Action, *, method: str, path:
         assert answer.status_code == 403
         assert answer.json()["error"]["code"] == "permission_denied"
         return
-    if action is Action.NOTE_WRITE and Section.CONFIDENTIAL not in visible_sections(role):
+    if action is Permission.NOTE_WRITE and Section.CONFIDENTIAL not in visible_sections(role):
         assert answer.status_code == 403  # may write notes, but not in this section
         return
     assert answer.status_code in (200, 201), answer.text
     assert_no_leak(role, answer.text)
 
 
-PAGES = [(Action.USER_MANAGE, "/users"), (Action.REGISTRY_IMPORT, "/registry/import"),
-         (Action.AUDIT_VIEW, "/audit"), (Action.PLACEMENT_VIEW, "/placements")]
+PAGES = [(Permission.USER_MANAGE, "/users"), (Permission.REGISTRY_IMPORT, "/registry/import"),
+         (Permission.AUDIT_VIEW, "/audit"), (Permission.PLACEMENT_VIEW, "/placements")]
 
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize(("action", "path"), PAGES)
 def test_pages_and_their_links_follow_the_grants(clients: dict[Role, TestClient], role: Role,
-                                                 action: Action, path: str) -> None:
+                                                 action: Permission, path: str) -> None:
     granted = action in GRANTS[role]
     answer = clients[role].get(path)
     assert answer.status_code == (200 if granted else 403)
@@ -156,13 +149,13 @@ def test_pages_and_their_links_follow_the_grants(clients: dict[Role, TestClient]
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize(("action", "path", "upload"), [
-    (Action.REGISTRY_IMPORT, "/api/registry/import", True),
-    (Action.REGISTRY_IMPORT, "/registry/import", True),
-    (Action.USER_MANAGE, "/users", False),
-    (Action.USER_MANAGE, "/users/auditor/reset", False),
-    (Action.USER_MANAGE, "/users/auditor/disable", False),
+    (Permission.REGISTRY_IMPORT, "/api/registry/import", True),
+    (Permission.REGISTRY_IMPORT, "/registry/import", True),
+    (Permission.USER_MANAGE, "/users", False),
+    (Permission.USER_MANAGE, "/users/auditor/reset", False),
+    (Permission.USER_MANAGE, "/users/auditor/disable", False),
 ])
-def test_form_changes_follow_the_grants(world: World, role: Role, action: Action, path: str,
+def test_form_changes_follow_the_grants(world: World, role: Role, action: Permission, path: str,
                                         *, upload: bool) -> None:
     client = world.login(USERS[role])
     form = {"csrf_token": world.sessions[USERS[role]][1], "username": "matrix",

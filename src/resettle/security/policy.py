@@ -24,7 +24,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"  # read-only
 
 
-class Action(StrEnum):
+class Permission(StrEnum):
     DASHBOARD_VIEW = "dashboard.view"
     CASE_LIST = "case.list"
     CASE_READ = "case.read"
@@ -89,8 +89,8 @@ SENSITIVE_SECTIONS = frozenset(
 _BASIC = frozenset({Section.CASE, Section.IDENTITY, Section.NEEDS})
 _CASEWORK = _BASIC | {Section.RELATIVES, Section.HISTORY}
 
-A = Action
-GRANTS: Mapping[Role, Mapping[Action, Scope]] = {
+A = Permission
+GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
     Role.ADMINISTRATOR: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
         A.USER_MANAGE: Scope.NONE, A.PLACEMENT_VIEW: Scope.NONE,
@@ -152,7 +152,7 @@ STEPS_TAKEN_ELSEWHERE = frozenset({"refer", "accept", "refuse", "request_informa
 DEFAULT_STEP_ACTION = A.SCREENING_ACT
 
 
-def action_for_step(step: str) -> Action | None:
+def action_for_step(step: str) -> Permission | None:
     """The permission a workflow step needs on the case page; None: not taken there."""
     if step in STEPS_TAKEN_ELSEWHERE:
         return None
@@ -198,12 +198,12 @@ class RecordFacts:
     referred_states: frozenset[str] = frozenset()  # states the case is or was referred to
 
 
-def scope_of(role: Role, action: Action) -> Scope | None:
+def scope_of(role: Role, action: Permission) -> Scope | None:
     """The scope ``role`` has for ``action``; ``None`` means not granted at all."""
     return GRANTS.get(role, {}).get(action)
 
 
-def may(principal: Principal, action: Action) -> bool:
+def may(principal: Principal, action: Permission) -> bool:
     return scope_of(principal.role, action) is not None
 
 
@@ -215,7 +215,7 @@ def in_scope(principal: Principal, scope: Scope, record: RecordFacts) -> bool:
     return False
 
 
-def authorize(principal: Principal, action: Action, record: RecordFacts | None = None) -> None:
+def authorize(principal: Principal, action: Permission, record: RecordFacts | None = None) -> None:
     """Raise unless ``principal`` may do ``action`` (on ``record``, when one is concerned).
 
     A record outside the principal's scope answers *not found*, so its existence never leaks.

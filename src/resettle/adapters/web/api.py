@@ -22,7 +22,7 @@ from resettle.adapters.web.sessions import clear_session_cookie, set_session_coo
 from resettle.core import CaseStatus, Category, Dimension, Priority
 from resettle.errors import AuthenticationError
 from resettle.screening.workflow import Action as Step
-from resettle.security.policy import Action, Section, visible_sections
+from resettle.security.policy import Permission, Section, visible_sections
 from resettle.security.views import export_rows
 
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
@@ -124,7 +124,7 @@ def me(ctx: Annotated[Ctx, Depends(logged_in())]) -> MeOut:
 @router.get("/cases")
 def cases(
     *,
-    ctx: Annotated[Ctx, Depends(allowed(Action.CASE_LIST))],
+    ctx: Annotated[Ctx, Depends(allowed(Permission.CASE_LIST))],
     offset: Offset = 0, limit: Limit = 50,
     q: Annotated[str, Query(max_length=200)] = "",
     status: CaseStatus | None = None, priority: Priority | None = None,
@@ -139,14 +139,14 @@ def cases(
 
 @router.get("/cases/{case_id}")
 def case(case_id: Annotated[str, Field(max_length=64)],
-         ctx: Annotated[Ctx, Depends(allowed(Action.CASE_READ))]) -> dict[str, Any]:
+         ctx: Annotated[Ctx, Depends(allowed(Permission.CASE_READ))]) -> dict[str, Any]:
     """One case, with the field sections your role may see."""
     return services.read_case(ctx, case_id)
 
 
 @router.post("/cases/{case_id}/notes", status_code=201)
 def add_note(case_id: str, body: NoteIn,
-             ctx: Annotated[Ctx, Depends(allowed(Action.NOTE_WRITE))]) -> CreatedOut:
+             ctx: Annotated[Ctx, Depends(allowed(Permission.NOTE_WRITE))]) -> CreatedOut:
     """Add a sensitive note (encrypted at rest) in a section your role may see."""
     return CreatedOut(id=services.add_case_note(ctx, case_id, body.section, body.text))
 
@@ -162,13 +162,13 @@ def take_step(case_id: str, body: StepIn,
 
 @router.post("/cases/{case_id}/referrals", status_code=201)
 def refer(case_id: str, body: ReferralIn,
-          ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_ACCEPT))]) -> CreatedOut:
+          ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_ACCEPT))]) -> CreatedOut:
     """Refer a case to a host state (never to a country on its no-return list)."""
     return CreatedOut(id=services.refer_case_to_state(ctx, case_id, body.country))
 
 
 @router.get("/referrals")
-def referrals(ctx: Annotated[Ctx, Depends(allowed(Action.REFERRAL_LIST))],
+def referrals(ctx: Annotated[Ctx, Depends(allowed(Permission.REFERRAL_LIST))],
               offset: Offset = 0, limit: Limit = 50) -> PageOut:
     """Referrals in your scope: a liaison sees those to their own state only."""
     return _page(services.list_visible_referrals(ctx, offset=offset, limit=limit))
@@ -176,14 +176,14 @@ def referrals(ctx: Annotated[Ctx, Depends(allowed(Action.REFERRAL_LIST))],
 
 @router.post("/referrals/{referral_id}/decision")
 def decide(referral_id: Annotated[int, Field(ge=1, le=2**31)], body: DecisionIn,
-           ctx: Annotated[Ctx, Depends(allowed(Action.REFERRAL_DECIDE))]) -> dict[str, Any]:
+           ctx: Annotated[Ctx, Depends(allowed(Permission.REFERRAL_DECIDE))]) -> dict[str, Any]:
     """A host state's answer: accepted, refused or more_information (with a reason)."""
     decided = services.decide_on_referral(ctx, referral_id, body.decision, body.reason)
     return {"referral_id": decided.referral_id, "decision": str(decided.decision)}
 
 
 @router.get("/audit")
-def audit(*, ctx: Annotated[Ctx, Depends(allowed(Action.AUDIT_VIEW))],
+def audit(*, ctx: Annotated[Ctx, Depends(allowed(Permission.AUDIT_VIEW))],
           offset: Offset = 0, limit: Limit = 50,
           actor: Annotated[str, Query(max_length=80)] = "",
           subject_id: Annotated[str, Query(max_length=64)] = "",
@@ -202,14 +202,14 @@ def audit(*, ctx: Annotated[Ctx, Depends(allowed(Action.AUDIT_VIEW))],
 
 
 @router.get("/dashboard")
-def dashboard(ctx: Annotated[Ctx, Depends(allowed(Action.DASHBOARD_VIEW))]) -> dict[str, Any]:
+def dashboard(ctx: Annotated[Ctx, Depends(allowed(Permission.DASHBOARD_VIEW))]) -> dict[str, Any]:
     """Aggregates only: pipeline funnel, places per host state, overdue cases by priority."""
     return dashboard_figures(ctx.session, today=ctx.now.date()).as_dict()
 
 
 @router.get("/export/cases.csv", response_class=Response,
             responses={200: {"content": {"text/csv": {}}}})
-def export_cases(ctx: Annotated[Ctx, Depends(allowed(Action.CASE_EXPORT))],
+def export_cases(ctx: Annotated[Ctx, Depends(allowed(Permission.CASE_EXPORT))],
                  offset: Offset = 0, limit: Limit = 100) -> Response:
     """One row per person of the cases in scope, with the columns your role may see."""
     page = services.export_visible_cases(ctx, offset=offset, limit=limit)

@@ -28,14 +28,14 @@ from resettle.adapters.web.config import SESSION_COOKIE, TOUCH_EVERY_SECONDS, We
 from resettle.errors import AuthenticationError, PermissionDeniedError
 from resettle.security.audit import AuditEvent
 from resettle.security.auth import is_idle_expired, token_digest, tokens_match
-from resettle.security.policy import Action, Principal, authorize
+from resettle.security.policy import Permission, Principal, authorize
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 # Routes of these actions show aggregates only and write no audit entry: they need not queue
 # for the write lock. Every other guarded action reads personal data and audits it.
-AGGREGATE_ACTIONS = frozenset({Action.DASHBOARD_VIEW})
+AGGREGATE_ACTIONS = frozenset({Permission.DASHBOARD_VIEW})
 
 
 def utcnow() -> datetime:
@@ -210,7 +210,7 @@ class Guard:
     the write lock first. Unsafe methods always write; so do reads of personal data.
     """
 
-    def __init__(self, kind: str, action: Action | None = None, *,
+    def __init__(self, kind: str, action: Permission | None = None, *,
                  writes: bool | None = None) -> None:
         self.kind = kind
         self.action = action
@@ -254,5 +254,5 @@ def logged_in(*, writes: bool = False) -> Guard:
     return Guard("authenticated", writes=writes)
 
 
-def allowed(action: Action) -> Guard:
+def allowed(action: Permission) -> Guard:
     return Guard("action", action)

@@ -33,7 +33,7 @@ from resettle.errors import (
 from resettle.screening.exclusion import Clause, Recommendation, ReviewDecision
 from resettle.screening.workflow import Action as Step
 from resettle.security.auth import new_token, tokens_match
-from resettle.security.policy import Action, Section, may, visible_sections
+from resettle.security.policy import Permission, Section, may, visible_sections
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
@@ -42,7 +42,7 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 def render(request: Request, ctx: Ctx, name: str, status_code: int = 200,
            **values: Any) -> Response:
     user = ctx.principal
-    can = {a.value for a in Action if user is not None and may(user, a)}
+    can = {a.value for a in Permission if user is not None and may(user, a)}
     context = {"user": user, "csrf": ctx.csrf_token, "can": can, **values}
     return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
         request, name, context, status_code=status_code)
@@ -96,14 +96,14 @@ def logout(request: Request, ctx: Annotated[Ctx, Depends(logged_in())]) -> Respo
 
 @router.get("/")
 def home(ctx: Annotated[Ctx, Depends(logged_in())]) -> Response:
-    if may(ctx.user, Action.DASHBOARD_VIEW):
+    if may(ctx.user, Permission.DASHBOARD_VIEW):
         return see_other("/dashboard")
     return see_other("/referrals")
 
 
 @router.get("/dashboard")
 def dashboard(request: Request,
-              ctx: Annotated[Ctx, Depends(allowed(Action.DASHBOARD_VIEW))]) -> Response:
+              ctx: Annotated[Ctx, Depends(allowed(Permission.DASHBOARD_VIEW))]) -> Response:
     board = dashboard_figures(ctx.session, today=ctx.now.date())
     return render(request, ctx, "dashboard.html", board=board, svgs=dashboard_svgs(board))
 
@@ -114,7 +114,7 @@ def _enum_or_none(kind: type[Any], value: str) -> Any:
 
 @router.get("/cases")
 def cases(
-    request: Request, *, ctx: Annotated[Ctx, Depends(allowed(Action.CASE_LIST))],
+    request: Request, *, ctx: Annotated[Ctx, Depends(allowed(Permission.CASE_LIST))],
     q: Annotated[str, Query(max_length=200)] = "", status: str = "", priority: str = "",
     category: str = "", needs: str = "", offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 25,
@@ -135,7 +135,7 @@ def cases(
 
 @router.get("/cases/{case_id}")
 def case_detail(request: Request, case_id: str,
-                ctx: Annotated[Ctx, Depends(allowed(Action.CASE_READ))]) -> Response:
+                ctx: Annotated[Ctx, Depends(allowed(Permission.CASE_READ))]) -> Response:
     return case_page(request, ctx, case_id)
 
 
@@ -198,7 +198,7 @@ def case_step(request: Request, case_id: str, step: Annotated[Step, Form()],
 @router.post("/cases/{case_id}/notes")
 def case_note(request: Request, case_id: str, section: Annotated[Section, Form()],
               text: Annotated[str, Form(min_length=1, max_length=20_000)],
-              ctx: Annotated[Ctx, Depends(allowed(Action.NOTE_WRITE))]) -> Response:
+              ctx: Annotated[Ctx, Depends(allowed(Permission.NOTE_WRITE))]) -> Response:
     return act_on_case(request, ctx, case_id,
                        lambda: services.add_case_note(ctx, case_id, section, text))
 
@@ -206,13 +206,13 @@ def case_note(request: Request, case_id: str, section: Annotated[Section, Form()
 @router.post("/cases/{case_id}/referrals")
 def case_refer(request: Request, case_id: str,
                country: Annotated[str, Form(pattern=r"^[A-Z]{3}$")],
-               ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_ACCEPT))]) -> Response:
+               ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_ACCEPT))]) -> Response:
     return act_on_case(request, ctx, case_id,
                        lambda: services.refer_case_to_state(ctx, case_id, country))
 
 
 @router.get("/referrals")
-def referrals(request: Request, ctx: Annotated[Ctx, Depends(allowed(Action.REFERRAL_LIST))],
+def referrals(request: Request, ctx: Annotated[Ctx, Depends(allowed(Permission.REFERRAL_LIST))],
               offset: Offset = 0) -> Response:
     return referrals_page(request, ctx, offset)
 
@@ -227,7 +227,7 @@ def referrals_page(request: Request, ctx: Ctx, offset: int = 0, *,
 @router.post("/referrals/{referral_id}/decision")
 def referral_decision(
     request: Request, referral_id: int, decision: Annotated[Decision, Form()],
-    ctx: Annotated[Ctx, Depends(allowed(Action.REFERRAL_DECIDE))],
+    ctx: Annotated[Ctx, Depends(allowed(Permission.REFERRAL_DECIDE))],
     reason: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
     try:
@@ -239,7 +239,7 @@ def referral_decision(
 
 
 @router.get("/audit")
-def audit(request: Request, *, ctx: Annotated[Ctx, Depends(allowed(Action.AUDIT_VIEW))],
+def audit(request: Request, *, ctx: Annotated[Ctx, Depends(allowed(Permission.AUDIT_VIEW))],
           actor: Annotated[str, Query(max_length=80)] = "",
           action: Annotated[str, Query(max_length=80)] = "",
           subject_id: Annotated[str, Query(max_length=64)] = "",

@@ -26,7 +26,7 @@ from resettle.core.protection import check_destination
 from resettle.errors import NotFoundError
 from resettle.placement.explain import CaseExplanation, ShadowPrice, rank_shadow_prices
 from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun
-from resettle.security.policy import Action, Section, authorize, visible_rule, visible_sections
+from resettle.security.policy import Permission, Section, authorize, visible_rule, visible_sections
 
 RUN_TIME_LIMIT = 60.0
 
@@ -68,7 +68,7 @@ def pledge_day(ctx: Ctx) -> date:
 def start_run(ctx: Ctx, label: str, on: date | None = None) -> PlacementRun:
     """Solve for every case ready for referral, with the pledges active ``on`` that day
     (default :func:`pledge_day`), exact solver."""
-    authorize(ctx.user, Action.PLACEMENT_RUN)
+    authorize(ctx.user, Permission.PLACEMENT_RUN)
     on = on or pledge_day(ctx)
     url = ctx.config.engine.url.render_as_string(hide_password=False)
     # The placement stage solves outside any transaction and stores the run in its own; let
@@ -85,7 +85,7 @@ def start_run(ctx: Ctx, label: str, on: date | None = None) -> PlacementRun:
 
 
 def review_run(ctx: Ctx, run_id: str) -> RunReview:
-    authorize(ctx.user, Action.PLACEMENT_VIEW)
+    authorize(ctx.user, Permission.PLACEMENT_VIEW)
     run = get_run(ctx.session, run_id=run_id)
     placed = {case_id: (loc, score) for case_id, loc, score in run.assignments}
     review = RunReview(
@@ -127,8 +127,8 @@ def decide_on_case(ctx: Ctx, run_id: str, case_id: str, action: DecisionAction, 
                    locality_id: str | None = None, reason: str = "") -> PlacementDecision:
     """Accept the run's placement of a case (placement.accept) or override it with a reason
     (placement.override), never into a country on the case's no-return list."""
-    authorize(ctx.user, Action.PLACEMENT_ACCEPT if action == DecisionAction.ACCEPT
-              else Action.PLACEMENT_OVERRIDE)
+    authorize(ctx.user, Permission.PLACEMENT_ACCEPT if action == DecisionAction.ACCEPT
+              else Permission.PLACEMENT_OVERRIDE)
     if action == DecisionAction.OVERRIDE and locality_id:
         _check_override(ctx, case_id, locality_id)
     decision = PlacementDecision(

@@ -21,7 +21,7 @@ from resettle.screening.workflow import Action as Step
 from resettle.screening.workflow import referral_country
 from resettle.security.policy import (
     SENSITIVE_SECTIONS,
-    Action,
+    Permission,
     Principal,
     RecordFacts,
     Scope,
@@ -76,12 +76,12 @@ def _unseen(case_id: str) -> NotFoundError:
     return NotFoundError(f"no case {case_id} that you may see")
 
 
-def load_case_for(ctx: Ctx, action: Action, case_id: str) -> Case:
+def load_case_for(ctx: Ctx, action: Permission, case_id: str) -> Case:
     """The case, if ``action`` is granted on it; else the same 404 whether or not it exists."""
     return _load_case(ctx, action, case_id)
 
 
-def _load_case(ctx: Ctx, action: Action, case_id: str) -> Case:
+def _load_case(ctx: Ctx, action: Permission, case_id: str) -> Case:
     principal = ctx.user
     try:
         authorize(principal, action, _facts(ctx, case_id))
@@ -93,8 +93,8 @@ def _load_case(ctx: Ctx, action: Action, case_id: str) -> Case:
 
 def list_visible_cases(ctx: Ctx, filters: CaseFilters, *, offset: int, limit: int) -> Page:
     principal = ctx.user
-    authorize(principal, Action.CASE_LIST)
-    scope = scope_of(principal.role, Action.CASE_LIST)
+    authorize(principal, Permission.CASE_LIST)
+    scope = scope_of(principal.role, Permission.CASE_LIST)
     assert scope is not None
     within = _within(principal, scope)
     _check_need_filter(principal, filters.need)
@@ -149,7 +149,7 @@ def screening_history(ctx: Ctx, case_id: str) -> list[TimelineEvent]:
 
 def read_case(ctx: Ctx, case_id: str) -> dict[str, Any]:
     """The case as the user's role may see it; the read is audited."""
-    case = _load_case(ctx, Action.CASE_READ, case_id)
+    case = _load_case(ctx, Permission.CASE_READ, case_id)
     sections = visible_sections(ctx.user.role)
     notes = casework.list_notes(ctx.session, keys=ctx.config.keys, case_id=case_id,
                                 sections=sections)
@@ -160,13 +160,13 @@ def read_case(ctx: Ctx, case_id: str) -> dict[str, Any]:
 
 
 def writable_note_sections(principal: Principal) -> list[Section]:
-    if scope_of(principal.role, Action.NOTE_WRITE) is None:
+    if scope_of(principal.role, Permission.NOTE_WRITE) is None:
         return []
     return sorted(visible_sections(principal.role) & SENSITIVE_SECTIONS)
 
 
 def add_case_note(ctx: Ctx, case_id: str, section: Section, text: str) -> int:
-    _load_case(ctx, Action.NOTE_WRITE, case_id)
+    _load_case(ctx, Permission.NOTE_WRITE, case_id)
     if section not in writable_note_sections(ctx.user):
         raise PermissionDeniedError(f"your role may not write {section} notes")
     note_id = casework.add_note(ctx.session, keys=ctx.config.keys, case_id=case_id,
@@ -176,7 +176,7 @@ def add_case_note(ctx: Ctx, case_id: str, section: Section, text: str) -> int:
 
 
 def refer_case_to_state(ctx: Ctx, case_id: str, country: str) -> int:
-    case = _load_case(ctx, Action.PLACEMENT_ACCEPT, case_id)
+    case = _load_case(ctx, Permission.PLACEMENT_ACCEPT, case_id)
     check_destination(case, country, PROTECTION)  # non-refoulement, before anything is written
     referral_id = casework.refer_case(ctx.session, case_id=case_id, country=country,
                                       referred_by=ctx.user.username, now=ctx.now)
@@ -187,8 +187,8 @@ def refer_case_to_state(ctx: Ctx, case_id: str, country: str) -> int:
 
 def list_visible_referrals(ctx: Ctx, *, offset: int, limit: int) -> Page:
     principal = ctx.user
-    authorize(principal, Action.REFERRAL_LIST)
-    country = principal.state or "" if scope_of(principal.role, Action.REFERRAL_LIST) \
+    authorize(principal, Permission.REFERRAL_LIST)
+    country = principal.state or "" if scope_of(principal.role, Permission.REFERRAL_LIST) \
         is Scope.OWN_STATE else None
     referrals, total = casework.list_referrals(ctx.session, country=country, offset=offset,
                                                limit=limit)
@@ -209,8 +209,8 @@ def decide_on_referral(
     ctx: Ctx, referral_id: int, decision: casework.Decision, reason: str
 ) -> casework.Referral:
     principal = ctx.user
-    authorize(principal, Action.REFERRAL_DECIDE)
-    scope = scope_of(principal.role, Action.REFERRAL_DECIDE)
+    authorize(principal, Permission.REFERRAL_DECIDE)
+    scope = scope_of(principal.role, Permission.REFERRAL_DECIDE)
     try:
         referral = casework.get_referral(ctx.session, referral_id=referral_id)
     except NotFoundError:
@@ -230,8 +230,8 @@ def decide_on_referral(
 def export_visible_cases(ctx: Ctx, *, offset: int, limit: int) -> list[Case]:
     """Cases in the user's export scope; the export itself is audited with every case id."""
     principal = ctx.user
-    authorize(principal, Action.CASE_EXPORT)
-    scope = scope_of(principal.role, Action.CASE_EXPORT)
+    authorize(principal, Permission.CASE_EXPORT)
+    scope = scope_of(principal.role, Permission.CASE_EXPORT)
     assert scope is not None
     page = list_cases(ctx.session, offset=offset, limit=limit, within=_within(principal, scope))
     ctx.audit("case.export", subject_type="case",

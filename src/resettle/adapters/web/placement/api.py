@@ -14,7 +14,7 @@ from resettle.adapters.web.config import MAX_PAGE
 from resettle.adapters.web.guards import Ctx, allowed
 from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun
-from resettle.security.policy import Action
+from resettle.security.policy import Permission
 
 router = APIRouter(prefix="/api/placements", responses=ERROR_RESPONSES, tags=["placement"])
 ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
@@ -59,7 +59,7 @@ def _decision(d: PlacementDecision) -> DecisionOut:
 
 
 @router.get("")
-def list_runs(ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_VIEW))],
+def list_runs(ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_VIEW))],
               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
               limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50) -> PageOut:
     """Placement runs, newest first."""
@@ -69,7 +69,7 @@ def list_runs(ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_VIEW))],
 
 @router.post("", status_code=201)
 def start_run(body: StartIn,
-              ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_RUN))]) -> dict[str, Any]:
+              ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_RUN))]) -> dict[str, Any]:
     """Place every case ready for referral with today's pledges (exact solver); the run is
     stored with its explanations and shadow prices."""
     return _summary(placement_service.start_run(ctx, body.label))
@@ -77,7 +77,7 @@ def start_run(body: StartIn,
 
 @router.get("/{run_id}")
 def get_run(run_id: RunId,
-            ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_VIEW))]) -> dict[str, Any]:
+            ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_VIEW))]) -> dict[str, Any]:
     """A run: per case where it goes, its best alternative and why not, the decision taken;
     shadow prices per locality and dimension, where one more place helps most first."""
     found = placement_service.review_run(ctx, run_id)
@@ -105,7 +105,7 @@ def get_run(run_id: RunId,
 
 @router.post("/{run_id}/cases/{case_id}/accept")
 def accept(run_id: RunId, case_id: CaseId,
-           ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_ACCEPT))]) -> DecisionOut:
+           ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_ACCEPT))]) -> DecisionOut:
     """Accept the run's proposed placement of a case."""
     return _decision(placement_service.decide_on_case(ctx, run_id, case_id,
                                                       DecisionAction.ACCEPT))
@@ -113,7 +113,7 @@ def accept(run_id: RunId, case_id: CaseId,
 
 @router.post("/{run_id}/cases/{case_id}/override")
 def override(run_id: RunId, case_id: CaseId, body: OverrideIn,
-             ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_OVERRIDE))]) -> DecisionOut:
+             ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_OVERRIDE))]) -> DecisionOut:
     """Override a proposed placement with a reason: another locality (never in a country on
     the case's no-return list), or none to leave it unplaced."""
     return _decision(placement_service.decide_on_case(

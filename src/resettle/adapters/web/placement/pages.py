@@ -15,13 +15,13 @@ from resettle.adapters.web.guards import Ctx, allowed, logged_in
 from resettle.adapters.web.pages import ON_PAGE, record_refusal, render, see_other
 from resettle.errors import ResettleError
 from resettle.placement.runs import DecisionAction
-from resettle.security.policy import Action
+from resettle.security.policy import Permission
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
 @router.get("/placements")
-def runs(request: Request, ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_VIEW))],
+def runs(request: Request, ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_VIEW))],
          offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
          limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 25) -> Response:
     found, total = placement_service.list_placement_runs(ctx, offset=offset, limit=limit)
@@ -32,7 +32,7 @@ def runs(request: Request, ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_
 
 @router.post("/placements")
 def start_run(label: Annotated[str, Form(max_length=200)],
-              ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_RUN))],
+              ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_RUN))],
               on: Annotated[date | None, Form()] = None) -> Response:
     """Solve for every case ready for referral, with the pledges active on the day chosen
     (default: today, or the last day with active pledges), exact solver."""
@@ -42,7 +42,7 @@ def start_run(label: Annotated[str, Form(max_length=200)],
 
 @router.get("/placements/{run_id}")
 def review(request: Request, run_id: str,
-           ctx: Annotated[Ctx, Depends(allowed(Action.PLACEMENT_VIEW))]) -> Response:
+           ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_VIEW))]) -> Response:
     return run_page(request, ctx, run_id)
 
 

@@ -23,13 +23,13 @@ from resettle.adapters.web.registry.uploads import (
     import_uploads,
     too_large,
 )
-from resettle.security.policy import Action
+from resettle.security.policy import Permission
 
 pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 api = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 UPLOAD_PATHS = frozenset({"/registry/import", "/api/registry/import"})
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the CSRF field
-Import = Annotated[Ctx, Depends(allowed(Action.REGISTRY_IMPORT))]
+Import = Annotated[Ctx, Depends(allowed(Permission.REGISTRY_IMPORT))]
 Files = Annotated[list[UploadFile], File(description="Files of persons and cases (.csv, "
                                                      ".xlsx, .json), imported together.")]
 

@@ -20,7 +20,7 @@ from resettle.adapters.web.guards import Ctx
 from resettle.core import Case, CaseStatus, Issue, RegistryBatch
 from resettle.errors import TooLargeError, ValidationError
 from resettle.registry import ParsedFile, RecordKind, read_records
-from resettle.security.policy import Action, authorize
+from resettle.security.policy import Permission, authorize
 
 MAX_FILES = 8
 TAKEN_HERE = (RecordKind.PERSONS, RecordKind.CASES)
@@ -55,7 +55,7 @@ def too_large(size: int, limit: int) -> TooLargeError:
 
 def import_uploads(ctx: Ctx, uploads: Sequence[Upload]) -> ImportResult:
     """Check and store ``uploads`` together; on any problem, write nothing and list them all."""
-    authorize(ctx.user, Action.REGISTRY_IMPORT)
+    authorize(ctx.user, Permission.REGISTRY_IMPORT)
     _check_sizes(uploads, ctx.config.max_upload_bytes)
     names: dict[str, str] = {}
     with TemporaryDirectory(prefix="resettle-upload-") as folder:

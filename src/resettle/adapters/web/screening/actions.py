@@ -16,10 +16,10 @@ from resettle.errors import PermissionDeniedError
 from resettle.screening.service import advance_case
 from resettle.screening.workflow import Action as Step
 from resettle.screening.workflow import allowed_actions
-from resettle.security.policy import Action, action_for_step, may
+from resettle.security.policy import Permission, action_for_step, may
 
 
-def policy_for(step: Step) -> Action | None:
+def policy_for(step: Step) -> Permission | None:
     """The permission ``step`` needs here (data in security/policy.py); None: not taken here."""
     return action_for_step(step.value)
 

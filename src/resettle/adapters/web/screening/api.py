@@ -22,10 +22,10 @@ from resettle.screening.exclusion import (
     Recommendation,
     ReviewDecision,
 )
-from resettle.security.policy import Action
+from resettle.security.policy import Permission
 
 router = APIRouter(prefix="/api/cases/{case_id}/exclusion-reviews", responses=ERROR_RESPONSES)
-Decider = Annotated[Ctx, Depends(allowed(Action.EXCLUSION_DECIDE))]
+Decider = Annotated[Ctx, Depends(allowed(Permission.EXCLUSION_DECIDE))]
 LongText = Annotated[str, Field(max_length=5000)]
 
 
@@ -71,7 +71,7 @@ def review_out(review: ExclusionReview) -> dict[str, Any]:
 @router.get("")
 def list_reviews(case_id: str, ctx: Decider) -> dict[str, Any]:
     """The exclusion reviews of the case's members, newest first (the read is audited)."""
-    case = services.load_case_for(ctx, Action.EXCLUSION_DECIDE, case_id)
+    case = services.load_case_for(ctx, Permission.EXCLUSION_DECIDE, case_id)
     reviews = exclusion_service.reviews_of_case(ctx, case_id,
                                                 [m.person_id for m in case.members])
     ctx.audit("exclusion.read", subject_type="case", subject_id=case_id,

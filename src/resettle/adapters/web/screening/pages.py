@@ -16,11 +16,11 @@ from resettle.adapters.web.pages import act_on_case
 from resettle.adapters.web.screening import exclusion as exclusion_service
 from resettle.adapters.web.screening.exclusion import AssessmentForm
 from resettle.screening.exclusion import Clause, Recommendation, ReviewDecision
-from resettle.security.policy import Action
+from resettle.security.policy import Permission
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 Text = Annotated[str, Form(max_length=5000)]
-Decider = Annotated[Ctx, Depends(allowed(Action.EXCLUSION_DECIDE))]
+Decider = Annotated[Ctx, Depends(allowed(Permission.EXCLUSION_DECIDE))]
 
 
 @router.post("/cases/{case_id}/exclusion-reviews")

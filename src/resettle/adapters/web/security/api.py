@@ -12,11 +12,11 @@ from resettle.adapters.db.security.user_admin import Credentials
 from resettle.adapters.web.guards import Ctx, allowed
 from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.adapters.web.security import users as user_service
-from resettle.security.policy import Action, Role
+from resettle.security.policy import Permission, Role
 
 router = APIRouter(prefix="/api/users", responses=ERROR_RESPONSES, tags=["users"])
 Username = Annotated[str, Path(min_length=1, max_length=80)]
-Manage = Annotated[Ctx, Depends(allowed(Action.USER_MANAGE))]
+Manage = Annotated[Ctx, Depends(allowed(Permission.USER_MANAGE))]
 
 
 class AccountOut(BaseModel):

@@ -14,11 +14,11 @@ from fastapi.responses import HTMLResponse, Response
 from resettle.adapters.web.guards import Ctx, allowed
 from resettle.adapters.web.pages import render, see_other
 from resettle.adapters.web.security import users as user_service
-from resettle.security.policy import Action, Role
+from resettle.security.policy import Permission, Role
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 Username = Annotated[str, Path(min_length=1, max_length=80)]
-Manage = Annotated[Ctx, Depends(allowed(Action.USER_MANAGE))]
+Manage = Annotated[Ctx, Depends(allowed(Permission.USER_MANAGE))]
 
 
 @router.get("/users")

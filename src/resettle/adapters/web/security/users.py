@@ -6,11 +6,11 @@ from __future__ import annotations
 from resettle.adapters.db.security import user_admin
 from resettle.adapters.db.security.user_admin import Account, Actor, Credentials
 from resettle.adapters.web.guards import Ctx
-from resettle.security.policy import Action, Role, authorize
+from resettle.security.policy import Permission, Role, authorize
 
 
 def _actor(ctx: Ctx) -> Actor:
-    authorize(ctx.user, Action.USER_MANAGE)
+    authorize(ctx.user, Permission.USER_MANAGE)
     return Actor(ctx.user.username, str(ctx.user.role))
 
 
