@@ -25,9 +25,12 @@ from resettle.reporting.records import (
     FunnelRow,
     MovementFact,
     MovementKind,
+    STATUS_GROUP,
     PledgeRow,
+    PopulationColumn,
     ReferralFact,
     StatusChange,
+    StatusGroup,
 )
 from resettle.reporting.stats import AGE_BANDS, age_band
 from resettle.screening.deadlines import CaseClock, Deadline, DeadlineTargets, list_due
@@ -37,6 +40,7 @@ K_ANONYMITY = 5  # no published count between 1 and K-1
 OTHER_REASONS = "other reasons (each given for fewer than 5 cases)"
 RESERVING = frozenset({CaseStatus.ACCEPTED, CaseStatus.PRE_DEPARTURE})
 REASON_LENGTH = 80
+ADULT_AGE = 18
 
 
 def end_of(day: date) -> datetime:
@@ -190,22 +194,44 @@ def refusal_reasons(referrals: Iterable[ReferralFact], until: datetime,
     return {**shown, OTHER_REASONS: rest} if rest else shown
 
 
+def _column(sex: Sex, age: int) -> PopulationColumn:
+    adult = age >= ADULT_AGE
+    if sex == Sex.FEMALE:
+        return PopulationColumn.FEMALE_ADULTS if adult else PopulationColumn.FEMALE_CHILDREN
+    if sex == Sex.MALE:
+        return PopulationColumn.MALE_ADULTS if adult else PopulationColumn.MALE_CHILDREN
+    return PopulationColumn.OTHER_SEX
+
+
+@dataclass
+class _People:
+    sex: Counter[Sex]
+    bands: Counter[str]
+    nationality: Counter[str]
+    population: dict[tuple[str, StatusGroup], Counter[PopulationColumn]]
+
+
 def _people(cases: Sequence[CaseProfile], statuses: Mapping[str, CaseStatus],
-            day: date) -> tuple[dict[Sex, int], dict[str, int], dict[str, int]]:
-    sex: Counter[Sex] = Counter()
-    bands: Counter[str] = Counter()
-    nationality: Counter[str] = Counter()
+            day: date) -> _People:
+    people = _People(Counter(), Counter(), Counter(), defaultdict(Counter))
     for case in cases:
-        if case.case_id not in statuses:
+        status = statuses.get(case.case_id)
+        if status is None:
             continue
+        group = STATUS_GROUP[status]
         for member in case.members:
-            sex[member.sex] += 1
-            nationality[member.nationality] += 1
             before = (day.month, day.day) < (member.birth_date.month, member.birth_date.day)
-            bands[age_band(max(0, day.year - member.birth_date.year - int(before)))] += 1
-    return ({s: sex[s] for s in Sex if sex[s]},
-            {name: bands[name] for name, _, _ in AGE_BANDS if bands[name]},
-            dict(nationality.most_common()))
+            age = max(0, day.year - member.birth_date.year - int(before))
+            people.sex[member.sex] += 1
+            people.nationality[member.nationality] += 1
+            people.bands[age_band(age)] += 1
+            people.population[(member.nationality, group)][_column(member.sex, age)] += 1
+    return people
+
+
+def _row_order(item: tuple[tuple[str, StatusGroup], object]) -> tuple[str, int]:
+    (nationality, group), _ = item
+    return nationality, list(StatusGroup).index(group)
 
 
 def compute_aggregates(facts: Facts, *, as_of: date, period_start: date,
@@ -219,7 +245,7 @@ def compute_aggregates(facts: Facts, *, as_of: date, period_start: date,
     due = list_due(_clocks(facts.cases, statuses, facts.referrals, as_of),
                    facts.targets, as_of)
     departures = _departures(facts.movements, size, until)
-    sex, bands, nationality = _people(facts.cases, statuses, as_of)
+    people = _people(facts.cases, statuses, as_of)
     return Aggregates(
         as_of=as_of,
         period_start=period_start,
@@ -231,8 +257,10 @@ def compute_aggregates(facts: Facts, *, as_of: date, period_start: date,
         due_soon=_by_priority(due.due_soon),
         decisions=_decisions(facts.referrals, until),
         refusal_reasons=refusal_reasons(facts.referrals, until),
-        persons_by_sex=sex,
-        persons_by_age_band=bands,
-        persons_by_nationality=nationality,
+        persons_by_sex={s: people.sex[s] for s in Sex if people.sex[s]},
+        persons_by_age_band={n: people.bands[n] for n, _, _ in AGE_BANDS if people.bands[n]},
+        persons_by_nationality=dict(people.nationality.most_common()),
+        population={key: {c: row[c] for c in PopulationColumn}
+                    for key, row in sorted(people.population.items(), key=_row_order)},
         forecast=forecast,
     )

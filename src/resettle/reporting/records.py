@@ -96,6 +96,44 @@ class ForecastBand:
     runs: int = 0
 
 
+class StatusGroup(StrEnum):
+    """Where persons stand, in the words of a public table (HXL ``#status``)."""
+
+    SCREENING = "in_screening"
+    SUBMISSION = "submission"
+    REFERRED = "referred"
+    ACCEPTED = "accepted"
+    DEPARTED = "departed"
+    EXCLUDED = "excluded"
+    ENDED = "ended"  # withdrawn or closed
+
+
+_S = CaseStatus
+STATUS_GROUP: Mapping[CaseStatus, StatusGroup] = {
+    **{s: StatusGroup.SCREENING for s in (
+        _S.REGISTERED, _S.NEEDS_ASSESSED, _S.INTERVIEW_SCHEDULED, _S.INTERVIEWED, _S.ASSESSED,
+        _S.RECOGNIZED, _S.REJECTED, _S.APPEAL, _S.EXCLUSION_REVIEW, _S.ON_HOLD)},
+    **{s: StatusGroup.SUBMISSION for s in (
+        _S.SUBMISSION_DRAFTED, _S.SUBMISSION_REVISE, _S.NOT_RECOMMENDED,
+        _S.READY_FOR_REFERRAL)},
+    _S.REFERRED: StatusGroup.REFERRED, _S.MORE_INFORMATION: StatusGroup.REFERRED,
+    _S.ACCEPTED: StatusGroup.ACCEPTED, _S.PRE_DEPARTURE: StatusGroup.ACCEPTED,
+    _S.DEPARTED: StatusGroup.DEPARTED, _S.ARRIVED: StatusGroup.DEPARTED,
+    _S.EXCLUDED: StatusGroup.EXCLUDED,
+    _S.WITHDRAWN: StatusGroup.ENDED, _S.CLOSED: StatusGroup.ENDED,
+}
+
+
+class PopulationColumn(StrEnum):
+    """The person counts of one row of the public table; they add up to its total."""
+
+    FEMALE_CHILDREN = "female_children"
+    FEMALE_ADULTS = "female_adults"
+    MALE_CHILDREN = "male_children"
+    MALE_ADULTS = "male_adults"
+    OTHER_SEX = "other_sex"  # another or unrecorded sex, all ages
+
+
 # ---- aggregates ---------------------------------------------------------------------------
 
 
@@ -149,8 +187,10 @@ class Aggregates:
     persons_by_sex: Mapping[Sex, int]
     persons_by_age_band: Mapping[str, int]
     persons_by_nationality: Mapping[str, int]
+    # (nationality, status group) -> persons per column (exact; suppressed when published)
+    population: Mapping[tuple[str, StatusGroup], Mapping[PopulationColumn, int]] = field(
+        default_factory=dict)
     forecast: ForecastBand | None = None
-    extra: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def cases(self) -> int:
