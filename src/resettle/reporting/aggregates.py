@@ -207,13 +207,14 @@ def _column(sex: Sex, age: int) -> PopulationColumn:
 class _People:
     sex: Counter[Sex]
     bands: Counter[str]
+    band_sex: Counter[tuple[str, Sex]]
     nationality: Counter[str]
     population: dict[tuple[str, StatusGroup], Counter[PopulationColumn]]
 
 
 def _people(cases: Sequence[CaseProfile], statuses: Mapping[str, CaseStatus],
             day: date) -> _People:
-    people = _People(Counter(), Counter(), Counter(), defaultdict(Counter))
+    people = _People(Counter(), Counter(), Counter(), Counter(), defaultdict(Counter))
     for case in cases:
         status = statuses.get(case.case_id)
         if status is None:
@@ -225,6 +226,7 @@ def _people(cases: Sequence[CaseProfile], statuses: Mapping[str, CaseStatus],
             people.sex[member.sex] += 1
             people.nationality[member.nationality] += 1
             people.bands[age_band(age)] += 1
+            people.band_sex[(age_band(age), member.sex)] += 1
             people.population[(member.nationality, group)][_column(member.sex, age)] += 1
     return people
 
@@ -260,6 +262,7 @@ def compute_aggregates(facts: Facts, *, as_of: date, period_start: date,
         persons_by_sex={s: people.sex[s] for s in Sex if people.sex[s]},
         persons_by_age_band={n: people.bands[n] for n, _, _ in AGE_BANDS if people.bands[n]},
         persons_by_nationality=dict(people.nationality.most_common()),
+        persons_by_age_sex=dict(people.band_sex),
         population={key: {c: row[c] for c in PopulationColumn}
                     for key, row in sorted(people.population.items(), key=_row_order)},
         forecast=forecast,

@@ -187,6 +187,7 @@ class Aggregates:
     persons_by_sex: Mapping[Sex, int]
     persons_by_age_band: Mapping[str, int]
     persons_by_nationality: Mapping[str, int]
+    persons_by_age_sex: Mapping[tuple[str, Sex], int]
     # (nationality, status group) -> persons per column (exact; suppressed when published)
     population: Mapping[tuple[str, StatusGroup], Mapping[PopulationColumn, int]] = field(
         default_factory=dict)

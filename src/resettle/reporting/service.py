@@ -8,7 +8,10 @@ from resettle.core.issues import Issue
 from resettle.errors import ValidationError
 from resettle.reporting.aggregates import Facts, compute_aggregates, end_of
 from resettle.reporting.ports import ForecastSource, NoForecast, ReportingStore
+from resettle.reporting.hxl import HxlTable, hxl_problems, hxl_table
 from resettle.reporting.records import Aggregates
+from resettle.reporting.report import MonthlyReport, monthly_report
+from resettle.reporting.suppression import K_DEFAULT
 
 
 def read_facts(store: ReportingStore, as_of: date) -> Facts:
@@ -37,3 +40,21 @@ def parse_month(text: str) -> tuple[date, date]:
         raise ValidationError([Issue("bad_value", message, field="month")], message) from None
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return first, following - timedelta(days=1)
+
+
+def build_report(store: ReportingStore, month: str, *, generated: date,
+                 forecast: ForecastSource | None = None, pdf: bool = True) -> MonthlyReport:
+    """The monthly report for ``month`` (YYYY-MM) as known at the end of its last day."""
+    first, last = parse_month(month)
+    aggregates = build_aggregates(store, last, period_start=first, forecast=forecast)
+    return monthly_report(aggregates, f"{first:%Y-%m}", generated=generated, pdf=pdf)
+
+
+def export_aggregates(store: ReportingStore, as_of: date, *, asylum_country: str,
+                      k: int = K_DEFAULT) -> HxlTable:
+    """The public HXL table as of a day, suppressed and checked against the schema."""
+    table = hxl_table(build_aggregates(store, as_of), asylum_country=asylum_country, k=k)
+    problems = hxl_problems(table.text)
+    if problems:  # a broken contract: the export would publish something the schema forbids
+        raise RuntimeError("HXL export failed its schema: " + "; ".join(problems[:5]))
+    return table

@@ -9,11 +9,12 @@ the totals are counted negative. A hidden value is then determined exactly when 
 on a cycle of hidden cells, one unit can move around the cycle without changing any published
 number. So the secondary cells are chosen by a small integer program (HiGHS through SciPy):
 least information lost (the hidden counts' sum, plus one per cell), every row and column with
-a hidden cell holding another, and a cut for each bridge found until there is none. An
-attacker's linear program (:func:`attacker_ranges`) then confirms that every hidden value can
-move by at least one; if one cannot (a cycle of ones, say, when zeros are known to be
-published), its row and column must hide one more cell, and in the last resort everything
-non-zero is hidden.
+a hidden cell holding another, and a cut for each bridge found until there is none. A zero
+may be hidden too (so a hidden cell may be zero, and an attacker knows only that counts are
+not negative). When every hidden count is at least 1, no bridge means every hidden value can
+move by one either way; when a zero is hidden, an attacker's linear program
+(:func:`attacker_ranges`) checks it, and zeros that do not help are barred. In the last
+resort the whole table is hidden.
 """
 
 from __future__ import annotations
@@ -64,10 +65,6 @@ def suppress(cells: Sequence[Sequence[int]], k: int = K_DEFAULT) -> Suppression:
     return Suppression(grid, hidden, primary, k)
 
 
-def _cells(grid: Sequence[Sequence[int]]) -> list[Cell]:
-    return [(i, j) for i, row in enumerate(grid) for j, v in enumerate(row) if v > 0]
-
-
 def _secondary(grid: tuple[tuple[int, ...], ...], primary: frozenset[Cell]) -> frozenset[Cell]:
     program = _Program(grid, primary)
     for _ in range(MAX_ROUNDS):
@@ -75,25 +72,17 @@ def _secondary(grid: tuple[tuple[int, ...], ...], primary: frozenset[Cell]) -> f
         if hidden is None:
             break
         bridges = _bridges(hidden)
+        for bridge in bridges:
+            program.cut(bridge, _side(hidden - {bridge}, bridge))
         if bridges:
-            for bridge in bridges:
-                program.cut(bridge, _side(hidden - {bridge}, bridge))
             continue
-        stuck = [c for c, (low, high) in attacker_ranges(grid, hidden).items()
-                 if high - low < 1 - 1e-6]
-        if not stuck:
+        zeros = [(i, j) for i, j in hidden if grid[i][j] == 0]
+        # Bridgeless with every hidden count >= 1: one unit moves either way round a cycle.
+        # A hidden zero can block one way; then the attacker's program decides.
+        if not zeros or all(high - low >= 1 - 1e-6
+                            for low, high in attacker_ranges(grid, hidden).values()):
             return hidden
-        for cell in stuck:
-            program.more_in_lines(cell, hidden)
-    return _everything(grid)
-
-
-def _everything(grid: tuple[tuple[int, ...], ...]) -> frozenset[Cell]:
-    """Last resort: hide every non-zero count; if even that can be solved, hide all."""
-    hidden = frozenset(_cells(grid))
-    ranges = attacker_ranges(grid, hidden)
-    if all(high - low >= 1 - 1e-6 for low, high in ranges.values()):
-        return hidden
+        program.forbid(zeros)
     return frozenset((i, j) for i, row in enumerate(grid) for j in range(len(row)))
 
 
@@ -102,7 +91,8 @@ class _Program:
 
     def __init__(self, grid: tuple[tuple[int, ...], ...], primary: frozenset[Cell]) -> None:
         self.grid, self.primary = grid, primary
-        self.cells = _cells(grid)
+        self.cells = [(i, j) for i, row in enumerate(grid) for j in range(len(row))]
+        self.forbidden: set[Cell] = set()
         self.index = {c: n for n, c in enumerate(self.cells)}
         self.rows: list[np.ndarray] = []
         self.lower: list[float] = []
@@ -130,17 +120,15 @@ class _Program:
                     and ((("r", c[0]) in side) != (("c", c[1]) in side))}
         self._at_least(crossing | {bridge: -1.0}, 0.0)
 
-    def more_in_lines(self, cell: Cell, hidden: frozenset[Cell]) -> None:
-        """One more hidden cell in the row or the column of ``cell`` than now."""
-        others = {c: 1.0 for c in self.cells if c not in hidden and (c[0] == cell[0]
-                                                                    or c[1] == cell[1])}
-        self._at_least(others, 1.0)
+    def forbid(self, cells: Sequence[Cell]) -> None:
+        self.forbidden.update(cells)
 
     def solve(self) -> frozenset[Cell] | None:
         count = len(self.cells)
         cost = np.array([self.grid[i][j] + 1.0 for i, j in self.cells])
         fixed = np.array([1.0 if c in self.primary else 0.0 for c in self.cells])
-        result = milp(cost, integrality=np.ones(count), bounds=Bounds(fixed, np.ones(count)),
+        allowed = np.array([0.0 if c in self.forbidden else 1.0 for c in self.cells])
+        result = milp(cost, integrality=np.ones(count), bounds=Bounds(fixed, allowed),
                       constraints=LinearConstraint(np.array(self.rows), self.lower, np.inf))
         if result.x is None:
             return None
@@ -174,8 +162,7 @@ def _bridges(hidden: frozenset[Cell]) -> list[Cell]:
 def attacker_ranges(grid: Sequence[Sequence[int]],
                     hidden: frozenset[Cell]) -> dict[Cell, tuple[float, float]]:
     """What someone holding the published table can prove about each hidden cell: its least
-    and greatest value under every row and column sum. Zeros are published, so a hidden cell
-    is known to be at least 1 unless a zero is among them."""
+    and greatest value under every row and column sum, knowing counts are never negative."""
     cells = sorted(hidden)
     if not cells:
         return {}
@@ -194,13 +181,12 @@ def attacker_ranges(grid: Sequence[Sequence[int]],
         if row.any():
             equations.append(row)
             rhs.append(total)
-    floor = 0.0 if any(grid[i][j] == 0 for i, j in cells) else 1.0
     ranges = {}
     for cell in cells:
         objective = np.zeros(len(cells))
         objective[index[cell]] = 1.0
-        low = linprog(objective, A_eq=equations, b_eq=rhs, bounds=(floor, None))
-        high = linprog(-objective, A_eq=equations, b_eq=rhs, bounds=(floor, None))
+        low = linprog(objective, A_eq=equations, b_eq=rhs, bounds=(0, None))
+        high = linprog(-objective, A_eq=equations, b_eq=rhs, bounds=(0, None))
         top = np.inf if high.status == 3 else -high.fun
         ranges[cell] = (low.fun, top)
     return ranges
