@@ -20,6 +20,7 @@ from rich.console import Console
 from resettle.adapters.cli.placement_db import step_place_ashraf
 from resettle.adapters.cli.prediction import step_predict
 from resettle.adapters.cli.registry import step_registry_files
+from resettle.adapters.cli.reporting import step_reports
 from resettle.adapters.cli.scenario import step_load_ashraf
 from resettle.adapters.cli.screening import step_screening_funnel
 from resettle.adapters.cli.web_demo import step_web
@@ -52,6 +53,7 @@ STEPS: tuple[DemoStep, ...] = (
     step_screening_funnel,
     step_predict,
     step_place_ashraf,
+    step_reports,
     step_web,
 )
 

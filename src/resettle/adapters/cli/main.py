@@ -13,6 +13,7 @@ from resettle.adapters.cli import (
     placement_dynamic,
     prediction,
     registry,
+    reporting,
     scenario,
     screening,
     stats,
@@ -38,6 +39,7 @@ for register in (
     placement.register,
     placement_db.register,
     placement_dynamic.register,
+    reporting.register,
 ):
     register(app)
 
