@@ -17,6 +17,7 @@ from resettle.core.locality import Pledge
 from resettle.core.person import Sex
 from resettle.core.status import CaseStatus, Priority
 from resettle.reporting.records import (
+    STATUS_GROUP,
     Aggregates,
     CaseProfile,
     DecisionKind,
@@ -25,7 +26,6 @@ from resettle.reporting.records import (
     FunnelRow,
     MovementFact,
     MovementKind,
-    STATUS_GROUP,
     PledgeRow,
     PopulationColumn,
     ReferralFact,
@@ -154,7 +154,7 @@ def _departures(movements: Sequence[MovementFact], size: Mapping[str, int],
     return dict(sorted(persons.items()))
 
 
-def _pledges(pledges: Sequence[Pledge], departures: Mapping[tuple[str, str], int],
+def _pledges(pledges: Sequence[Pledge], departures: Mapping[tuple[str, str], int], *,
              statuses: Mapping[str, CaseStatus], holders: Mapping[str, str],
              size: Mapping[str, int], day: date) -> tuple[PledgeRow, ...]:
     made: Counter[str] = Counter()
@@ -253,8 +253,8 @@ def compute_aggregates(facts: Facts, *, as_of: date, period_start: date,
         period_start=period_start,
         funnel=_funnel(facts.cases, statuses, before),
         departures=departures,
-        pledges=_pledges(facts.pledges, departures, statuses,
-                         _holders(facts.referrals, until), size, as_of),
+        pledges=_pledges(facts.pledges, departures, statuses=statuses,
+                         holders=_holders(facts.referrals, until), size=size, day=as_of),
         overdue=_by_priority(due.overdue),
         due_soon=_by_priority(due.due_soon),
         decisions=_decisions(facts.referrals, until),

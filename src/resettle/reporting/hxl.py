@@ -80,8 +80,8 @@ def schema_text() -> str:
 
 def hxl_problems(text: str) -> list[str]:
     """What libhxl finds wrong in ``text`` against the repository's schema (empty: valid)."""
-    import hxl  # libhxl: imported here, it takes a moment and only the export needs it
-    from hxl.input import InputOptions
+    import hxl  # noqa: PLC0415  (libhxl takes a moment to import; only the export needs it)
+    from hxl.input import InputOptions  # noqa: PLC0415
 
     found: list[str] = []
 

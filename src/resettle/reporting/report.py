@@ -54,7 +54,7 @@ def report_figures(a: Aggregates) -> list[fig.Figure]:
 
 
 def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # imported here: it loads Pango, only the PDF needs it
+    from weasyprint import HTML  # noqa: PLC0415  (loads Pango; only the PDF needs it)
 
     pdf: bytes = HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)
     return pdf

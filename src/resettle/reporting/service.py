@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from resettle.core.issues import Issue
 from resettle.errors import ValidationError
 from resettle.reporting.aggregates import Facts, compute_aggregates, end_of
-from resettle.reporting.ports import ForecastSource, NoForecast, ReportingStore
 from resettle.reporting.hxl import HxlTable, hxl_problems, hxl_table
+from resettle.reporting.ports import ForecastSource, NoForecast, ReportingStore
 from resettle.reporting.records import Aggregates
 from resettle.reporting.report import MonthlyReport, monthly_report
 from resettle.reporting.suppression import K_DEFAULT

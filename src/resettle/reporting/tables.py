@@ -43,8 +43,8 @@ class ReportTable:
 
 
 def protected(title: str, rows: Sequence[str], columns: Sequence[str],
-              grid: Sequence[Sequence[int]], unit: str = "persons",
-              k: int = K_DEFAULT, *, row_totals: bool = True) -> ReportTable:
+              grid: Sequence[Sequence[int]], unit: str = "persons", *,
+              k: int = K_DEFAULT, row_totals: bool = True) -> ReportTable:
     """Suppressed as if its row totals were published too, whether shown or not."""
     published = suppress(grid, k).published()
     return ReportTable(title, tuple(rows), tuple(columns),
@@ -75,7 +75,7 @@ def funnel_table(aggregates: Aggregates, k: int = K_DEFAULT) -> ReportTable:
     groups = list(StatusGroup)
     return protected("Cases by stage", [label(g) for g in groups],
                      ["cases at start", "cases at end", "persons at end"],
-                     [[before[g], now[g], persons[g]] for g in groups], "cases", k,
+                     [[before[g], now[g], persons[g]] for g in groups], "cases", k=k,
                      row_totals=False)
 
 
@@ -88,7 +88,7 @@ def departures_table(aggregates: Aggregates, k: int = K_DEFAULT) -> ReportTable:
         grid[month][_state(country, shown)] += persons
     used = [c for c in columns if any(grid[m][c] for m in months)]
     return protected("Departures per month and host state", months, used,
-                     [[grid[m][c] for c in used] for m in months], "persons", k)
+                     [[grid[m][c] for c in used] for m in months], "persons", k=k)
 
 
 def pledges_table(aggregates: Aggregates, k: int = K_DEFAULT) -> tuple[ReportTable, list[int]]:
@@ -97,7 +97,7 @@ def pledges_table(aggregates: Aggregates, k: int = K_DEFAULT) -> tuple[ReportTab
     rows = [p for p in aggregates.pledges if p.made or p.used or p.reserved]
     table = protected("Pledges made, used and open per host state", [p.country for p in rows],
                       ["used (departed)", "reserved (accepted)"],
-                      [[p.used, p.reserved] for p in rows], "persons", k)
+                      [[p.used, p.reserved] for p in rows], "persons", k=k)
     return table, [p.made for p in rows]
 
 
@@ -105,7 +105,7 @@ def deadlines_table(aggregates: Aggregates, k: int = K_DEFAULT) -> ReportTable:
     return protected("Open cases past their deadline, by priority",
                      [label(p) for p in Priority], ["overdue", "due within 14 days"],
                      [[aggregates.overdue.get(p, 0), aggregates.due_soon.get(p, 0)]
-                      for p in Priority], "cases", k, row_totals=False)
+                      for p in Priority], "cases", k=k, row_totals=False)
 
 
 def decisions_table(aggregates: Aggregates, k: int = K_DEFAULT) -> ReportTable:
@@ -119,7 +119,7 @@ def decisions_table(aggregates: Aggregates, k: int = K_DEFAULT) -> ReportTable:
     states = [s for s in [*shown, OTHER_STATES] if s in counts]
     columns = ["referred", "accepted", "refused", "withdrawn"]
     return protected("Referrals and host-state decisions per state, to date", states, columns,
-                     [[counts[s][c] for c in columns] for s in states], "cases", k,
+                     [[counts[s][c] for c in columns] for s in states], "cases", k=k,
                      row_totals=False)
 
 
@@ -132,14 +132,14 @@ def decisions_by_month(aggregates: Aggregates, k: int = K_DEFAULT) -> ReportTabl
     months = sorted(counts)
     columns = ["referred", "accepted", "refused"]
     return protected("Referrals and decisions per month (all states)", months, columns,
-                     [[counts[m][c] for c in columns] for m in months], "cases", k,
+                     [[counts[m][c] for c in columns] for m in months], "cases", k=k,
                      row_totals=False)
 
 
 def reasons_table(aggregates: Aggregates, k: int = K_DEFAULT) -> ReportTable:
     reasons = list(aggregates.refusal_reasons)
     return protected("Refusal reasons", reasons, ["cases"],
-                     [[aggregates.refusal_reasons[r]] for r in reasons], "cases", k,
+                     [[aggregates.refusal_reasons[r]] for r in reasons], "cases", k=k,
                      row_totals=False)
 
 
@@ -149,4 +149,4 @@ def population_table(aggregates: Aggregates, k: int = K_DEFAULT) -> ReportTable:
     sexes = [s for s in Sex if aggregates.persons_by_sex.get(s)]
     return protected("Persons by age band and sex", bands, [label(s) for s in sexes],
                      [[aggregates.persons_by_age_sex.get((b, s), 0) for s in sexes]
-                      for b in bands], "persons", k)
+                      for b in bands], "persons", k=k)

@@ -11,8 +11,10 @@ import typer
 
 from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, failing_cleanly
+from resettle.adapters.cli.scenario import DEMO_CONFIG
 from resettle.adapters.db.reporting.store import reporting_store
 from resettle.reporting import service
+from resettle.reporting.hxl import HxlTable
 from resettle.reporting.report import MonthlyReport
 from resettle.reporting.suppression import K_DEFAULT
 
@@ -57,6 +59,7 @@ def report_command(
 
 
 def export_aggregates_command(
+    *,
     hxl: Annotated[bool, typer.Option("--hxl", help="Write CSV with an HXL hashtag row (the "
                                                     "only format so far).")] = True,
     on: Annotated[datetime | None, typer.Option(
@@ -84,7 +87,7 @@ def export_aggregates_command(
 
 
 def _export(database_url: str, day: date, asylum_country: str,
-            k: int) -> service.HxlTable:
+            k: int) -> HxlTable:
     engine = open_engine(database_url)
     try:
         with reporting_store(engine) as store:
@@ -95,8 +98,6 @@ def _export(database_url: str, day: date, asylum_country: str,
 
 def step_reports(ctx: DemoContext) -> None:
     """Demo: the monthly report of a busy month and the HXL table on the snapshot day."""
-    from resettle.adapters.cli.scenario import DEMO_CONFIG
-
     ctx.console.rule(f"reporting: the monthly report for {DEMO_MONTH} and the HXL aggregates")
     with ctx.console.status("building the report (figures, PDF)..."):
         report, html, pdf = write_report(ctx.database_url, DEMO_MONTH, ctx.output_dir)
