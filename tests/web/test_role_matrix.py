@@ -138,7 +138,8 @@ def test_actions(world: World, role: Role, action: Action, *, method: str, path:
 
 
 PAGES = [(Action.USER_MANAGE, "/users"), (Action.REGISTRY_IMPORT, "/registry/import"),
-         (Action.AUDIT_VIEW, "/audit"), (Action.PLACEMENT_VIEW, "/placements")]
+         (Action.AUDIT_VIEW, "/audit"), (Action.PLACEMENT_VIEW, "/placements"),
+         (Action.REPORT_VIEW, "/reports")]
 
 
 @pytest.mark.parametrize("role", list(Role))

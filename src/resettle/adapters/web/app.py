@@ -27,6 +27,7 @@ from resettle.adapters.web import (
 )
 from resettle.adapters.web.config import WebConfig
 from resettle.adapters.web.problems import install_error_handlers
+from resettle.adapters.web.reporting import pages as reporting_pages
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("resettle.web")
@@ -129,5 +130,6 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(exclusion_pages.router)
     app.include_router(user_pages.router)
     app.include_router(registry_pages.pages)
+    app.include_router(reporting_pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

@@ -1,0 +1,1 @@
+"""The reporting stage on the web: the monthly report and the HXL aggregates."""
