@@ -119,3 +119,15 @@ def test_every_page_renders_with_ink_inside_its_margins(
         left, top, right, bottom = ink
         assert left > 0.03 * width and right < 0.97 * width, (page.name, ink)
         assert top > 0.02 * height and bottom < 0.98 * height, (page.name, ink)
+
+
+@pytest.mark.skipif(subprocess.run(["fc-list", ":family=Noto Sans Arabic"], capture_output=True,
+                                   text=True, check=False).stdout.strip() == "",
+                    reason="fonts-noto-core (Noto Sans Arabic) not installed")
+def test_persian_and_arabic_title_use_an_arabic_script_font(
+        june_report: tuple[MonthlyReport, list[str]]) -> None:
+    report, _ = june_report
+    first = PdfReader(io.BytesIO(report.pdf)).pages[0]
+    fonts = first["/Resources"]["/Font"]
+    names = {str(fonts[name].get_object()["/BaseFont"]) for name in fonts}
+    assert any("Noto-Sans-Arabic" in n or "NotoSansArabic" in n for n in names), names

@@ -25,7 +25,8 @@ TITLE_AR = "التقرير الشهري لعملية إعادة التوطين" 
 CSS = """
 @page { size: A4; margin: 18mm 16mm 20mm 16mm;
         @bottom-center { content: "Aggregates only; counts of 1 to 4 suppressed. Page "
-                         counter(page) " of " counter(pages); font-size: 8pt; color: #555; } }
+                         counter(page) " of " counter(pages); font-size: 8pt; color: #555;
+                         font-family: "Noto Sans", "DejaVu Sans", sans-serif; } }
 body { font-family: "Noto Sans", "Noto Sans Arabic", "DejaVu Sans", sans-serif;
        font-size: 10pt; line-height: 1.35; color: #111; }
 h1 { font-size: 17pt; margin: 0 0 2pt 0; }
