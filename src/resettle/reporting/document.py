@@ -44,7 +44,7 @@ figure { margin: 6pt 0; break-inside: avoid; }
 figure img { width: 100%; max-height: 78mm; object-fit: contain; }
 figcaption { font-size: 8.5pt; color: #333; }
 table { border-collapse: collapse; margin: 4pt 0 8pt 0; font-size: 8.5pt;
-        break-inside: auto; }
+        break-inside: avoid; }
 caption { text-align: left; font-weight: bold; padding-bottom: 2pt; }
 th, td { border: 1px solid #bbb; padding: 1.5pt 5pt; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }

@@ -16,12 +16,13 @@ from reporting_world import secrets_of, world
 from resettle.adapters.cli.main import app
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.reporting.store import reporting_store
-from resettle.adapters.db.repository import store_batch
+from resettle.adapters.db.repository import load_batch, store_batch
 from resettle.adapters.db.screening_repository import screening_store
 from resettle.adapters.web.dashboard import dashboard_figures
 from resettle.core import RegistryBatch
 from resettle.reporting.memory import MemoryReportingStore
 from resettle.reporting.service import build_aggregates
+from resettle.reporting.stats import registry_stats
 
 runner = CliRunner()
 DAYS = (date(2013, 3, 31), date(2013, 4, 30), date(2013, 6, 30), date(2026, 1, 1))
@@ -41,6 +42,17 @@ def test_database_and_memory_stores_agree_on_every_day(engine: Engine) -> None:
     for day in DAYS:
         with reporting_store(engine) as store:
             assert build_aggregates(store, day) == build_aggregates(memory, day), day
+
+
+def test_report_totals_equal_the_registry_stats_on_the_same_day(engine: Engine) -> None:
+    load(engine)
+    with make_session_factory(engine)() as session:
+        stats = registry_stats(load_batch(session), date(2026, 1, 1))
+    with reporting_store(engine) as store:
+        a = build_aggregates(store, date(2026, 1, 1))
+    assert (a.cases, a.persons) == (stats.cases, stats.persons)
+    assert {s: n for s, n in a.funnel_counts().items() if n} == dict(stats.cases_by_status)
+    assert dict(a.persons_by_sex) == dict(stats.persons_by_sex)
 
 
 def test_dashboard_report_and_case_due_agree(engine: Engine) -> None:
