@@ -45,8 +45,11 @@ class MemoryReportingStore:
     def case_profiles(self) -> Sequence[CaseProfile]:
         return self._cases
 
-    def status_changes(self, until: datetime) -> Sequence[StatusChange]:
-        return [c for c in self._facts.status_changes if c.at <= until]
+    def status_changes(self, until: datetime, *,
+                       changed_after: datetime | None = None) -> Sequence[StatusChange]:
+        changed = {c.case_id for c in self._cases if changed_after is None or (
+            c.last_change_at is not None and c.last_change_at > changed_after)}
+        return [c for c in self._facts.status_changes if c.at <= until and c.case_id in changed]
 
     def referral_facts(self, until: datetime) -> Sequence[ReferralFact]:
         return [f for f in self._facts.referrals if f.at <= until]

@@ -31,8 +31,11 @@ class ReportingStore(Protocol):
         """Every case with its members' sex, birth date and nationality (never names)."""
         ...
 
-    def status_changes(self, until: datetime) -> Sequence[StatusChange]:
-        """Status-changing events recorded at or before ``until``, oldest first."""
+    def status_changes(self, until: datetime, *,
+                       changed_after: datetime | None = None) -> Sequence[StatusChange]:
+        """Status-changing events recorded at or before ``until``, oldest first; with
+        ``changed_after``, only those of cases whose status changed after that moment (the
+        others stand as the registry holds them, so their history is not needed)."""
         ...
 
     def referral_facts(self, until: datetime) -> Sequence[ReferralFact]:

@@ -14,11 +14,14 @@ from resettle.reporting.report import MonthlyReport, monthly_report
 from resettle.reporting.suppression import K_DEFAULT
 
 
-def read_facts(store: ReportingStore, as_of: date) -> Facts:
+def read_facts(store: ReportingStore, as_of: date, period_start: date) -> Facts:
+    """What a report as of ``as_of`` needs: the history of statuses only for cases that
+    changed since the period began (the others stand as the registry holds them)."""
     until = end_of(as_of)
-    return Facts(store.case_profiles(), store.status_changes(until),
-                 store.referral_facts(until), store.movement_facts(until), store.pledges(),
-                 store.deadline_targets())
+    changes = store.status_changes(until,
+                                   changed_after=end_of(period_start - timedelta(days=1)))
+    return Facts(store.case_profiles(), changes, store.referral_facts(until),
+                 store.movement_facts(until), store.pledges(), store.deadline_targets())
 
 
 def build_aggregates(store: ReportingStore, as_of: date, *, period_start: date | None = None,
@@ -26,7 +29,7 @@ def build_aggregates(store: ReportingStore, as_of: date, *, period_start: date |
     """The operation's aggregates as known at the end of ``as_of``; changes over the period
     from ``period_start`` (default: the first day of ``as_of``'s month)."""
     start = period_start or as_of.replace(day=1)
-    return compute_aggregates(read_facts(store, as_of), as_of=as_of, period_start=start,
+    return compute_aggregates(read_facts(store, as_of, start), as_of=as_of, period_start=start,
                               forecast=(forecast or NoForecast()).forecast_band(as_of))
 
 

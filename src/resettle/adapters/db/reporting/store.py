@@ -44,7 +44,8 @@ _persons: Table = PersonRow.__table__  # type: ignore[assignment]
 _events: Table = CaseEventRow.__table__  # type: ignore[assignment]
 _pledges: Table = PledgeRow.__table__  # type: ignore[assignment]
 # Records (interviews, consent, categories...) change no aggregate: they are not read.
-_READ = sorted(str(a) for a in STATUS_EVENT_ACTIONS | set(DECISION_ACTIONS) | set(MOVEMENT_ACTIONS))
+_STATUS = sorted(str(a) for a in STATUS_EVENT_ACTIONS)
+_DECISIONS = sorted(str(a) for a in set(DECISION_ACTIONS) | set(MOVEMENT_ACTIONS))
 
 
 @contextmanager
@@ -80,22 +81,31 @@ class SqlReportingStore:
                             last.get(case_id))
                 for case_id, priority, status, registered_on in cases]
 
-    def _facts_until(self, until: datetime) -> EventFacts:
-        if until not in self._facts:
-            rows = self.session.execute(
-                select(_events).where(_events.c.at <= until, _events.c.action.in_(_READ))
-                .order_by(_events.c.at, _events.c.case_id, _events.c.sequence)).mappings()
-            self._facts[until] = facts_from_events(_event(r) for r in rows)
+    def _read(self, actions: list[str], until: datetime,
+              changed_after: datetime | None = None) -> EventFacts:
+        query = select(_events).where(_events.c.at <= until, _events.c.action.in_(actions))
+        if changed_after is not None:
+            changed = select(_events.c.case_id).where(
+                _events.c.at > changed_after, _events.c.action.in_(_STATUS))
+            query = query.where(_events.c.case_id.in_(changed))
+        rows = self.session.execute(
+            query.order_by(_events.c.at, _events.c.case_id, _events.c.sequence)).mappings()
+        return facts_from_events(_event(r) for r in rows)
+
+    def _decisions_until(self, until: datetime) -> EventFacts:
+        if until not in self._facts:  # referrals and movements: one read, a few per case
+            self._facts[until] = self._read(_DECISIONS, until)
         return self._facts[until]
 
-    def status_changes(self, until: datetime) -> Sequence[StatusChange]:
-        return self._facts_until(until).status_changes
+    def status_changes(self, until: datetime, *,
+                       changed_after: datetime | None = None) -> Sequence[StatusChange]:
+        return self._read(_STATUS, until, changed_after).status_changes
 
     def referral_facts(self, until: datetime) -> Sequence[ReferralFact]:
-        return self._facts_until(until).referrals
+        return self._decisions_until(until).referrals
 
     def movement_facts(self, until: datetime) -> Sequence[MovementFact]:
-        return self._facts_until(until).movements
+        return self._decisions_until(until).movements
 
     def pledges(self) -> Sequence[Pledge]:
         return [pledge_from_row(r) for r in self.session.execute(
