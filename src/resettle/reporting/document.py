@@ -51,6 +51,7 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td, td.total { font-weight: bold; background: #f2f2f2; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
+.tbl { break-inside: avoid; }
 .note { font-size: 8.5pt; color: #444; }
 .section { break-inside: auto; }
 """
@@ -82,12 +83,19 @@ def table_html(table: ReportTable, *, extra: Sequence[tuple[str, Sequence[str]]]
         cells += "".join(f'<td class="n">{escape(values[i])}</td>' for _, values in extra)
         rows.append(f'<tr{" class=total" if total else ""}><th scope="row">{escape(label)}'
                     f"</th>{cells}</tr>")
-    return (f"<table><caption>{escape(table.title)} ({escape(table.unit)})</caption>"
+    return (f'<div class="tbl"><table><caption>{escape(table.title)} '
+            f"({escape(table.unit)})</caption>"
             f'<thead><tr><th scope="col"></th>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
-def figure_html(figure: fig.Figure) -> str:
+TOO_FEW = ('<p class="note"><i>No chart: every count in the table below is under 5, or '
+           "hidden with one.</i></p>")
+
+
+def figure_html(figure: fig.Figure | None) -> str:
+    if figure is None:
+        return TOO_FEW
     data = base64.b64encode(figure.svg.encode()).decode()
     return (f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(figure.alt)}">'
             f"<figcaption>{escape(figure.title)}</figcaption></figure>")
@@ -103,12 +111,15 @@ def _keys(a: Aggregates, departed_in_month: int | None) -> str:
         f'<div class="key"><b>{escape(v)}</b>{escape(k)}</div>' for k, v in items) + "</div>"
 
 
-def _funnel_section(a: Aggregates, figures: dict[str, fig.Figure]) -> str:
+Figures = dict[str, fig.Figure]
+
+
+def _funnel_section(a: Aggregates, figures: Figures) -> str:
     table = tab.funnel_table(a)
     change = [_change(row[0], row[1]) for row in table.cells]
     return ("<h2>Pipeline</h2><p>Cases by stage at the start and the end of the month. "
             "A case's stage on a day is the one its recorded history left it in.</p>"
-            + figure_html(figures["funnel"]) + table_html(table, extra=[("change", change)]))
+            + figure_html(figures.get("funnel")) + table_html(table, extra=[("change", change)]))
 
 
 def _change(start: Published, end: Published) -> str:
@@ -117,17 +128,17 @@ def _change(start: Published, end: Published) -> str:
     return f"{end - start:+,}"
 
 
-def _departures_section(a: Aggregates, figures: dict[str, fig.Figure]) -> str:
+def _departures_section(a: Aggregates, figures: Figures) -> str:
     if not a.departures:
         return ("<h2>Departures</h2><p><b>No departure had been recorded by "
                 f"{a.as_of:%d %B %Y}.</b> The chart and table of departures per month and "
                 "host state start with the first departure.</p>")
     return ("<h2>Departures</h2><p>Persons who departed, per month and host state (the five "
             "states that took most people; the rest together).</p>"
-            + figure_html(figures["departures"]) + table_html(tab.departures_table(a)))
+            + figure_html(figures.get("departures")) + table_html(tab.departures_table(a)))
 
 
-def _pledges_section(a: Aggregates, figures: dict[str, fig.Figure]) -> str:
+def _pledges_section(a: Aggregates, figures: Figures) -> str:
     table, made = tab.pledges_table(a)
     if not table.rows:
         return "<h2>Pledges</h2><p>No host state had pledged places by then.</p>"
@@ -135,50 +146,51 @@ def _pledges_section(a: Aggregates, figures: dict[str, fig.Figure]) -> str:
                    for m, row in zip([*made, sum(made)], table.cells, strict=True)]
     return ("<h2>Pledges</h2><p>Places pledged by each state so far (made), persons who "
             "departed to it (used), persons it accepted who have not yet left (reserved), "
-            "and the places still open (negative: more people accepted than places pledged).</p>"
-            + figure_html(figures["pledges"])
+            "and the places still open (negative: more people accepted than places "
+            "pledged).</p>"
+            + figure_html(figures.get("pledges"))
             + table_html(table, extra=[("made", [f"{m:,}" for m in [*made, sum(made)]]),
                                        ("open", open_places)]))
 
 
-def _deadlines_section(a: Aggregates, figures: dict[str, fig.Figure]) -> str:
+def _deadlines_section(a: Aggregates, figures: Figures) -> str:
     return ("<h2>Deadlines</h2><p>Open cases past the target of their priority, and those "
             "due within 14 days, on the last day of the month: before referral the processing "
             "priority's target from registration, once referred the submission priority's "
             "target from the referral (the operation's screening settings).</p>"
-            + figure_html(figures["deadlines"]) + table_html(tab.deadlines_table(a)))
+            + figure_html(figures.get("deadlines")) + table_html(tab.deadlines_table(a)))
 
 
-def _decisions_section(a: Aggregates, figures: dict[str, fig.Figure]) -> str:
+def _decisions_section(a: Aggregates, figures: Figures) -> str:
     if not a.decisions:
         return ("<h2>Referrals and host-state decisions</h2><p><b>No case had been referred "
                 f"to a host state by {a.as_of:%d %B %Y}.</b></p>")
     reasons = ""
     if a.refusal_reasons:
-        reasons = (figure_html(figures["reasons"]) + table_html(tab.reasons_table(a))
+        reasons = (figure_html(figures.get("reasons")) + table_html(tab.reasons_table(a))
                    + '<p class="note">A reason given for fewer than five cases is counted '
                    "with the other rare reasons, never quoted.</p>")
     return ("<h2>Referrals and host-state decisions</h2><p>Cases referred, accepted, refused "
             "and withdrawn, per month and per state. A refusal never means return: the case "
-            "is placed elsewhere.</p>" + figure_html(figures["decisions"])
+            "is placed elsewhere.</p>" + figure_html(figures.get("decisions"))
             + table_html(tab.decisions_table(a)) + table_html(tab.decisions_by_month(a))
             + reasons)
 
 
-def _population_section(a: Aggregates, figures: dict[str, fig.Figure]) -> str:
+def _population_section(a: Aggregates, figures: Figures) -> str:
     return ("<h2>Population</h2><p>Everyone registered by the end of the month, by age band "
-            "and sex.</p>" + figure_html(figures["population"])
+            "and sex.</p>" + figure_html(figures.get("population"))
             + table_html(tab.population_table(a)))
 
 
-def _forecast_section(a: Aggregates, figures: dict[str, fig.Figure]) -> str:
+def _forecast_section(a: Aggregates, figures: Figures) -> str:
     if a.forecast is None:
         return ("<h2>Forecast</h2><p><b>No forecast yet.</b> The forecast band of the last "
                 "departure date and of persons still in the camp comes from the operation "
                 "simulator, which is not connected to reports yet "
                 "(<code>resettle.reporting.ports.ForecastSource</code>).</p>")
     band = a.forecast
-    return ("<h2>Forecast</h2>" + figure_html(figures["forecast"])
+    return ("<h2>Forecast</h2>" + figure_html(figures.get("forecast"))
             + f"<p>Last departure: median {band.last_departure_p50:%d %B %Y}; between "
               f"{band.last_departure_p10:%d %B %Y} and {band.last_departure_p90:%d %B %Y} "
               f"in 80% of {band.runs:,} simulated runs.</p>")

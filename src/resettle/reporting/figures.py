@@ -28,6 +28,11 @@ class Figure:
     alt: str  # the text alternative
 
 
+def drawable(table: ReportTable) -> bool:
+    """Whether any count of the table's body is published and positive."""
+    return any(v for row in table.cells[:-1] for v in row[:-1])
+
+
 def _value(v: Published) -> float:
     return 0.0 if v is None else float(v)
 
@@ -116,7 +121,10 @@ def pledges_figure(table: ReportTable, made: Sequence[int]) -> Figure:
     positions = np.arange(len(table.rows))
     used = np.array([_value(v) for v in table.column("used (departed)")])
     reserved = np.array([_value(v) for v in table.column("reserved (accepted)")])
-    open_places = np.maximum(np.array(made, dtype=float) - used - reserved, 0)
+    # Open places only where the row's total is published: a hidden one would show through.
+    taken = [row[-1] for row in table.cells[:-1]]
+    open_places = np.array([max(m - t, 0) if t is not None else 0.0
+                            for m, t in zip(made, taken, strict=True)], dtype=float)
     for values, left, name, colour in ((used, 0, "used (departed)", COLOURS[2]),
                                        (reserved, used, "reserved (accepted)", COLOURS[1]),
                                        (open_places, used + reserved, "open", "#d9d9d9")):

@@ -7,6 +7,7 @@ the fallback).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,6 +15,7 @@ from resettle.reporting import figures as fig
 from resettle.reporting import tables as tab
 from resettle.reporting.document import ReportContent, report_html
 from resettle.reporting.records import Aggregates
+from resettle.reporting.tables import ReportTable
 
 PDF_VARIANT = "pdf/a-3u"
 
@@ -27,27 +29,29 @@ class MonthlyReport:
 
 
 def report_figures(a: Aggregates) -> list[fig.Figure]:
-    """At least six figures; a section without data says so instead of drawing an empty one."""
-    funnel = tab.funnel_table(a)
-    figures = [
-        fig.grouped_bars("funnel", "Cases by stage, start and end of the month", funnel,
-                         ["cases at start", "cases at end"]),
-        fig.pledges_figure(*tab.pledges_table(a)),
-        fig.grouped_bars("deadlines", "Open cases past or near their deadline, by priority",
-                         tab.deadlines_table(a), ["overdue", "due within 14 days"]),
-        fig.grouped_bars("population", "Persons by age band and sex", tab.population_table(a),
-                         list(tab.population_table(a).columns)),
+    """Up to eight figures. A section without data, or whose every count is suppressed, gets
+    a sentence instead of an empty chart (see document.py)."""
+    population = tab.population_table(a)
+    candidates: list[tuple[ReportTable, Callable[[ReportTable], fig.Figure]]] = [
+        (tab.funnel_table(a), lambda t: fig.grouped_bars(
+            "funnel", "Cases by stage, start and end of the month", t,
+            ["cases at start", "cases at end"])),
+        (tab.pledges_table(a)[0], lambda t: fig.pledges_figure(t, tab.pledges_table(a)[1])),
+        (tab.deadlines_table(a), lambda t: fig.grouped_bars(
+            "deadlines", "Open cases past or near their deadline, by priority", t,
+            ["overdue", "due within 14 days"])),
+        (population, lambda t: fig.grouped_bars("population", "Persons by age band and sex", t,
+                                                list(t.columns))),
+        (tab.departures_table(a), lambda t: fig.stacked_months(
+            "departures", "Departures per month and host state", t)),
+        (tab.decisions_by_month(a), lambda t: fig.grouped_bars(
+            "decisions", "Referrals and decisions per month", t,
+            ["referred", "accepted", "refused"], horizontal=False)),
+        (tab.reasons_table(a), lambda t: fig.grouped_bars("reasons", "Refusals by stated reason",
+                                                          t, ["cases"])),
     ]
-    if a.departures:
-        figures.append(fig.stacked_months("departures", "Departures per month and host state",
-                                          tab.departures_table(a)))
-    if a.decisions:
-        figures.append(fig.grouped_bars("decisions", "Referrals and decisions per month",
-                                        tab.decisions_by_month(a),
-                                        ["referred", "accepted", "refused"], horizontal=False))
-    if a.refusal_reasons:
-        figures.append(fig.grouped_bars("reasons", "Refusals by stated reason",
-                                        tab.reasons_table(a), ["cases"]))
+    figures = [draw(table) for table, draw in candidates
+               if table.rows and fig.drawable(table)]
     if a.forecast is not None:
         figures.append(fig.forecast_figure(a.forecast))
     return figures
