@@ -41,6 +41,7 @@ OTHER_REASONS = "other reasons (each given for fewer than 5 cases)"
 RESERVING = frozenset({CaseStatus.ACCEPTED, CaseStatus.PRE_DEPARTURE})
 REASON_LENGTH = 80
 ADULT_AGE = 18
+ELDERLY_AGE = 60
 
 
 def end_of(day: date) -> datetime:
@@ -194,13 +195,19 @@ def refusal_reasons(referrals: Iterable[ReferralFact], until: datetime,
     return {**shown, OTHER_REASONS: rest} if rest else shown
 
 
+_COLUMNS = {
+    Sex.FEMALE: (PopulationColumn.FEMALE_CHILDREN, PopulationColumn.FEMALE_ADULTS,
+                 PopulationColumn.FEMALE_ELDERLY),
+    Sex.MALE: (PopulationColumn.MALE_CHILDREN, PopulationColumn.MALE_ADULTS,
+               PopulationColumn.MALE_ELDERLY),
+}
+
+
 def _column(sex: Sex, age: int) -> PopulationColumn:
-    adult = age >= ADULT_AGE
-    if sex == Sex.FEMALE:
-        return PopulationColumn.FEMALE_ADULTS if adult else PopulationColumn.FEMALE_CHILDREN
-    if sex == Sex.MALE:
-        return PopulationColumn.MALE_ADULTS if adult else PopulationColumn.MALE_CHILDREN
-    return PopulationColumn.OTHER_SEX
+    """UNHCR's broad age groups: children 0-17, adults 18-59, older persons 60+."""
+    if sex not in _COLUMNS:
+        return PopulationColumn.OTHER_SEX
+    return _COLUMNS[sex][(age >= ADULT_AGE) + (age >= ELDERLY_AGE)]
 
 
 @dataclass

@@ -1,10 +1,11 @@
 """The public aggregate table in HXL: persons by country of origin and stage, as of a day.
 
 One row per (country of origin, stage) and a last row of totals (``#status`` = ``total``);
-columns count women and girls, men and boys (children under 18) and another or unrecorded
-sex, then the row's total. Small cells are suppressed (k = 5, :mod:`.suppression`) with the
-totals: a hidden count is written as an empty cell and ``#meta+suppressed`` names the hidden
-columns of the row. The schema in ``hxl_schema.csv`` says what a valid file holds.
+columns count persons by sex and age group (children 0-17, adults 18-59, older persons 60+),
+those of another or unrecorded sex, then the row's total. Small cells are suppressed (k = 5,
+:mod:`.suppression`) with the totals: a hidden count is written as an empty cell and
+``#meta+suppressed`` names the hidden columns of the row. The schema in ``hxl_schema.csv``
+says what a valid file holds.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ TOTAL = "total"
 # column -> (header, hashtag)
 POPULATION_TAGS: dict[PopulationColumn, tuple[str, str]] = {
     PopulationColumn.FEMALE_CHILDREN: ("Girls (0-17)", "#population+f+children"),
-    PopulationColumn.FEMALE_ADULTS: ("Women (18+)", "#population+f+adults"),
+    PopulationColumn.FEMALE_ADULTS: ("Women (18-59)", "#population+f+adults"),
+    PopulationColumn.FEMALE_ELDERLY: ("Women (60+)", "#population+f+elderly"),
     PopulationColumn.MALE_CHILDREN: ("Boys (0-17)", "#population+m+children"),
-    PopulationColumn.MALE_ADULTS: ("Men (18+)", "#population+m+adults"),
+    PopulationColumn.MALE_ADULTS: ("Men (18-59)", "#population+m+adults"),
+    PopulationColumn.MALE_ELDERLY: ("Men (60+)", "#population+m+elderly"),
     PopulationColumn.OTHER_SEX: ("Other or unrecorded sex", "#population+x"),
 }
 KEY_COLUMNS = (("Date", "#date"), ("Country of origin", "#country+code+origin"),

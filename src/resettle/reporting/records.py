@@ -127,10 +127,12 @@ STATUS_GROUP: Mapping[CaseStatus, StatusGroup] = {
 class PopulationColumn(StrEnum):
     """The person counts of one row of the public table; they add up to its total."""
 
-    FEMALE_CHILDREN = "female_children"
-    FEMALE_ADULTS = "female_adults"
+    FEMALE_CHILDREN = "female_children"  # 0-17
+    FEMALE_ADULTS = "female_adults"  # 18-59
+    FEMALE_ELDERLY = "female_elderly"  # 60 and over
     MALE_CHILDREN = "male_children"
     MALE_ADULTS = "male_adults"
+    MALE_ELDERLY = "male_elderly"
     OTHER_SEX = "other_sex"  # another or unrecorded sex, all ages
 
 
