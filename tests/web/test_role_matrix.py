@@ -131,7 +131,8 @@ def test_actions(world: World, role: Role, action: Permission, *, method: str, p
 
 
 PAGES = [(Permission.USER_MANAGE, "/users"), (Permission.REGISTRY_IMPORT, "/registry/import"),
-         (Permission.AUDIT_VIEW, "/audit"), (Permission.PLACEMENT_VIEW, "/placements")]
+         (Permission.AUDIT_VIEW, "/audit"), (Permission.PLACEMENT_VIEW, "/placements"),
+         (Permission.REPORT_VIEW, "/reports")]
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -42,6 +42,7 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit.view"
     USER_MANAGE = "user.manage"
     REGISTRY_IMPORT = "registry.import"  # upload files of persons and cases
+    REPORT_VIEW = "report.view"  # monthly reports and HXL aggregates (counts only)
 
 
 class Scope(StrEnum):
@@ -93,7 +94,7 @@ A = Permission
 GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
     Role.ADMINISTRATOR: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
-        A.USER_MANAGE: Scope.NONE, A.PLACEMENT_VIEW: Scope.NONE,
+        A.USER_MANAGE: Scope.NONE, A.PLACEMENT_VIEW: Scope.NONE, A.REPORT_VIEW: Scope.NONE,
     },
     Role.REGISTRATION_OFFICER: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
@@ -120,7 +121,7 @@ GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
     },
     Role.AUDITOR: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
-        A.PLACEMENT_VIEW: Scope.NONE, A.AUDIT_VIEW: Scope.NONE,
+        A.PLACEMENT_VIEW: Scope.NONE, A.AUDIT_VIEW: Scope.NONE, A.REPORT_VIEW: Scope.NONE,
     },
 }
 

@@ -12,11 +12,11 @@ from resettle.adapters.cli import (
     placement_dynamic,
     prediction,
     registry,
+    reporting,
     scenario,
     screening,
 )
 from resettle.adapters.cli import registry_cases as cases
-from resettle.adapters.cli import reporting as stats
 from resettle.adapters.cli import security as web
 
 app = typer.Typer(
@@ -33,11 +33,11 @@ for register in (
     cases.register,
     screening.register,
     scenario.register,
-    stats.register,
     web.register,
     placement.register,
     placement_db.register,
     placement_dynamic.register,
+    reporting.register,
 ):
     register(app)
 

@@ -20,6 +20,7 @@ from resettle.adapters.web.placement import api as placement_api
 from resettle.adapters.web.placement import pages as placement_pages
 from resettle.adapters.web.problems import install_error_handlers
 from resettle.adapters.web.registry import pages as registry_pages
+from resettle.adapters.web.reporting import pages as reporting_pages
 from resettle.adapters.web.screening import api as exclusion_api
 from resettle.adapters.web.screening import pages as exclusion_pages
 from resettle.adapters.web.security import api as user_api
@@ -126,5 +127,6 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(exclusion_pages.router)
     app.include_router(user_pages.router)
     app.include_router(registry_pages.pages)
+    app.include_router(reporting_pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

@@ -22,6 +22,7 @@ from resettle.adapters.cli.demo.web import step_web
 from resettle.adapters.cli.placement_db import step_place_ashraf
 from resettle.adapters.cli.prediction import step_predict
 from resettle.adapters.cli.registry import step_registry_files
+from resettle.adapters.cli.reporting import step_reports
 from resettle.adapters.cli.scenario import step_load_ashraf
 from resettle.adapters.cli.screening import step_screening_funnel
 from resettle.security.crypto import generate_key_file
@@ -53,6 +54,7 @@ STEPS: tuple[DemoStep, ...] = (
     step_screening_funnel,
     step_predict,
     step_place_ashraf,
+    step_reports,
     step_web,
 )
 

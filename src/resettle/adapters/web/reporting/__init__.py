@@ -1,1 +1,1 @@
-"""Reporting in the web adapter."""
+"""The reporting stage on the web: the monthly report and the HXL aggregates."""

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any, cast
+from datetime import date
+from typing import Any
 from xml.sax.saxutils import escape
 
-from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
-from resettle.adapters.db.registry.tables import CaseRow, PersonRow, PledgeRow
-from resettle.adapters.db.security.tables import ReferralRow
-from resettle.core import CaseStatus, Priority
-
-_cases = cast(Table, CaseRow.__table__)
-_persons = cast(Table, PersonRow.__table__)
-_pledges = cast(Table, PledgeRow.__table__)
-_referrals = cast(Table, ReferralRow.__table__)
-
-# Default targets per processing priority (DOMAIN.md; configurable in screening).
-TARGET_DAYS = {Priority.EMERGENCY: 7, Priority.URGENT: 42, Priority.NORMAL: 365}
-FINISHED = (CaseStatus.DEPARTED, CaseStatus.CLOSED, CaseStatus.WITHDRAWN, CaseStatus.EXCLUDED)
+from resettle.adapters.db.reporting.store import SqlReportingStore
+from resettle.reporting.records import Aggregates
+from resettle.reporting.service import build_aggregates
 
 
 @dataclass(frozen=True)
@@ -39,39 +29,17 @@ class Dashboard:
         }
 
 
+def dashboard_of(aggregates: Aggregates) -> Dashboard:
+    """The dashboard's view of reporting's aggregates (the report and `case due` agree)."""
+    return Dashboard(
+        funnel=[(r.status.value, r.cases) for r in aggregates.funnel],
+        states=[(p.country, p.made, p.used + p.reserved, p.used) for p in aggregates.pledges],
+        overdue=[(priority.value, n) for priority, n in aggregates.overdue.items()],
+    )
+
+
 def dashboard_figures(session: Session, *, today: date) -> Dashboard:
-    counts: dict[str, int] = dict(session.execute(
-        select(_cases.c.status, func.count()).group_by(_cases.c.status)).all())
-    funnel = [(s.value, int(counts.get(s.value, 0))) for s in CaseStatus]
-    pledged = dict(session.execute(
-        select(_pledges.c.country, func.sum(_pledges.c.places_persons))
-        .group_by(_pledges.c.country)).all())
-    size = select(_persons.c.case_id, func.count().label("n")).group_by(
-        _persons.c.case_id).subquery()
-    accepted = session.execute(
-        select(_referrals.c.country, _cases.c.status, func.sum(size.c.n))
-        .join(_cases, _cases.c.case_id == _referrals.c.case_id)
-        .join(size, size.c.case_id == _referrals.c.case_id)
-        .where(_referrals.c.decision == "accepted")
-        .group_by(_referrals.c.country, _cases.c.status)).all()
-    placed: dict[str, int] = {}
-    departed: dict[str, int] = {}
-    for country, status, persons in accepted:
-        placed[country] = placed.get(country, 0) + int(persons or 0)
-        if status == CaseStatus.DEPARTED.value:
-            departed[country] = departed.get(country, 0) + int(persons or 0)
-    countries = sorted(set(pledged) | set(placed))
-    states = [(c, int(pledged.get(c) or 0), placed.get(c, 0), departed.get(c, 0))
-              for c in countries]
-    overdue = []
-    for priority in Priority:
-        cutoff = today - timedelta(days=TARGET_DAYS[priority])
-        n = session.scalar(select(func.count()).select_from(_cases).where(
-            _cases.c.processing_priority == priority.value,
-            _cases.c.registered_on < cutoff,
-            _cases.c.status.not_in([s.value for s in FINISHED])))
-        overdue.append((priority.value, int(n or 0)))
-    return Dashboard(funnel, states, overdue)
+    return dashboard_of(build_aggregates(SqlReportingStore(session), today))
 
 
 def bar_chart(title: str, rows: list[tuple[str, list[int]]], series: list[str]) -> str:
