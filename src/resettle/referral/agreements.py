@@ -29,6 +29,7 @@ from resettle.referral.fields import CATALOGUE, MINIMUM_TOKEN, REQUIRED_FIELDS, 
 DEFAULT_VERSION = "default"
 DEFAULT_PURPOSE = "resettlement submission: the state's decision on admitting the case"
 DEFAULT_RETENTION_DAYS = 365
+MAX_RETENTION = 36_500  # a century: anything longer is a typing error
 _KEYS = frozenset({"country", "version", "valid_from", "valid_until", "purpose",
                    "retention_days", "fields"})
 
@@ -218,9 +219,10 @@ def _date(value: Any, key: str, where: _Where, *, required: bool) -> date | None
 
 
 def _retention(value: Any, where: _Where) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RETENTION:
         where.add("bad_value", "retention_days", f"retention_days is {value!r}: give a whole "
-                  "number of days of at least 1 (how long the state may keep the dossier)")
+                  f"number of days from 1 to {MAX_RETENTION} (how long the state may keep "
+                  "the dossier)")
         return 0
     return value
 
