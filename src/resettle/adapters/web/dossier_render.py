@@ -1,4 +1,6 @@
-"""Render a dossier as a self-contained HTML page (Jinja2) or a PDF (WeasyPrint), offline.
+"""Render a referral dossier as a self-contained HTML page (Jinja2) or a PDF (WeasyPrint).
+
+Shared by the web pages, the API and the CLI (which may import the web adapter); offline.
 
 The template prints only what the :class:`~resettle.referral.dossier.Dossier` holds; every value
 cell carries ``data-field`` so tests can check the page against the agreement. Names in the
@@ -97,7 +99,7 @@ def _country(code: str) -> str:
 
 @cache
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("resettle.referral", "templates"),
+    env = Environment(loader=PackageLoader("resettle.adapters.web", "templates"),
                       autoescape=select_autoescape(["html"]), trim_blocks=True,
                       lstrip_blocks=True)
     env.filters["direction"] = text_direction
