@@ -98,4 +98,19 @@ def _locks(
                     f"{problem.locality_ids[locks[i]]}", record=case_id, field="accepted")
         else:
             locks[i] = j
+    log.extend(_lock_capacity_issues(problem, locks))
     return locks
+
+
+def _lock_capacity_issues(problem: PlacementProblem, locks: Mapping[int, int]) -> list[Issue]:
+    """Cases kept where they were accepted must fit their localities together."""
+    used = np.zeros_like(problem.capacity)
+    for i, j in locks.items():
+        used[j] += problem.needs[i]
+    found = []
+    for j, d in zip(*np.nonzero(used > problem.capacity), strict=True):
+        dim = problem.dimensions[d]
+        found.append(Issue("conflicting_locks", f"cases kept here need {used[j, d]} {dim}, "
+                           f"capacity is {problem.capacity[j, d]}",
+                           record=problem.locality_ids[j], field=f"capacity_{dim}"))
+    return found
