@@ -164,3 +164,13 @@ def test_no_label_hides_inside_another_or_inside_the_page() -> None:
         on=date(2024, 6, 1)))
     shown = [label for label in labels if label in page]
     assert shown == ["Case number", "Person number"]
+
+
+def test_the_documentation_lists_every_field_of_the_catalogue() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "referral-agreements.md").read_text(
+        encoding="utf-8")
+    rows = {line.split("|")[1].strip(" `") for line in doc.splitlines()
+            if line.startswith("| `")}
+    assert set(CATALOGUE) <= rows
+    for name, spec in CATALOGUE.items():
+        assert f"| `{name}` | {spec.level} | {spec.section} | {spec.label} |" in doc
