@@ -88,7 +88,7 @@ def _item(value: str | Mapping[str, str]) -> Markup:
         return escape(value.replace("_", " "))
     if "relation" in value:  # a relative abroad
         return escape(f"{value['name']} ({value['relation']}, {_country(value['country'])})")
-    services = f"; needs {value['services']}" if value.get("services") else ""
+    services = f"; needs {value['services'].replace('_', ' ')}" if value.get("services") else ""
     return escape(f"{value['name']}: {value['severity']}{services}")
 
 
