@@ -107,8 +107,13 @@ def _environment() -> Environment:
     return env
 
 
-def render_dossier_html(dossier: Dossier, *, font_css: str = "") -> str:
+def render_dossier_html(dossier: Dossier) -> str:
     """The dossier as one self-contained HTML page (inline CSS; no script, no external file)."""
+    return _render_html(dossier, font_css="")
+
+
+def _render_html(dossier: Dossier, *, font_css: str) -> str:
+    """The page; ``font_css`` (trusted, built here) embeds a font file for the PDF only."""
     families = f'"{SCRIPT_FAMILY}", {_FALLBACK_FAMILIES}' if font_css else _FALLBACK_FAMILIES
     template = _environment().get_template("dossier.html")
     return template.render(
@@ -125,6 +130,6 @@ def render_dossier_pdf(dossier: Dossier) -> bytes:
     font = script_font_file()
     font_css = (f'@font-face {{ font-family: "{SCRIPT_FAMILY}"; '
                 f'src: url("{font.resolve().as_uri()}"); }}') if font else ""
-    html = render_dossier_html(dossier, font_css=font_css)
+    html = _render_html(dossier, font_css=font_css)
     pdf: bytes = HTML(string=html, base_url=str(Path.cwd())).write_pdf()
     return pdf
