@@ -15,6 +15,7 @@ from resettle.adapters.cli import (
     registry,
     scenario,
     screening,
+    simulate,
     stats,
     web,
 )
@@ -38,6 +39,7 @@ for register in (
     placement.register,
     placement_db.register,
     placement_dynamic.register,
+    simulate.register,
 ):
     register(app)
 

@@ -1,0 +1,66 @@
+"""Figures of the simulator (PNG). Each has a text alternative in ``report.py``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display in the field or in CI
+import matplotlib.pyplot as plt
+
+from resettle.simulation.operation.forecast import Forecast
+from resettle.simulation.operation.levers import LeverEffect
+
+
+def _dates(start: date, days: Iterable[float]) -> list[date]:
+    return [start + timedelta(days=float(d)) for d in days]
+
+
+def forecast_figure(forecast: Forecast, path: Path) -> Path:
+    f = forecast
+    fig, (band, ends) = plt.subplots(1, 2, figsize=(11, 4.2),
+                                     gridspec_kw={"width_ratios": [2, 1]})
+    when = _dates(f.start, f.days)
+    band.fill_between(when, f.in_camp[0], f.in_camp[2], alpha=0.3, label="90% band")
+    band.plot(when, f.in_camp[1], label="median")
+    band.set_title("Persons still in the camp")
+    band.set_ylabel("persons")
+    band.legend()
+    band.grid(alpha=0.3)
+    finished = f.metrics.end_day[f.metrics.everyone_left]
+    values = finished if len(finished) else f.metrics.last_flight
+    ends.hist([f.start + timedelta(days=float(d)) for d in values], bins=20)
+    ends.set_title("Last departure" if len(finished) else "Last departure on today's pledges")
+    ends.set_ylabel("replications")
+    fig.autofmt_xdate()
+    fig.suptitle(f"Forecast from {f.start}: {f.replications} replications (seed {f.seed})")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def tornado_figure(effects: Sequence[LeverEffect], path: Path) -> Path:
+    """Levers by days saved on the last departure, with 95% intervals; most helpful on top."""
+    fig, (days, risk) = plt.subplots(1, 2, figsize=(11, 0.6 * len(effects) + 1.6), sharey=True)
+    names = [e.name for e in reversed(effects)]
+    panels = (
+        (days, [e.days_saved for e in reversed(effects)], "days saved on the last departure"),
+        (risk, [e.person_days_saved for e in reversed(effects)], "person-days at risk saved"),
+    )
+    for axis, values, title in panels:
+        means = [v.mean for v in values]
+        errors = [[v.mean - v.low for v in values], [v.high - v.mean for v in values]]
+        axis.barh(names, means, xerr=errors, color=["C2" if m > 0 else "C3" for m in means],
+                  capsize=3)
+        axis.axvline(0, color="black", linewidth=0.8)
+        axis.set_title(title)
+        axis.grid(axis="x", alpha=0.3)
+    fig.suptitle("What helps most (paired differences, common random numbers)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

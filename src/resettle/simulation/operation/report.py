@@ -1,0 +1,70 @@
+"""The forecast and the lever ranking in words: what the CLI prints and the figures' text
+alternatives."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from resettle.simulation.operation.forecast import Forecast
+from resettle.simulation.operation.levers import LeverEffect
+
+
+def forecast_lines(forecast: Forecast) -> list[str]:
+    f = forecast
+    last = f.last_departure_days
+    lines = [f"{f.persons_waiting:,} persons still in the camp on {f.start}; "
+             f"{f.replications} replications, seed {f.seed}."]
+    if f.share_everyone_left == 1.0:
+        lines.append(f"Last person departs: {f.on(last.median)} (median); 90% interval "
+                     f"{f.on(last.low)} – {f.on(last.high)}.")
+    else:
+        years = f.horizon_days / 365.0
+        lines.append(
+            f"Everyone left within {years:.0f} years in {f.share_everyone_left:.0%} of the "
+            f"replications: {f.left_behind.median:,.0f} persons (90% interval "
+            f"{f.left_behind.low:,.0f}–{f.left_behind.high:,.0f}) find no place in the pledges "
+            "known today (no places left, or refused by every state that has some): new "
+            "pledges are needed.")
+        flight = f.last_flight_days
+        lines.append(f"The last departure on today's pledges: {f.on(flight.median)} (median); "
+                     f"90% interval {f.on(flight.low)} – {f.on(flight.high)}.")
+    pd, deaths = f.person_days, f.expected_deaths
+    until = "then" if f.share_everyone_left == 1.0 else f"the horizon ({f.on(f.horizon_days)})"
+    lines.append(f"Person-days at risk until {until}: {pd.median:,.0f} (90% interval "
+                 f"{pd.low:,.0f}–{pd.high:,.0f}).")
+    lines.append(f"Expected deaths at {f.risk_per_100k_person_days:g} per 100,000 person-days: "
+                 f"{deaths.median:.1f} ({deaths.low:.1f}–{deaths.high:.1f}); in the simulated "
+                 f"attacks: {f.simulated_deaths.median:.0f} "
+                 f"({f.simulated_deaths.low:.0f}–{f.simulated_deaths.high:.0f}).")
+    return lines
+
+
+def band_lines(forecast: Forecast, every_days: int = 182) -> list[str]:
+    """The band of persons in the camp, every half year: the figure's text alternative."""
+    f = forecast
+    lines = ["Persons in the camp (median, 90% band):"]
+    spacing = float(f.days[1] - f.days[0]) if len(f.days) > 1 else 1.0
+    step = max(round(every_days / max(spacing, 1.0)), 1)
+    for at in range(0, len(f.days), step):
+        low, median, high = f.in_camp[:, at]
+        lines.append(f"  {f.on(f.days[at])}: {median:,.0f} ({low:,.0f}–{high:,.0f})")
+    return lines
+
+
+def lever_lines(effects: Sequence[LeverEffect]) -> list[str]:
+    lines = ["What helps most (paired differences against the baseline, 95% intervals):"]
+    for number, e in enumerate(effects, start=1):
+        d, p, b = e.days_saved, e.person_days_saved, e.left_behind_saved
+        line = (f"  {number}. {e.name}: {d.mean:+,.0f} days on the last departure "
+                f"[{d.low:+,.0f}, {d.high:+,.0f}]; {p.mean:+,.0f} person-days at risk "
+                f"[{p.low:+,.0f}, {p.high:+,.0f}]")
+        if b.mean:
+            line += f"; {b.mean:+,.0f} persons more find a place [{b.low:+,.0f}, {b.high:+,.0f}]"
+        lines.append(line)
+    return lines
+
+
+def share(values: np.ndarray) -> str:
+    return f"{float(np.mean(values)):.0%}"
