@@ -269,10 +269,13 @@ class Operation:
         country = case.country
         assert country is not None
         seat = self.env.event()
-        if country not in self.boarding:
+        if self.params.host(country).flight_interval_days <= 0:
+            seat.succeed()  # flights not modelled: a ready case leaves at once
+        elif country not in self.boarding:
             self.boarding[country] = []
             self.env.process(self._flights(country))
-        self.boarding[country].append((case, seat))
+        if not seat.triggered:
+            self.boarding[country].append((case, seat))
         yield seat
         case.outcome = Outcome.DEPARTED
         self.departures.append((self.env.now, case.persons))
@@ -293,10 +296,10 @@ class Operation:
 
     # -- attacks and bookkeeping ------------------------------------------------------------
     def _attacks(self) -> Steps:
-        rng = self.streams.attacks()
+        times, rng = self.streams.attacks()
         p = self.params
         while True:
-            yield self.env.timeout(float(rng.exponential(1.0 / p.attack_rate_per_day)))
+            yield self.env.timeout(float(times.exponential(1.0 / p.attack_rate_per_day)))
             self.attacks += 1
             cases = [c for c in self.present.values() if c.persons > 0]
             sizes = np.array([c.persons for c in cases], dtype=np.int64)
@@ -315,7 +318,8 @@ class Operation:
             self.counts[case.outcome] += case.persons
             self.changes.append((self.env.now, -case.persons))
         if case.reserved > case.persons and case.country is not None:
-            self.places[case.country] += case.reserved - case.persons  # places of the dead
+            self.places[case.country] = (self.places.get(case.country, 0)  # places of the dead
+                                         + case.reserved - case.persons)
             case.reserved = case.persons
         self.open_cases -= 1
         if self.open_cases == 0 and not self.all_done.triggered:

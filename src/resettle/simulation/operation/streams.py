@@ -31,6 +31,13 @@ def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequen
     return np.random.SeedSequence(seed).spawn(replications)
 
 
+def child(seed: np.random.SeedSequence, key: int) -> np.random.SeedSequence:
+    """The ``key``-th child of ``seed``, the same however often it is asked for (unlike
+    ``SeedSequence.spawn``, which counts the children it has already given)."""
+    return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, key),
+                                  pool_size=seed.pool_size)
+
+
 @dataclass(frozen=True)
 class Streams:
     """The draws of one replication: per-case rows and an attack generator's seed."""
@@ -41,15 +48,17 @@ class Streams:
 
     @classmethod
     def of(cls, seed: np.random.SeedSequence, cases: int) -> Streams:
-        normal_seed, uniform_seed, attack_seed = seed.spawn(3)
+        normal_seed, uniform_seed, attack_seed = (child(seed, k) for k in range(3))
         # Rows are drawn in order, so case i's row does not depend on how many cases follow.
         rows = max(cases, 1)
         normals = np.random.default_rng(normal_seed).standard_normal((rows, Z_COLUMNS))
         uniforms = np.random.default_rng(uniform_seed).random((rows, U_COLUMNS))
         return cls(normals, uniforms, attack_seed)
 
-    def attacks(self) -> np.random.Generator:
-        return np.random.default_rng(self.attack_seed)
+    def attacks(self) -> tuple[np.random.Generator, np.random.Generator]:
+        """Two generators: attack times, and who is killed (so times stay common)."""
+        times, victims = (child(self.attack_seed, k) for k in range(2))
+        return np.random.default_rng(times), np.random.default_rng(victims)
 
     def delay(self, case: int, column: int, delay: Delay, served_days: float = 0.0) -> float:
         """Days still to wait: the log-normal delay, conditioned on ``served_days`` already."""
