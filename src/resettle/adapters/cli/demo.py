@@ -22,6 +22,7 @@ from resettle.adapters.cli.prediction import step_predict
 from resettle.adapters.cli.registry import step_registry_files
 from resettle.adapters.cli.scenario import step_load_ashraf
 from resettle.adapters.cli.screening import step_screening_funnel
+from resettle.adapters.cli.simulate import step_simulate
 from resettle.adapters.cli.web_demo import step_web
 from resettle.security.crypto import generate_key_file
 
@@ -52,6 +53,7 @@ STEPS: tuple[DemoStep, ...] = (
     step_screening_funnel,
     step_predict,
     step_place_ashraf,
+    step_simulate,
     step_web,
 )
 

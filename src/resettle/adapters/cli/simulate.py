@@ -110,7 +110,7 @@ def render(run: OperationRun, out: Path) -> list[str]:
 def step_simulate(context: DemoContext) -> None:
     """Demo: a quick forecast with few replications, and the levers ranked."""
     context.console.rule("operation simulator")
-    run = _run(context.database_url, replications=8, seed=context.seed, as_of=None, jobs=2,
+    run = _run(context.database_url, replications=6, seed=context.seed, as_of=None, jobs=2,
                levers=True, risk_rate=1.8, interviewers=8)
     lines = render(run, context.output_dir / "simulation")
     for line in lines:
