@@ -18,9 +18,20 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, failing_cleanly, progress_bar
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.simulation.store import DbOperationStore
-from resettle.simulation.operation.figures import forecast_figure, tornado_figure
+from resettle.simulation.operation.calibration import evaluate_history, fit_history
+from resettle.simulation.operation.figures import (
+    calibration_figure,
+    forecast_figure,
+    tornado_figure,
+)
 from resettle.simulation.operation.forecast import Progress
-from resettle.simulation.operation.report import band_lines, forecast_lines, lever_lines
+from resettle.simulation.operation.history import FITTED
+from resettle.simulation.operation.report import (
+    band_lines,
+    calibration_lines,
+    forecast_lines,
+    lever_lines,
+)
 from resettle.simulation.operation.service import (
     OperationRun,
     replications_needed,
@@ -33,6 +44,7 @@ if TYPE_CHECKING:
 
 def register(app: typer.Typer) -> None:
     app.command("simulate")(simulate)
+    app.command("simulate-history")(simulate_history)
 
 
 def _day(text: str | None) -> date | None:
@@ -100,11 +112,41 @@ def render(run: OperationRun, out: Path) -> list[str]:
     (out / "forecast.txt").write_text("\n".join(lines + alternative) + "\n", encoding="utf-8")
     lines.append(f"figure: {figure} (text alternative: {out / 'forecast.txt'})")
     if run.levers:
-        ranking = lever_lines(run.levers)
+        ranking = lever_lines(run.levers, run.forecast.share_everyone_left)
         tornado = tornado_figure(run.levers, out / "levers.png")
         (out / "levers.txt").write_text("\n".join(ranking) + "\n", encoding="utf-8")
         lines += [*ranking, f"figure: {tornado} (text alternative: {out / 'levers.txt'})"]
     return lines
+
+
+def simulate_history(  # noqa: PLR0917 - Typer maps parameters to options
+    replications: Annotated[int, typer.Option(min=2, help="Runs of the replay.")] = 20,
+    seed: Annotated[int, typer.Option(help="Seed of the replay.")] = 7,
+    fit: Annotated[bool, typer.Option(
+        help="First fit the free parameters with scipy.optimize (Nelder-Mead, a few minutes); "
+        "copy the result into history.FITTED to keep it.")] = False,
+    fit_replications: Annotated[int, typer.Option(min=2, help="Runs per fit step.")] = 4,
+    jobs: Annotated[int, typer.Option(min=1, help="Processes running replications.")] = 1,
+    out: Annotated[Path, typer.Option(help="Folder for the figure and table.")] = Path(
+        "simulation"),
+) -> None:
+    """Replay Camp Ashraf/Liberty 2011-2016 with the historical offers and compare the model's
+    departures and closure date with the record (calibration)."""
+    free = FITTED
+    if fit:
+        console().print("fitting the free parameters (Nelder-Mead)...")
+        free = fit_history(replications=fit_replications, seed=1, start=FITTED, jobs=jobs)
+        console().print(f"fitted: {free}")
+    with _progress(replications) as advance:
+        calibration = evaluate_history(free, replications=replications, seed=seed, jobs=jobs,
+                                       progress=advance)
+    out.mkdir(parents=True, exist_ok=True)
+    lines = calibration_lines(calibration)
+    figure = calibration_figure(calibration, out / "calibration.png")
+    (out / "calibration.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for line in lines:
+        console().print(line, soft_wrap=True, markup=False)
+    console().print(f"figure: {figure} (text alternative: {out / 'calibration.md'})")
 
 
 def step_simulate(context: DemoContext) -> None:

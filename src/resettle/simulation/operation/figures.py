@@ -10,13 +10,21 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display in the field or in CI
 import matplotlib.pyplot as plt
+import numpy as np
 
+from resettle.simulation.operation.calibration import Calibration
 from resettle.simulation.operation.forecast import Forecast
+from resettle.simulation.operation.history import CLOSURE, PLEDGES, START
 from resettle.simulation.operation.levers import LeverEffect
+from resettle.simulation.operation.model import Replication
 
 
 def _dates(start: date, days: Iterable[float]) -> list[date]:
     return [start + timedelta(days=float(d)) for d in days]
+
+
+def _days64(days: Iterable[date]) -> np.ndarray:
+    return np.array(list(days), dtype="datetime64[D]")
 
 
 def forecast_figure(forecast: Forecast, path: Path) -> Path:
@@ -64,3 +72,36 @@ def tornado_figure(effects: Sequence[LeverEffect], path: Path) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def calibration_figure(calibration: Calibration, path: Path) -> Path:
+    """Cumulative departures of the replay (median, 90% band) against the record and offers."""
+    days = np.arange(0.0, (CLOSURE - START).days + 120.0, 7.0)
+    curves = np.array([[departed_by_day(run, d) for d in days] for run in calibration.runs])
+    low, median, high = np.percentile(curves, [5.0, 50.0, 95.0], axis=0)
+    when = _days64(_dates(START, days))
+    fig, axis = plt.subplots(figsize=(10, 4.5))
+    axis.fill_between(when, low, high, alpha=0.3, label="model, 90% band")
+    axis.plot(when, median, label="model, median")
+    offered = np.cumsum([p.persons for p in PLEDGES])
+    axis.step(_days64(p.on for p in PLEDGES), offered, where="post", linestyle="--", color="grey",
+              label="places offered (cumulative)")
+    for row in calibration.rows:
+        axis.plot(_days64([row.observation.on]), [row.observed], "o", color="C3")
+    axis.plot([], [], "o", color="C3", label="record")
+    axis.plot(_days64([CLOSURE, CLOSURE]), [0, offered[-1]], color="C3", linewidth=0.8,
+              linestyle=":")
+    axis.set_ylabel("persons departed")
+    axis.set_title(f"Replay 2011–2016 against the record: MARE {calibration.mare:.1%}, "
+                   f"closure {calibration.closure} ({calibration.closure_error_days:+d} days)")
+    axis.legend(loc="upper left")
+    axis.grid(alpha=0.3)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def departed_by_day(run: Replication, day: float) -> float:
+    return float(run.departures[run.departures[:, 0] <= day, 1].sum())

@@ -94,7 +94,7 @@ class FreeParameters:
 
 
 # Fitted with `resettle simulate-history --fit` (see docs/simulator.md for the run).
-FITTED = FreeParameters(host_decision_days=19.5, pre_departure_days=24.7, seats_per_week=188.1)
+FITTED = FreeParameters(host_decision_days=15.8, pre_departure_days=24.6, seats_per_week=213.8)
 
 
 def history_params(free: FreeParameters = FITTED) -> OperationParams:

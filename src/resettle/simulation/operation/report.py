@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from resettle.simulation.operation.calibration import Calibration
 from resettle.simulation.operation.forecast import Forecast
 from resettle.simulation.operation.levers import LeverEffect
 
@@ -53,8 +54,11 @@ def band_lines(forecast: Forecast, every_days: int = 182) -> list[str]:
     return lines
 
 
-def lever_lines(effects: Sequence[LeverEffect]) -> list[str]:
+def lever_lines(effects: Sequence[LeverEffect], baseline_everyone_left: float = 1.0) -> list[str]:
     lines = ["What helps most (paired differences against the baseline, 95% intervals):"]
+    if baseline_everyone_left == 0.0:
+        lines.append("  (no baseline replication gets everyone out, so the last departure is "
+                     "the horizon in each: levers are ranked by person-days at risk saved)")
     for number, e in enumerate(effects, start=1):
         d, p, b = e.days_saved, e.person_days_saved, e.left_behind_saved
         line = (f"  {number}. {e.name}: {d.mean:+,.0f} days on the last departure "
@@ -68,3 +72,26 @@ def lever_lines(effects: Sequence[LeverEffect]) -> list[str]:
 
 def share(values: np.ndarray) -> str:
     return f"{float(np.mean(values)):.0%}"
+
+
+def calibration_lines(calibration: Calibration) -> list[str]:
+    """The replay against the record as a Markdown table (the figure's text alternative)."""
+    c = calibration
+    lines = [f"Replay from 25 Dec 2011, {c.replications} replications (seed {c.seed}); free "
+             f"parameters: host decision {c.free.host_decision_days:g} days (median), "
+             f"pre-departure {c.free.pre_departure_days:g} days, Albania "
+             f"{c.free.seats_per_week:g} seats a week.", "",
+             "| date | record (persons departed) | model median | model 90% | error | source |",
+             "|---|---:|---:|---:|---:|---|"]
+    for row in c.rows:
+        record = (f"all ({row.observed:,.0f})" if row.observation.departed is None
+                  else f"{row.observed:,.0f}")
+        lines.append(f"| {row.observation.on} | {record} | {row.simulated:,.0f} | "
+                     f"{row.low:,.0f}–{row.high:,.0f} | {row.relative_error:.1%} | "
+                     f"{row.observation.source} |")
+    verdict = "meets" if c.meets_targets else "MISSES"
+    lines += ["", f"Mean absolute relative error {c.mare:.1%} (target ≤ 15%); closure "
+              f"{c.closure} against 9 Sep 2016: {c.closure_error_days:+d} days (target ±60; "
+              f"90% interval {c.closure_low} – {c.closure_high}). The replay {verdict} the "
+              "targets."]
+    return lines
