@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display in the field or in CI
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 
 from resettle.simulation.operation.calibration import Calibration
 from resettle.simulation.operation.forecast import Forecast
@@ -52,19 +53,23 @@ def forecast_figure(forecast: Forecast, path: Path) -> Path:
 
 
 def tornado_figure(effects: Sequence[LeverEffect], path: Path) -> Path:
-    """Levers by days saved on the last departure, with 95% intervals; most helpful on top."""
-    fig, (days, risk) = plt.subplots(1, 2, figsize=(11, 0.6 * len(effects) + 1.6), sharey=True)
-    names = [e.name for e in reversed(effects)]
-    panels = (
-        (days, [e.days_saved for e in reversed(effects)], "days saved on the last departure"),
-        (risk, [e.person_days_saved for e in reversed(effects)], "person-days at risk saved"),
-    )
-    for axis, values, title in panels:
+    """Levers by days saved on the last departure and person-days at risk saved, with 95%
+    intervals; most helpful on top. Without any day saved (nobody gets everyone out), only
+    person-days are drawn."""
+    reverse = list(reversed(effects))
+    panels = [([e.days_saved for e in reverse], "days saved on the last departure"),
+              ([e.person_days_saved for e in reverse], "person-days at risk saved")]
+    if all(e.days_saved.mean == e.days_saved.low == e.days_saved.high == 0 for e in effects):
+        panels = panels[1:]
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels) + 2.5,
+                                                     0.6 * len(effects) + 1.6), sharey=True)
+    for axis, (values, title) in zip(np.atleast_1d(axes), panels, strict=True):
         means = [v.mean for v in values]
         errors = [[v.mean - v.low for v in values], [v.high - v.mean for v in values]]
-        axis.barh(names, means, xerr=errors, color=["C2" if m > 0 else "C3" for m in means],
-                  capsize=3)
+        axis.barh([e.name for e in reverse], means, xerr=errors, capsize=3,
+                  color=["C2" if m > 0 else "C3" for m in means])
         axis.axvline(0, color="black", linewidth=0.8)
+        axis.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
         axis.set_title(title)
         axis.grid(axis="x", alpha=0.3)
     fig.suptitle("What helps most (paired differences, common random numbers)")
