@@ -109,3 +109,22 @@ def test_attacks_kill_in_proportion_to_the_persons_present() -> None:
     assert small.attacks == large.attacks  # the same attack times (own stream)
     assert large.died > small.died
     assert large.person_days() > small.person_days()
+
+
+def test_joblib_and_a_local_dask_cluster_give_the_same_answer_for_the_same_seed() -> None:
+    from dask.distributed import LocalCluster
+
+    from resettle.simulation.operation.forecast import Metrics, simulate_replications
+
+    p, starts = params(places=50, attack_rate_per_day=0.01), cases(60)
+    here = Metrics.of(simulate_replications(p, starts, 4, seed=9))
+    pooled = Metrics.of(simulate_replications(p, starts, 4, seed=9, jobs=2))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:
+        cluster_runs = simulate_replications(p, starts, 4, seed=9,
+                                             scheduler=cluster.scheduler_address)
+    on_dask = Metrics.of(cluster_runs)
+    for other in (pooled, on_dask):
+        assert np.array_equal(here.end_day, other.end_day)
+        assert np.array_equal(here.person_days, other.person_days)
+        assert np.array_equal(here.deaths, other.deaths)

@@ -72,25 +72,30 @@ def simulate(  # noqa: PLR0917 - Typer maps parameters to options
         help="Also compare the levers (2 more interviewers, 500 more places, vetting 30 days "
         "faster, pledges 90 days earlier, twice the flights) and rank them.")] = False,
     out: Annotated[Path, typer.Option(help="Folder for the figures.")] = Path("simulation"),
+    scheduler: Annotated[str | None, typer.Option(
+        help="Run the replications on a Dask cluster: its scheduler's address, e.g. "
+        "tcp://10.0.0.5:8786 (needs the 'cluster' extra). Same seed, same answer.")] = None,
 ) -> None:
     """Forecast the operation from the registry: last departure, persons in the camp over time,
     person-days at risk, expected deaths; with --levers, what helps most."""
     with failing_cleanly():
         run = _run(database_url, replications=replications, seed=seed, as_of=_day(on),
-                   jobs=jobs, levers=levers, risk_rate=risk_rate, interviewers=interviewers)
+                   jobs=jobs, levers=levers, risk_rate=risk_rate, interviewers=interviewers,
+                   scheduler=scheduler)
     for line in render(run, out):
         console().print(line, soft_wrap=True)
 
 
 def _run(database_url: str, *, replications: int, seed: int, as_of: date | None, jobs: int,
-         levers: bool, risk_rate: float, interviewers: int) -> OperationRun:
+         levers: bool, risk_rate: float, interviewers: int,
+         scheduler: str | None = None) -> OperationRun:
     engine = open_engine(database_url)
     try:
         with make_session_factory(engine)() as session, \
                 _progress(replications_needed(replications, levers)) as advance:
             return simulate_operation(
                 DbOperationStore(session), replications=replications, seed=seed, as_of=as_of,
-                jobs=jobs, with_levers=levers, progress=advance,
+                jobs=jobs, with_levers=levers, progress=advance, scheduler=scheduler,
                 risk_deaths_per_100k_person_days=risk_rate, interviewers=interviewers)
     finally:
         engine.dispose()

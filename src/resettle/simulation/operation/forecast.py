@@ -82,9 +82,16 @@ class Forecast:
 
 def simulate_replications(params: OperationParams, cases: Sequence[CaseStart],
                           replications: int, seed: int, *, jobs: int = 1,
-                          progress: Progress | None = None) -> list[Replication]:
-    """Run ``replications`` replications; results in replication order."""
+                          progress: Progress | None = None,
+                          scheduler: str | None = None) -> list[Replication]:
+    """Run ``replications`` replications; results in replication order.
+
+    ``jobs`` > 1: joblib processes on this machine. ``scheduler``: the address of a Dask
+    distributed scheduler (an analyst's cluster); the answer is the same either way.
+    """
     seeds = replication_seeds(seed, replications)
+    if scheduler is not None:
+        return _on_dask(scheduler, params, cases, seeds, progress)
     if jobs == 1:
         runs = []
         for child in seeds:
@@ -99,6 +106,21 @@ def simulate_replications(params: OperationParams, cases: Sequence[CaseStart],
         if progress:
             progress(1)
     return runs
+
+
+def _on_dask(scheduler: str, params: OperationParams, cases: Sequence[CaseStart],
+             seeds: Sequence[np.random.SeedSequence],
+             progress: Progress | None) -> list[Replication]:
+    # Optional dependency (the "cluster" extra): imported only when a cluster is asked for.
+    from dask.distributed import Client, as_completed  # noqa: PLC0415
+
+    with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+        futures = client.map(run_replication, [params] * len(seeds), [tuple(cases)] * len(seeds),
+                             list(seeds), pure=False)
+        for _ in as_completed(futures):  # type: ignore[no-untyped-call]
+            if progress:
+                progress(1)
+        return list(client.gather(futures))
 
 
 def summarize(params: OperationParams, persons_waiting: int, runs: Sequence[Replication],
@@ -132,7 +154,8 @@ def in_camp_on(run: Replication, days: np.ndarray) -> np.ndarray:
 
 def forecast_operation(params: OperationParams, cases: Sequence[CaseStart], *,
                        replications: int, seed: int, jobs: int = 1,
-                       progress: Progress | None = None) -> Forecast:
+                       progress: Progress | None = None,
+                       scheduler: str | None = None) -> Forecast:
     runs = simulate_replications(params, cases, replications, seed, jobs=jobs,
-                                 progress=progress)
+                                 progress=progress, scheduler=scheduler)
     return summarize(params, sum(c.persons for c in cases), runs, seed)

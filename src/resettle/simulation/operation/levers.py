@@ -117,14 +117,15 @@ def effect(name: str, base: Metrics, lever: Metrics) -> LeverEffect:
 def compare_levers(params: OperationParams, cases: Sequence[CaseStart],
                    levers: Sequence[Lever], *, replications: int, seed: int, jobs: int = 1,
                    progress: Progress | None = None,
-                   base: Metrics | None = None) -> tuple[Metrics, list[LeverEffect]]:
+                   base: Metrics | None = None,
+                   scheduler: str | None = None) -> tuple[Metrics, list[LeverEffect]]:
     """The baseline's metrics and each lever's effect, most helpful first.
 
     ``base``: the baseline's metrics if already run with the same seed and replications.
     """
     def metrics(p: OperationParams) -> Metrics:
         return Metrics.of(simulate_replications(p, cases, replications, seed, jobs=jobs,
-                                                progress=progress))
+                                                progress=progress, scheduler=scheduler))
     if base is None:
         base = metrics(params)
     effects = [effect(lever.name, base, metrics(lever.change(params))) for lever in levers]

@@ -31,16 +31,18 @@ def params_for(point: StartingPoint, **changes: Any) -> OperationParams:
 
 def simulate_operation(store: OperationStore, *, replications: int, seed: int,
                        as_of: date | None = None, jobs: int = 1, with_levers: bool = False,
-                       progress: Progress | None = None, **changes: Any) -> OperationRun:
+                       progress: Progress | None = None, scheduler: str | None = None,
+                       **changes: Any) -> OperationRun:
     point = read_starting_point(store, as_of)
     params = params_for(point, **changes)
     forecast = forecast_operation(params, point.cases, replications=replications, seed=seed,
-                                  jobs=jobs, progress=progress)
+                                  jobs=jobs, progress=progress, scheduler=scheduler)
     effects: tuple[LeverEffect, ...] = ()
     if with_levers:
         _, ranked = compare_levers(params, point.cases, standard_levers(params),
                                    replications=replications, seed=seed, jobs=jobs,
-                                   progress=progress, base=forecast.metrics)
+                                   progress=progress, base=forecast.metrics,
+                                   scheduler=scheduler)
         effects = tuple(ranked)
     return OperationRun(point, params, forecast, effects)
 
