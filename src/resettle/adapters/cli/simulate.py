@@ -66,7 +66,7 @@ def simulate(  # noqa: PLR0917 - Typer maps parameters to options
         "event).")] = None,
     jobs: Annotated[int, typer.Option(min=1, help="Processes running replications.")] = 1,
     risk_rate: Annotated[float, typer.Option(
-        help="Deaths per 100,000 person-days in the camp (Ashraf 2011-2016: about 1.8).")] = 1.8,
+        help="Deaths per 100,000 person-days in the camp (Ashraf 2011-2016: about 2.3).")] = 2.3,
     interviewers: Annotated[int, typer.Option(min=1, help="Interviewers at work.")] = 8,
     levers: Annotated[bool, typer.Option(
         help="Also compare the levers (2 more interviewers, 500 more places, vetting 30 days "
@@ -158,7 +158,7 @@ def step_simulate(context: DemoContext) -> None:
     """Demo: a quick forecast with few replications, and the levers ranked."""
     context.console.rule("operation simulator")
     run = _run(context.database_url, replications=6, seed=context.seed, as_of=None, jobs=2,
-               levers=True, risk_rate=1.8, interviewers=8)
+               levers=True, risk_rate=2.3, interviewers=8)
     lines = render(run, context.output_dir / "simulation")
     for line in lines:
         context.console.print(line, soft_wrap=True)

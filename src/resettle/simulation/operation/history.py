@@ -93,7 +93,7 @@ class FreeParameters:
         return np.array([self.host_decision_days, self.pre_departure_days, self.seats_per_week])
 
 
-# Fitted with `resettle simulate-history --fit` (see docs/simulator.md for the run).
+# Fitted with `resettle simulate-history --fit` (see docs/simulation.md for the run).
 FITTED = FreeParameters(host_decision_days=15.8, pre_departure_days=24.6, seats_per_week=213.8)
 
 

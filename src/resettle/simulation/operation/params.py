@@ -113,7 +113,8 @@ class OperationParams:
     hold: Delay = Delay(60.0, 0.6)
     attack_rate_per_day: float = 6 / 1720  # Liberty and Ashraf attacks with deaths, 2011-2016
     kill_share_per_attack: float = 0.005  # of the persons present
-    risk_deaths_per_100k_person_days: float = 1.8  # about 90 killed over ~5 million pd
+    # About 90 residents killed 2011-2016 over ~3.9 million person-days (the replay): 2.3.
+    risk_deaths_per_100k_person_days: float = 2.3
     horizon_days: float = 365.0 * 10
 
     def host(self, country: str) -> HostTerms:
