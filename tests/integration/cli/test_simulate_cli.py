@@ -59,3 +59,10 @@ def test_a_bad_date_is_refused_in_plain_words(database_url: str) -> None:
     result = runner.invoke(app, ["simulate", "--database-url", database_url, "--on", "30/06"])
     assert result.exit_code != 0
     assert "YYYY-MM-DD" in result.output
+
+
+def test_an_empty_registry_says_what_to_do(database_url: str) -> None:
+    result = runner.invoke(app, ["simulate", "--database-url", database_url])
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())  # the console wraps long lines
+    assert "nothing to forecast" in output and "scenario ashraf --load" in output

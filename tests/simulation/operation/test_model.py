@@ -128,3 +128,11 @@ def test_joblib_and_a_local_dask_cluster_give_the_same_answer_for_the_same_seed(
         assert np.array_equal(here.end_day, other.end_day)
         assert np.array_equal(here.person_days, other.person_days)
         assert np.array_equal(here.deaths, other.deaths)
+
+
+def test_no_case_is_an_empty_run_not_a_crash() -> None:
+    from resettle.simulation.operation.forecast import forecast_operation
+
+    forecast = forecast_operation(params(), (), replications=2, seed=1)
+    assert forecast.persons_waiting == 0 and forecast.share_everyone_left == 1.0
+    assert forecast.in_camp.max(initial=0) == 0

@@ -147,6 +147,8 @@ def summarize(params: OperationParams, persons_waiting: int, runs: Sequence[Repl
 
 def in_camp_on(run: Replication, days: np.ndarray) -> np.ndarray:
     """Persons present on each of ``days`` in one replication (a step function)."""
+    if not len(run.population):
+        return np.zeros(len(days))
     at = np.searchsorted(run.population_days, days, side="right") - 1
     present = np.where(at >= 0, run.population[np.clip(at, 0, None)], 0.0)
     return np.asarray(present, dtype=float)

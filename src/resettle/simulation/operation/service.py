@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from resettle.errors import NotFoundError
 from resettle.simulation.operation.forecast import Forecast, Progress, forecast_operation
 from resettle.simulation.operation.levers import LeverEffect, compare_levers, standard_levers
 from resettle.simulation.operation.params import OperationParams
@@ -34,6 +35,11 @@ def simulate_operation(store: OperationStore, *, replications: int, seed: int,
                        progress: Progress | None = None, scheduler: str | None = None,
                        **changes: Any) -> OperationRun:
     point = read_starting_point(store, as_of)
+    if not point.cases:
+        raise NotFoundError(
+            f"no case is waiting in the registry on {point.as_of}: nothing to forecast. Load "
+            "the cases first (resettle import, or resettle scenario ashraf --load), or choose "
+            "another day with --on", code="nothing_to_simulate")
     params = params_for(point, **changes)
     forecast = forecast_operation(params, point.cases, replications=replications, seed=seed,
                                   jobs=jobs, progress=progress, scheduler=scheduler)
