@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from helpers import cases, params
 
 from resettle.simulation.operation.forecast import forecast_operation
 from resettle.simulation.operation.levers import (
+    Lever,
     compare_levers,
     faster_vetting,
+    more_flights,
     more_interviewers,
     more_places,
     standard_levers,
@@ -50,3 +54,18 @@ def test_the_forecast_reports_dates_a_band_and_deaths(tmp_path: Path) -> None:
 def test_standard_levers_name_the_largest_host() -> None:
     names = [lever.name for lever in standard_levers(params(places=10))]
     assert "500 more places in ALB" in names and len(names) == 5
+
+
+@pytest.mark.parametrize("lever", [more_interviewers(2), more_places(40, "ALB"),
+                                   faster_vetting(30), more_flights(2.0)],
+                         ids=lambda lever: lever.name)
+def test_more_capacity_never_makes_the_median_closure_later(lever: Lever) -> None:
+    # Every step can bind here: few interviewers, small slow flights.
+    p = params(places=90, interviewers=2, attack_rate_per_day=0.0)
+    p = replace(p, default_host=replace(p.default_host, seats_per_flight=10,
+                                        flight_interval_days=30.0))
+    base, effects = compare_levers(p, cases(40, persons=2), [lever], replications=6, seed=8)
+    assert base.everyone_left.all()  # so the last departure is a real date, not the horizon
+    (effect,) = effects
+    assert effect.days_saved.mean >= 0.0
+    assert effect.person_days_saved.mean >= 0.0
