@@ -37,17 +37,18 @@ class _History:
     refused_by: list[str] = field(default_factory=list)
     held_from: CaseStatus | None = None
 
-    def apply(self, row: CaseEventRow) -> None:
-        status = CaseStatus(row.to_status)
+    def apply(self, action: str, at: datetime, from_status: str, to_status: str,
+              data: dict[str, str] | None) -> None:
+        status = CaseStatus(to_status)
         if status != self.status:
-            self.since = row.at
-        if row.action == "refer":
-            self.country = row.data.get("country") or self.country
-        elif row.action in REFERRAL_ENDS and self.country:
+            self.since = at
+        if action == "refer":
+            self.country = (data or {}).get("country") or self.country
+        elif action in REFERRAL_ENDS and self.country:
             self.refused_by.append(self.country)
             self.country = None
         if status == CaseStatus.ON_HOLD and self.status != CaseStatus.ON_HOLD:
-            self.held_from = CaseStatus(row.from_status)
+            self.held_from = CaseStatus(from_status)
         self.status = status
 
 
@@ -94,10 +95,12 @@ class DbOperationStore:
 
     def _histories(self, end: datetime) -> dict[str, _History]:
         histories: dict[str, _History] = defaultdict(_History)
-        rows = self.session.scalars(select(CaseEventRow).where(CaseEventRow.at <= end)
-                                    .order_by(CaseEventRow.case_id, CaseEventRow.sequence))
-        for row in rows:
-            histories[row.case_id].apply(row)
+        e = CaseEventRow  # plain columns, not ORM objects: a big registry has millions
+        rows = self.session.execute(
+            select(e.case_id, e.action, e.at, e.from_status, e.to_status, e.data)
+            .where(e.at <= end).order_by(e.case_id, e.sequence))
+        for case_id, action, at, from_status, to_status, data in rows:
+            histories[case_id].apply(action, at, from_status, to_status, data)
         return histories
 
     def _members(self, as_of: date) -> dict[str, tuple[int, int]]:
