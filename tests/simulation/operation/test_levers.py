@@ -19,7 +19,12 @@ from resettle.simulation.operation.levers import (
     standard_levers,
 )
 from resettle.simulation.operation.params import Stage
-from resettle.simulation.operation.report import band_lines, forecast_lines, lever_lines
+from resettle.simulation.operation.report import (
+    band_lines,
+    forecast_lines,
+    lever_lines,
+    summary_line,
+)
 
 
 def test_levers_are_ranked_by_days_saved_with_paired_intervals(tmp_path: Path) -> None:
@@ -36,6 +41,9 @@ def test_levers_are_ranked_by_days_saved_with_paired_intervals(tmp_path: Path) -
     # Cases already past interviews: the lever changes nothing, exactly (same numbers).
     assert interviews.days_saved.mean == interviews.person_days_saved.mean == 0.0
     assert "30 more places in ALB" in lever_lines(ranked)[1]
+    assert "days on the last departure" not in lever_lines(ranked, 0.0)[2]
+    forecast = forecast_operation(p, starts, replications=2, seed=2)
+    assert summary_line(forecast, ranked).endswith("what helps most: 30 more places in ALB")
 
 
 def test_the_forecast_reports_dates_a_band_and_deaths(tmp_path: Path) -> None:

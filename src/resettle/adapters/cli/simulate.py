@@ -31,6 +31,7 @@ from resettle.simulation.operation.report import (
     calibration_lines,
     forecast_lines,
     lever_lines,
+    summary_line,
 )
 from resettle.simulation.operation.service import (
     OperationRun,
@@ -162,4 +163,4 @@ def step_simulate(context: DemoContext) -> None:
     lines = render(run, context.output_dir / "simulation")
     for line in lines:
         context.console.print(line, soft_wrap=True)
-    context.summary["simulator"] = lines[1]
+    context.summary["simulator"] = summary_line(run.forecast, run.levers)

@@ -61,8 +61,9 @@ def lever_lines(effects: Sequence[LeverEffect], baseline_everyone_left: float = 
                      "the horizon in each: levers are ranked by person-days at risk saved)")
     for number, e in enumerate(effects, start=1):
         d, p, b = e.days_saved, e.person_days_saved, e.left_behind_saved
-        line = (f"  {number}. {e.name}: {d.mean:+,.0f} days on the last departure "
-                f"[{d.low:+,.0f}, {d.high:+,.0f}]; {p.mean:+,.0f} person-days at risk "
+        days = ("" if baseline_everyone_left == 0.0 else
+                f"{d.mean:+,.0f} days on the last departure [{d.low:+,.0f}, {d.high:+,.0f}]; ")
+        line = (f"  {number}. {e.name}: {days}{p.mean:+,.0f} person-days at risk "
                 f"[{p.low:+,.0f}, {p.high:+,.0f}]")
         if b.mean:
             line += f"; {b.mean:+,.0f} persons more find a place [{b.low:+,.0f}, {b.high:+,.0f}]"
@@ -95,3 +96,17 @@ def calibration_lines(calibration: Calibration) -> list[str]:
               f"90% interval {c.closure_low} – {c.closure_high}). The replay {verdict} the "
               "targets."]
     return lines
+
+
+def summary_line(forecast: Forecast, effects: Sequence[LeverEffect]) -> str:
+    """One line for a summary: the closure (or who is left), and what helps most."""
+    f = forecast
+    if f.share_everyone_left == 1.0:
+        head = (f"{f.persons_waiting:,} persons waiting on {f.start}; last departure "
+                f"{f.on(f.last_departure_days.median)} (median)")
+    else:
+        head = (f"{f.persons_waiting:,} persons waiting on {f.start}; "
+                f"{f.left_behind.median:,.0f} find no place in today's pledges; the last "
+                f"departure on them {f.on(f.last_flight_days.median)} (median)")
+    best = f"; what helps most: {effects[0].name}" if effects else ""
+    return head + best
