@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
-from helpers import START, cases, instant, params
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from operation_helpers import START, cases, instant, params
 
 from resettle.simulation.operation.model import run_replication
 from resettle.simulation.operation.params import CaseStart, Delay, PledgeEvent, Stage

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import cases, params
+from operation_helpers import cases, params
 
 from resettle.simulation.operation.forecast import forecast_operation
 from resettle.simulation.operation.levers import (
