@@ -10,6 +10,7 @@ day; attacks strike at random, killing a share of the persons present.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -167,8 +168,8 @@ class Operation:
 
     def _interviews(self, case: CaseState, pending: int | None) -> Steps:
         adults = case.start.adults if pending is None else pending
-        days = self.params.interview_days_per_adult * float(
-            np.exp(0.3 * self.streams.normals[case.index, col.Z_INTERVIEW]))
+        days = self.params.interview_days_per_adult * math.exp(
+            0.3 * self.streams.normal(case.index, col.Z_INTERVIEW))
         for _ in range(max(adults, 0)):  # each adult alone, in private, one after another
             if case.persons == 0:
                 return

@@ -9,6 +9,7 @@ processes.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,8 +43,10 @@ def child(seed: np.random.SeedSequence, key: int) -> np.random.SeedSequence:
 class Streams:
     """The draws of one replication: per-case rows and an attack generator's seed."""
 
-    normals: np.ndarray  # (cases, Z_COLUMNS)
-    uniforms: np.ndarray  # (cases, U_COLUMNS)
+    # Rows as plain lists: a model reads one number at a time, and Python floats are several
+    # times cheaper to index and combine than numpy scalars.
+    normals: list[list[float]]  # (cases, Z_COLUMNS)
+    uniforms: list[list[float]]  # (cases, U_COLUMNS)
     attack_seed: np.random.SeedSequence
 
     @classmethod
@@ -53,7 +56,7 @@ class Streams:
         rows = max(cases, 1)
         normals = np.random.default_rng(normal_seed).standard_normal((rows, Z_COLUMNS))
         uniforms = np.random.default_rng(uniform_seed).random((rows, U_COLUMNS))
-        return cls(normals, uniforms, attack_seed)
+        return cls(normals.tolist(), uniforms.tolist(), attack_seed)
 
     def attacks(self) -> tuple[np.random.Generator, np.random.Generator]:
         """Two generators: attack times, and who is killed (so times stay common)."""
@@ -62,13 +65,13 @@ class Streams:
 
     def delay(self, case: int, column: int, delay: Delay, served_days: float = 0.0) -> float:
         """Days still to wait: the log-normal delay, conditioned on ``served_days`` already."""
-        z = float(self.normals[case, column])
+        z = self.normals[case][column]
         if delay.median_days <= 0.0:
             return 0.0
         if delay.sigma <= 0.0:
             return max(delay.median_days - served_days, 0.0)
         if served_days <= 0.0:
-            return float(delay.median_days * np.exp(delay.sigma * z))
+            return delay.median_days * math.exp(delay.sigma * z)
         # Inverse-CDF draw above the time already served (keeps the draw's rank: CRN).
         floor = float(ndtr((np.log(served_days) - np.log(delay.median_days)) / delay.sigma))
         u = floor + float(ndtr(z)) * (1.0 - floor)
@@ -76,7 +79,10 @@ class Streams:
         return float(max(total - served_days, 0.0))
 
     def chance(self, case: int, column: int, share: float) -> bool:
-        return bool(self.uniforms[case, column] < share)
+        return self.uniforms[case][column] < share
 
     def uniform(self, case: int, column: int) -> float:
-        return float(self.uniforms[case, column])
+        return self.uniforms[case][column]
+
+    def normal(self, case: int, column: int) -> float:
+        return self.normals[case][column]
