@@ -43,6 +43,7 @@ def test_everyone_is_in_exactly_one_state(starts: list[CaseStart], places: int,
     final = run.population[-1] if len(run.population) else 0
     assert final == run.in_camp
     assert run.departures[:, 1].sum() == run.departed
+    assert (run.departures[:, 1] > 0).all()  # a case killed while waiting does not "depart"
     holding = sum(c.persons for c in starts if c.country and c.stage >= Stage.HOST_DECISION)
     assert run.departed <= places + places // 2 + holding  # never more than the places
 

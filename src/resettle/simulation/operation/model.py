@@ -278,8 +278,9 @@ class Operation:
         if not seat.triggered:
             self.boarding[country].append((case, seat))
         yield seat
-        case.outcome = Outcome.DEPARTED
-        self.departures.append((self.env.now, case.persons))
+        if case.persons > 0:  # not killed while waiting for a seat
+            case.outcome = Outcome.DEPARTED
+            self.departures.append((self.env.now, case.persons))
 
     def _flights(self, country: str) -> Steps:
         terms = self.params.host(country)
@@ -312,6 +313,14 @@ class Operation:
                 cases[int(victim)].persons -= 1
             self.counts[Outcome.DIED] += killed
             self.changes.append((self.env.now, -killed))
+            self._end_emptied_waits()
+
+    def _end_emptied_waits(self) -> None:
+        """A waiting case whose every member was killed stops waiting (and ends)."""
+        for case, ready in self.waiting:
+            if case.persons == 0:
+                ready.succeed()
+        self.waiting = [(case, ready) for case, ready in self.waiting if case.persons > 0]
 
     def _leave(self, case: CaseState) -> None:
         self.present.pop(case.index, None)
