@@ -88,6 +88,10 @@ def test_a_case_refused_everywhere_waits_in_the_camp_never_returned() -> None:
     pledges = (PledgeEvent(START, "ALB", 10), PledgeEvent(START, "DEU", 10))
     run = run_replication(replace(refused_everywhere, pledges=pledges), cases(5), SEED)
     assert run.departed == 0 and run.in_camp == 5  # refused by both: waits, never returned
+    assert run.refused_where_room == 5  # the forecast can say why they wait
+    no_room = run_replication(params(places=0, reject_share=0.0, exclude_share=0.0,
+                                     attack_rate_per_day=0.0), cases(5), SEED)
+    assert no_room.in_camp == 5 and no_room.refused_where_room == 0
 
 
 def test_a_delay_already_served_is_continued_not_restarted() -> None:

@@ -46,6 +46,7 @@ class Metrics:
     everyone_left: np.ndarray  # bool
     last_flight: np.ndarray  # the last departure that happened, everyone gone or not
     left_behind: np.ndarray  # persons still in the camp at the horizon
+    refused_where_room: np.ndarray  # of them, refused by every state that still has room
 
     @classmethod
     def of(cls, runs: Sequence[Replication]) -> Metrics:
@@ -54,7 +55,8 @@ class Metrics:
                    np.array([r.died for r in runs], dtype=float),
                    np.array([r.everyone_left for r in runs], dtype=bool),
                    np.array([r.last_flight_day for r in runs]),
-                   np.array([r.in_camp for r in runs], dtype=float))
+                   np.array([r.in_camp for r in runs], dtype=float),
+                   np.array([r.refused_where_room for r in runs], dtype=float))
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class Forecast:
     share_everyone_left: float
     last_flight_days: Interval  # the last departure within the horizon
     left_behind: Interval  # persons with no place when the run ends
+    refused_where_room: Interval  # of them, refused by every state that still has room
     horizon_days: float
     days: np.ndarray  # grid of the population band
     in_camp: np.ndarray  # (3, len(days)): 5th percentile, median, 95th percentile
@@ -141,7 +144,9 @@ def summarize(params: OperationParams, persons_waiting: int, runs: Sequence[Repl
         simulated_deaths=Interval.of(metrics.deaths), risk_per_100k_person_days=rate,
         share_everyone_left=float(np.mean(metrics.everyone_left)),
         last_flight_days=Interval.of(np.nan_to_num(metrics.last_flight, nan=0.0)),
-        left_behind=Interval.of(metrics.left_behind), horizon_days=params.horizon_days,
+        left_behind=Interval.of(metrics.left_behind),
+        refused_where_room=Interval.of(metrics.refused_where_room),
+        horizon_days=params.horizon_days,
         days=days, in_camp=band)
 
 

@@ -58,6 +58,7 @@ class Replication:
     in_camp: int
     attacks: int
     end_day: float  # the last departure, or the horizon when some never left
+    refused_where_room: int = 0  # of in_camp: waiting though a state they may not go to has room
 
     @property
     def last_flight_day(self) -> float:
@@ -344,9 +345,13 @@ class Operation:
         deltas = np.bincount(index, weights=changes[:, 1], minlength=len(days))
         everyone = in_camp == 0 and len(departures)
         end = float(departures[-1, 0]) if everyone else float(self.env.now)
+        # Why those still waiting for places wait: no room anywhere, or room only in states
+        # that refused them.
+        refused = sum(case.persons for case, _ in self.waiting
+                      if any(n >= case.persons for n in self.places.values()))
         return Replication(departures, days, np.cumsum(deltas), persons_in,
                            self.counts[Outcome.DEPARTED], self.counts[Outcome.DIED],
-                           self.counts[Outcome.ENDED], in_camp, self.attacks, end)
+                           self.counts[Outcome.ENDED], in_camp, self.attacks, end, refused)
 
 
 def run_replication(params: OperationParams, cases: Sequence[CaseStart],

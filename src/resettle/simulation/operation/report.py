@@ -26,8 +26,8 @@ def forecast_lines(forecast: Forecast) -> list[str]:
             f"Everyone left within {years:.0f} years in {f.share_everyone_left:.0%} of the "
             f"replications: {f.left_behind.median:,.0f} persons (90% interval "
             f"{f.left_behind.low:,.0f}–{f.left_behind.high:,.0f}) find no place in the pledges "
-            "known today (no places left, or refused by every state that has some): new "
-            "pledges are needed.")
+            f"known today; of them {f.refused_where_room.median:,.0f} were refused by every "
+            "state that still has places, the others find none left: new pledges are needed.")
         flight = f.last_flight_days
         lines.append(f"The last departure on today's pledges: {f.on(flight.median)} (median); "
                      f"90% interval {f.on(flight.low)} – {f.on(flight.high)}.")
