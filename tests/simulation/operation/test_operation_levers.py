@@ -62,6 +62,8 @@ def test_the_forecast_reports_dates_a_band_and_deaths(tmp_path: Path) -> None:
 def test_standard_levers_name_the_largest_host() -> None:
     names = [lever.name for lever in standard_levers(params(places=10))]
     assert "500 more places in ALB" in names and len(names) == 5
+    chosen = [lever.name for lever in standard_levers(params(places=10), places_in="DEU")]
+    assert "500 more places in DEU" in chosen
 
 
 @pytest.mark.parametrize("lever", [more_interviewers(2), more_places(40, "ALB"),

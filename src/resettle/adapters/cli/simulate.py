@@ -72,6 +72,9 @@ def simulate(  # noqa: PLR0917 - Typer maps parameters to options
     levers: Annotated[bool, typer.Option(
         help="Also compare the levers (2 more interviewers, 500 more places, vetting 30 days "
         "faster, pledges 90 days earlier, twice the flights) and rank them.")] = False,
+    places_in: Annotated[str | None, typer.Option(
+        help="State (ISO alpha-3) that gets the lever's 500 more places (default: the state "
+        "that pledged most).")] = None,
     out: Annotated[Path, typer.Option(help="Folder for the figures.")] = Path("simulation"),
     scheduler: Annotated[str | None, typer.Option(
         help="Run the replications on a Dask cluster: its scheduler's address, e.g. "
@@ -82,14 +85,14 @@ def simulate(  # noqa: PLR0917 - Typer maps parameters to options
     with failing_cleanly():
         run = _run(database_url, replications=replications, seed=seed, as_of=_day(on),
                    jobs=jobs, levers=levers, risk_rate=risk_rate, interviewers=interviewers,
-                   scheduler=scheduler)
+                   scheduler=scheduler, places_in=places_in.upper() if places_in else None)
     for line in render(run, out):
         console().print(line, soft_wrap=True)
 
 
 def _run(database_url: str, *, replications: int, seed: int, as_of: date | None, jobs: int,
          levers: bool, risk_rate: float, interviewers: int,
-         scheduler: str | None = None) -> OperationRun:
+         scheduler: str | None = None, places_in: str | None = None) -> OperationRun:
     engine = open_engine(database_url)
     try:
         with make_session_factory(engine)() as session, \
@@ -97,6 +100,7 @@ def _run(database_url: str, *, replications: int, seed: int, as_of: date | None,
             return simulate_operation(
                 DbOperationStore(session), replications=replications, seed=seed, as_of=as_of,
                 jobs=jobs, with_levers=levers, progress=advance, scheduler=scheduler,
+                places_in=places_in,
                 risk_deaths_per_100k_person_days=risk_rate, interviewers=interviewers)
     finally:
         engine.dispose()

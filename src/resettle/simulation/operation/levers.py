@@ -94,10 +94,12 @@ def more_flights(factor: float = 2.0) -> Lever:
     return Lever(f"flights {factor:g} times as often", change)
 
 
-def standard_levers(params: OperationParams) -> tuple[Lever, ...]:
-    """The questions the mandating body asks every month."""
-    return (more_interviewers(2), more_places(500, largest_host(params)), faster_vetting(30),
-            pledges_earlier(90), more_flights(2.0))
+def standard_levers(params: OperationParams,
+                    places_in: str | None = None) -> tuple[Lever, ...]:
+    """The questions the mandating body asks every month; the 500 places go to ``places_in``
+    (default: the state that pledged most)."""
+    return (more_interviewers(2), more_places(500, places_in or largest_host(params)),
+            faster_vetting(30), pledges_earlier(90), more_flights(2.0))
 
 
 def largest_host(params: OperationParams) -> str:

@@ -33,7 +33,7 @@ def params_for(point: StartingPoint, **changes: Any) -> OperationParams:
 def simulate_operation(store: OperationStore, *, replications: int, seed: int,
                        as_of: date | None = None, jobs: int = 1, with_levers: bool = False,
                        progress: Progress | None = None, scheduler: str | None = None,
-                       **changes: Any) -> OperationRun:
+                       places_in: str | None = None, **changes: Any) -> OperationRun:
     point = read_starting_point(store, as_of)
     if not point.cases:
         raise NotFoundError(
@@ -45,7 +45,7 @@ def simulate_operation(store: OperationStore, *, replications: int, seed: int,
                                   jobs=jobs, progress=progress, scheduler=scheduler)
     effects: tuple[LeverEffect, ...] = ()
     if with_levers:
-        _, ranked = compare_levers(params, point.cases, standard_levers(params),
+        _, ranked = compare_levers(params, point.cases, standard_levers(params, places_in),
                                    replications=replications, seed=seed, jobs=jobs,
                                    progress=progress, base=forecast.metrics,
                                    scheduler=scheduler)
