@@ -42,6 +42,9 @@ def test_levers_are_ranked_by_days_saved_with_paired_intervals(tmp_path: Path) -
     assert interviews.days_saved.mean == interviews.person_days_saved.mean == 0.0
     assert "30 more places in ALB" in lever_lines(ranked)[1]
     assert "days on the last departure" not in lever_lines(ranked, 0.0)[2]
+    # The baseline never empties the camp here: ranked by person-days, not by the horizon.
+    by_risk = sorted(ranked, key=lambda e: -e.person_days_saved.mean)
+    assert [e.name for e in ranked] == [e.name for e in by_risk]
     forecast = forecast_operation(p, starts, replications=2, seed=2)
     assert summary_line(forecast, ranked).endswith("what helps most: 30 more places in ALB")
 

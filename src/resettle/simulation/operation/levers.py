@@ -131,8 +131,15 @@ def compare_levers(params: OperationParams, cases: Sequence[CaseStart],
     if base is None:
         base = metrics(params)
     effects = [effect(lever.name, base, metrics(lever.change(params))) for lever in levers]
-    return base, rank(effects)
+    return base, rank(effects, by_days=bool(base.everyone_left.all()))
 
 
-def rank(effects: Sequence[LeverEffect]) -> list[LeverEffect]:
-    return sorted(effects, key=lambda e: (-e.days_saved.mean, -e.person_days_saved.mean))
+def rank(effects: Sequence[LeverEffect], *, by_days: bool = True) -> list[LeverEffect]:
+    """Most helpful first: by days saved on the last departure, then person-days at risk.
+
+    When some baseline replication never empties the camp, its last departure is only the
+    horizon, so days saved would measure the horizon: then person-days at risk decide.
+    """
+    if by_days:
+        return sorted(effects, key=lambda e: (-e.days_saved.mean, -e.person_days_saved.mean))
+    return sorted(effects, key=lambda e: -e.person_days_saved.mean)

@@ -56,12 +56,13 @@ def band_lines(forecast: Forecast, every_days: int = 182) -> list[str]:
 
 def lever_lines(effects: Sequence[LeverEffect], baseline_everyone_left: float = 1.0) -> list[str]:
     lines = ["What helps most (paired differences against the baseline, 95% intervals):"]
-    if baseline_everyone_left == 0.0:
-        lines.append("  (no baseline replication gets everyone out, so the last departure is "
-                     "the horizon in each: levers are ranked by person-days at risk saved)")
+    if baseline_everyone_left < 1.0:
+        lines.append(f"  (only {baseline_everyone_left:.0%} of the baseline replications get "
+                     "everyone out; in the others the last departure is only the horizon, so "
+                     "levers are ranked by person-days at risk saved)")
     for number, e in enumerate(effects, start=1):
         d, p, b = e.days_saved, e.person_days_saved, e.left_behind_saved
-        days = ("" if baseline_everyone_left == 0.0 else
+        days = ("" if baseline_everyone_left < 1.0 else
                 f"{d.mean:+,.0f} days on the last departure [{d.low:+,.0f}, {d.high:+,.0f}]; ")
         line = (f"  {number}. {e.name}: {days}{p.mean:+,.0f} person-days at risk "
                 f"[{p.low:+,.0f}, {p.high:+,.0f}]")
