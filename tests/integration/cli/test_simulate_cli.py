@@ -66,3 +66,18 @@ def test_an_empty_registry_says_what_to_do(database_url: str) -> None:
     assert result.exit_code == 1
     output = " ".join(result.output.split())  # the console wraps long lines
     assert "nothing to forecast" in output and "scenario ashraf --load" in output
+
+
+def test_the_demo_step_prints_the_forecast_and_a_summary_line(database_url: str,
+                                                              tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from resettle.adapters.cli.demo import STEPS, DemoContext
+    from resettle.adapters.cli.simulate import step_simulate
+
+    assert STEPS.index(step_simulate) == len(STEPS) - 2  # after placement, before serving
+    load_scenario(make_ashraf(5, SMALL), database_url)
+    context = DemoContext(database_url, tmp_path, 5, Console(file=None, quiet=True))
+    step_simulate(context)
+    assert "persons waiting on" in context.summary["simulator"]
+    assert (tmp_path / "simulation" / "levers.png").exists()
