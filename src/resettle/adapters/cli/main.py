@@ -15,6 +15,7 @@ from resettle.adapters.cli import (
     reporting,
     scenario,
     screening,
+    simulate,
 )
 from resettle.adapters.cli import registry_cases as cases
 from resettle.adapters.cli import security as web
@@ -38,6 +39,7 @@ for register in (
     placement_db.register,
     placement_dynamic.register,
     reporting.register,
+    simulate.register,
 ):
     register(app)
 

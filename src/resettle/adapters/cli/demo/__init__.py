@@ -25,6 +25,7 @@ from resettle.adapters.cli.registry import step_registry_files
 from resettle.adapters.cli.reporting import step_reports
 from resettle.adapters.cli.scenario import step_load_ashraf
 from resettle.adapters.cli.screening import step_screening_funnel
+from resettle.adapters.cli.simulate import step_simulate
 from resettle.security.crypto import generate_key_file
 
 KEY_ENV = ("RESETTLE_DATA_KEYS", "RESETTLE_KEY_FILE")
@@ -55,6 +56,7 @@ STEPS: tuple[DemoStep, ...] = (
     step_predict,
     step_place_ashraf,
     step_reports,
+    step_simulate,
     step_web,
 )
 
