@@ -82,6 +82,13 @@ class RefoulementError(ResettleError):
     http_status = 422
 
 
+class NotTravelReadyError(ResettleError):
+    """A case with a missing or expired pre-departure item was to be booked or flown."""
+
+    code = "not_travel_ready"
+    http_status = 409
+
+
 class AuthenticationError(ResettleError):
     """No valid session (or wrong credentials): log in again."""
 

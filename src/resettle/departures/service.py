@@ -1,0 +1,73 @@
+"""The departures service API that the web app and the CLI call.
+
+Every function takes a :class:`~resettle.departures.ports.DeparturesStore` (one unit of work,
+carrying screening's store of the same unit) first and keyword arguments after. Status changes
+go through screening's workflow; non-refoulement through screening's one check.
+"""
+
+from resettle.departures.checklist import (
+    DEFAULT_CHECKLIST,
+    Checklist,
+    Readiness,
+    checklist_from_json,
+    checklist_to_dict,
+)
+from resettle.departures.movement import (
+    MANIFEST_FIELDS,
+    FlightLoad,
+    ManifestRow,
+    PlanOutcome,
+    book_case,
+    depart_flight,
+    flight_loads,
+    flight_manifest,
+    plan_flights,
+    report_arrival,
+)
+from resettle.departures.ports import DeparturesStore, InMemoryDeparturesStore
+from resettle.departures.preparation import (
+    ItemOutcome,
+    active_booking,
+    add_flight,
+    cancel_flight,
+    case_items,
+    case_readiness,
+    checklist_of_state,
+    delay_flight,
+    destination_of,
+    record_item,
+    set_arrival_cap,
+    set_checklist,
+)
+
+__all__ = [
+    "DEFAULT_CHECKLIST",
+    "MANIFEST_FIELDS",
+    "Checklist",
+    "DeparturesStore",
+    "FlightLoad",
+    "InMemoryDeparturesStore",
+    "ItemOutcome",
+    "ManifestRow",
+    "PlanOutcome",
+    "Readiness",
+    "active_booking",
+    "add_flight",
+    "book_case",
+    "cancel_flight",
+    "case_items",
+    "case_readiness",
+    "checklist_from_json",
+    "checklist_of_state",
+    "checklist_to_dict",
+    "delay_flight",
+    "depart_flight",
+    "destination_of",
+    "flight_loads",
+    "flight_manifest",
+    "plan_flights",
+    "record_item",
+    "report_arrival",
+    "set_arrival_cap",
+    "set_checklist",
+]
