@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from departures_helpers import T0, accept, family, make_ready
 
+from departures_helpers import T0, accept, family, make_ready
 from resettle.core import CaseStatus, Priority
 from resettle.departures import service
 from resettle.departures.planner import PlanStatus
@@ -39,7 +39,7 @@ def world(*cases: tuple[str, int, Priority, str]) -> service.InMemoryDeparturesS
     return service.InMemoryDeparturesStore(screening)
 
 
-def flight(store: service.DeparturesStore, fid: str, at: datetime, seats: int,
+def flight(store: service.DeparturesStore, fid: str, at: datetime, *, seats: int,
            dest: str = "ALB", escorts: int = 0) -> Flight:
     return service.add_flight(store, Flight(fid, at, "BGW", dest, seats, escorts=escorts),
                               actor="movement-1")
