@@ -7,7 +7,8 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "resettle"
 EDGE_LIBRARIES = {"sqlalchemy", "alembic", "fastapi", "starlette", "typer", "jinja2", "uvicorn"}
-STAGES = ["core", "registry", "screening", "prediction", "placement", "referral", "simulation",
+STAGES = ["core", "registry", "screening", "prediction", "placement", "referral", "departures",
+          "simulation",
           "reporting", "security"]
 
 
