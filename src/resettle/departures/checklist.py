@@ -176,14 +176,15 @@ def _rule(raw: Any, n: int, found: list[Issue]) -> ItemRule | None:
     return ItemRule(ItemKind(raw["kind"]), window, days)
 
 
-def checklist_from_json(text: str, *, version: int = 1) -> Checklist:
+def read_checklist_json(text: str) -> dict[str, Any]:
+    """A checklist file's content, to pass to ``set_checklist`` (which checks it)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ValidationError([Issue("bad_file", f"not JSON: {error}")]) from error
-    if not isinstance(data, Mapping):
+    if not isinstance(data, dict):
         raise ValidationError([Issue("bad_file", "a checklist is one JSON object")])
-    return checklist_from_dict(data, version=version)
+    return data
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ new time. Every function returns what changed, so adapters can tell who is affec
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -64,11 +65,12 @@ def destination_of(store: DeparturesStore, case_id: str) -> str:
 
 # -- checklists ---------------------------------------------------------------------------
 
-def set_checklist(store: DeparturesStore, data: dict[str, Any], *, actor: str,
-                  at: datetime | None = None) -> Checklist:
-    """Store a new version of a state's checklist (the old versions are kept)."""
+def set_checklist(store: DeparturesStore, data: Mapping[str, Any], *, actor: str,
+                  country: str | None = None, at: datetime | None = None) -> Checklist:
+    """Store a new version of a state's checklist (the old versions are kept); ``country``
+    names the state when the data does not."""
     _require(actor)
-    parsed = checklist_from_dict(data)
+    parsed = checklist_from_dict({**data, "country": country} if country else data)
     versions = store.checklist_versions(parsed.country)
     checklist = replace(parsed, version=(versions[-1].version + 1) if versions else 1,
                         created_by=actor, created_at=at or utc_now())

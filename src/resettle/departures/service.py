@@ -9,9 +9,10 @@ from resettle.departures.checklist import (
     DEFAULT_CHECKLIST,
     Checklist,
     Readiness,
-    checklist_from_json,
     checklist_to_dict,
+    read_checklist_json,
 )
+from resettle.departures.manifest import manifest_csv, manifest_html
 from resettle.departures.movement import (
     MANIFEST_FIELDS,
     FlightLoad,
@@ -57,7 +58,6 @@ __all__ = [
     "cancel_flight",
     "case_items",
     "case_readiness",
-    "checklist_from_json",
     "checklist_of_state",
     "checklist_to_dict",
     "delay_flight",
@@ -65,7 +65,10 @@ __all__ = [
     "destination_of",
     "flight_loads",
     "flight_manifest",
+    "manifest_csv",
+    "manifest_html",
     "plan_flights",
+    "read_checklist_json",
     "record_item",
     "report_arrival",
     "set_arrival_cap",

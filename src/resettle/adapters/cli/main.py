@@ -8,6 +8,7 @@ from resettle import __version__
 from resettle.adapters.cli import (
     cases,
     demo,
+    departures,
     placement,
     placement_db,
     placement_dynamic,
@@ -38,6 +39,7 @@ for register in (
     placement.register,
     placement_db.register,
     placement_dynamic.register,
+    departures.register,
 ):
     register(app)
 
