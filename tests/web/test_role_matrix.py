@@ -120,6 +120,10 @@ def test_list_and_single_record_checks_agree(clients: dict[Role, TestClient],
         (Action.USER_MANAGE, "post", "/api/users", {"username": "matrix", "role": "auditor"}),
         (Action.USER_MANAGE, "post", "/api/users/auditor/disable", None),
         (Action.USER_MANAGE, "post", "/api/users/auditor/reset", None),
+        (Action.DEPARTURE_VIEW, "get", "/api/departures/flights", None),
+        (Action.DEPARTURE_PLAN, "post", "/api/departures/plan", {"dry_run": True}),
+        (Action.DEPARTURE_PLAN, "post", "/api/departures/caps",
+         {"country": "ALB", "day": "2016-07-20", "persons": 160}),
     ],
 )
 def test_actions(world: World, role: Role, action: Action, *, method: str, path: str,
@@ -138,7 +142,8 @@ def test_actions(world: World, role: Role, action: Action, *, method: str, path:
 
 
 PAGES = [(Action.USER_MANAGE, "/users"), (Action.REGISTRY_IMPORT, "/registry/import"),
-         (Action.AUDIT_VIEW, "/audit"), (Action.PLACEMENT_VIEW, "/placements")]
+         (Action.AUDIT_VIEW, "/audit"), (Action.PLACEMENT_VIEW, "/placements"),
+         (Action.DEPARTURE_VIEW, "/departures")]
 
 
 @pytest.mark.parametrize("role", list(Role))

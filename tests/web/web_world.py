@@ -54,6 +54,7 @@ USERS = {
     Role.PLACEMENT_OFFICER: "placement",
     Role.HOST_STATE_LIAISON: "liaison_alb",
     Role.AUDITOR: "auditor",
+    Role.MOVEMENT_OFFICER: "movement",
 }
 
 
