@@ -3,8 +3,8 @@
 An integer program (HiGHS): a binary per candidate flight (chartered or not) and per (case,
 flight) where the case may fly; every case on exactly one chartered flight (whole), seats and
 the host state's arrival caps per day respected; minimise the flights chartered, then, with
-that many, the person-days waiting (a second solve). Infeasible (not enough candidate seats or days) is a
-result, with the persons that cannot be moved at all named.
+that many, the person-days waiting (a second solve). Infeasible (not enough candidate seats
+or days) is a result that says so.
 """
 
 from __future__ import annotations
