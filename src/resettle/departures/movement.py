@@ -251,7 +251,7 @@ MANIFEST_FIELDS = ("flight_id", "case_id", "person_id", "family_name", "given_na
 def flight_manifest(store: DeparturesStore, flight_id: str) -> tuple[Flight, list[ManifestRow]]:
     flight = store.get_flight(flight_id)
     rows: list[ManifestRow] = []
-    for booking in store.bookings(flight_id=flight_id):
+    for booking in sorted(store.bookings(flight_id=flight_id), key=lambda b: b.case_id):
         if booking.state not in (BookingState.BOOKED, BookingState.DEPARTED):
             continue
         case = store.screening.get_case(booking.case_id)
