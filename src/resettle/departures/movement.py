@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from resettle.core.issues import Issue
 from resettle.core.status import CaseStatus, Priority
@@ -142,6 +142,15 @@ def build_plan_input(store: DeparturesStore, *, at: datetime, keep_tolerance: fl
     ratios = {s: checklist_for(s, checklists).escort_ratio for s in states}
     return PlanInput(at.date(), tuple(cases), tuple(flights), caps, ratios, keep_tolerance,
                      time_limit), not_planned
+
+
+def plan_start(store: DeparturesStore, now: datetime) -> datetime:
+    """When a plan starts by default: now, unless no planned flight departs after now; then
+    the day before the earliest planned flight (so a past scenario, like the demo's, plans)."""
+    planned = [f.departs_at for f in store.flights() if f.status == FlightStatus.PLANNED]
+    if not planned or max(planned) >= now:
+        return now
+    return min(planned) - timedelta(days=1)
 
 
 def plan_flights(store: DeparturesStore, *, actor: str, at: datetime | None = None,

@@ -23,6 +23,7 @@ from resettle.departures.movement import (
     flight_loads,
     flight_manifest,
     plan_flights,
+    plan_start,
     report_arrival,
 )
 from resettle.departures.ports import DeparturesStore, InMemoryDeparturesStore
@@ -68,6 +69,7 @@ __all__ = [
     "manifest_csv",
     "manifest_html",
     "plan_flights",
+    "plan_start",
     "read_checklist_json",
     "record_item",
     "report_arrival",

@@ -222,9 +222,11 @@ def plan_command(
     database_url: DatabaseUrl = DEFAULT_URL,
 ) -> None:
     """Plan every accepted case onto the flights (HiGHS): emergency and urgent first, then as
-    many persons as early as possible; books the plan unless --dry-run."""
+    many persons as early as possible; books the plan unless --dry-run. Without --at the plan
+    starts now (or, when every planned flight is in the past, the day before the first)."""
     outcome = do(database_url, lambda s: service.plan_flights(
-        s, actor=actor, at=at or utc_now(), commit=not dry_run, keep_tolerance=keep_tolerance))
+        s, actor=actor, at=at or service.plan_start(s, utc_now()), commit=not dry_run,
+        keep_tolerance=keep_tolerance))
     plan = outcome.plan
     console().print(f"plan {plan.status}: {plan.persons_booked} person(s) in "
                     f"{len(plan.bookings)} case(s) booked, {plan.person_days_waiting} "

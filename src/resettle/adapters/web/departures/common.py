@@ -4,7 +4,6 @@ record's scope matters (a liaison reports arrivals in its own state only)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from html import escape
 
@@ -27,7 +26,9 @@ def naive(ctx: Ctx, at: datetime | None = None) -> datetime:
 
 def plan(ctx: Ctx, *, dry_run: bool, at: datetime | None = None) -> service.PlanOutcome:
     authorize(ctx.user, Action.DEPARTURE_PLAN)
-    outcome = service.plan_flights(store_of(ctx), actor=ctx.user.username, at=naive(ctx, at),
+    store = store_of(ctx)
+    start = naive(ctx, at) if at else service.plan_start(store, naive(ctx))
+    outcome = service.plan_flights(store, actor=ctx.user.username, at=start,
                                    commit=not dry_run)
     ctx.audit("departure.plan", subject_type="flight_plan",
               detail=f"{'dry run; ' if dry_run else ''}{outcome.plan.status}: "
@@ -62,44 +63,44 @@ def report_arrival(ctx: Ctx, case_id: str, *, place: str, arrived_on: datetime) 
     ctx.audit("arrival.report", subject_type="case", subject_id=case_id)
 
 
-COLOURS = ("#1b6ca8", "#c0392b", "#27ae60", "#8e44ad", "#d35400", "#2c3e50")
+COLOURS = ("#1b6ca8", "#c0392b", "#27ae60", "#8e44ad", "#d35400", "#2c3e50", "#b7950b",
+           "#117a65", "#7b241c", "#5d6d7e")
 
 
 def plan_svg(loads: list[service.FlightLoad]) -> str:
     """Persons per flight over time, one colour per host state: a bar per planned or flown
-    flight at its day, its seats as an outline. The flights table is its text alternative."""
-    live = [x for x in loads if x.flight.status != FlightStatus.CANCELLED]
+    flight in order of departure, its seats as an outline, the day under the first flight of
+    each day. The flights table is its text alternative."""
+    live = sorted((x for x in loads if x.flight.status != FlightStatus.CANCELLED),
+                  key=lambda x: x.flight.departs_at)
     if not live:
         return ""
-    first = min(x.flight.day for x in live)
-    days = max((x.flight.day - first).days for x in live) + 1
     top = max(max(x.flight.seats, x.persons) for x in live)
-    width, height, pad = 640, 220, 30
-    step = (width - 2 * pad) / max(days, 1)
+    width, height, pad, legend = 640, 240, 30, 40
+    step = (width - 2 * pad) / len(live)
     states = sorted({x.flight.destination for x in live})
     colour = {s: COLOURS[n % len(COLOURS)] for n, s in enumerate(states)}
-    stacked: dict[int, int] = defaultdict(int)
+    plot = height - pad - legend
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
              'role="img" aria-label="Persons per flight over time, per host state" '
              'class="chart">']
-    for load in live:
-        day = (load.flight.day - first).days
-        x = pad + day * step + stacked[day] * 4
-        stacked[day] += 1
-        seat_h = (height - 2 * pad) * load.flight.seats / top
-        used_h = (height - 2 * pad) * load.persons / top
-        bar_w = max(step * 0.6, 3)
-        label = escape(f"{load.flight.flight_id} {load.flight.day} to "
+    previous_day = None
+    for n, load in enumerate(live):
+        x, bar_w = pad + n * step, max(step * 0.7, 2)
+        seat_h, used_h = plot * load.flight.seats / top, plot * load.persons / top
+        label = escape(f"{load.flight.flight_id} {load.flight.departs_at:%Y-%m-%d %H:%M} to "
                        f"{load.flight.destination}: {load.persons} of {load.flight.seats}")
-        parts.append(f'<rect x="{x:.1f}" y="{height - pad - seat_h:.1f}" width="{bar_w:.1f}" '
+        parts.append(f'<rect x="{x:.1f}" y="{legend + plot - seat_h:.1f}" width="{bar_w:.1f}" '
                      f'height="{seat_h:.1f}" fill="none" stroke="#999"/>')
-        parts.append(f'<rect x="{x:.1f}" y="{height - pad - used_h:.1f}" width="{bar_w:.1f}" '
+        parts.append(f'<rect x="{x:.1f}" y="{legend + plot - used_h:.1f}" width="{bar_w:.1f}" '
                      f'height="{used_h:.1f}" fill="{colour[load.flight.destination]}">'
                      f'<title>{label}</title></rect>')
+        if load.flight.day != previous_day:
+            parts.append(f'<text x="{x:.1f}" y="{height - 10}" font-size="10">'
+                         f'{load.flight.day:%d %b}</text>')
+            previous_day = load.flight.day
     for n, state in enumerate(states):
-        parts.append(f'<text x="{pad + n * 60}" y="16" fill="{colour[state]}" '
-                     f'font-size="12">■ {escape(state)}</text>')
-    parts.append(f'<text x="{pad}" y="{height - 8}" font-size="11">{first}</text>')
-    parts.append(f'<text x="{width - pad}" y="{height - 8}" font-size="11" '
-                 f'text-anchor="end">+{days - 1} days</text></svg>')
+        parts.append(f'<text x="{pad + (n % 10) * 58}" y="{14 + 14 * (n // 10)}" '
+                     f'fill="{colour[state]}" font-size="12">■ {escape(state)}</text>')
+    parts.append("</svg>")
     return "".join(parts)
