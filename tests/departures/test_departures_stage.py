@@ -25,6 +25,7 @@ from resettle.errors import (
     RefoulementError,
     ValidationError,
 )
+from resettle.screening.people import declare_no_return
 from resettle.screening.records import NoReturnDeclaration
 from resettle.simulation.memory_store import MemoryScreeningStore
 
@@ -193,3 +194,24 @@ def test_departure_refuses_a_case_whose_items_lapsed() -> None:
     with pytest.raises(IllegalTransitionError):
         service.cancel_flight(store, "F1", actor="m", reason="again")
     assert store.get_flight("F1").status == FlightStatus.CANCELLED
+
+
+def test_a_fear_declared_after_booking_takes_the_case_off_the_flight() -> None:
+    store = world(("C1", 1, Priority.NORMAL, "ALB"), ("C2", 1, Priority.NORMAL, "ALB"))
+    flight(store, "F1", DAY1, seats=10)
+    for cid in ("C1", "C2"):
+        make_ready(store, cid, DAY1)
+    service.plan_flights(store, actor="m", at=T0)
+    # The referral is withdrawn by screening's own rule; the booking must not stand.
+    declare_no_return(store.screening, "C1", "C1-P1", "ALB", actor="protection",
+                      reason="fears persecution in ALB", at=T0 + timedelta(hours=2))
+    assert store.screening.get_case("C1").status == CaseStatus.READY_FOR_REFERRAL
+    _, rows = service.flight_manifest(store, "F1")
+    assert [r.case_id for r in rows] == ["C2"]
+    with pytest.raises(NotTravelReadyError, match="C1: the case is ready_for_referral"):
+        service.depart_flight(store, "F1", actor="m", at=DAY1)
+    outcome = service.plan_flights(store, actor="m", at=T0 + timedelta(hours=3))
+    assert "C1" not in outcome.plan.bookings
+    assert service.active_booking(store, "C1") is None
+    done = service.depart_flight(store, "F1", actor="m", at=DAY1)
+    assert [b.case_id for b in done] == ["C2"]

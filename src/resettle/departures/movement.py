@@ -144,6 +144,20 @@ def build_plan_input(store: DeparturesStore, *, at: datetime, keep_tolerance: fl
                      time_limit), not_planned
 
 
+def release_stale_bookings(store: DeparturesStore) -> list[Booking]:
+    """Cancel the bookings of cases that left pre-departure meanwhile (put on hold, or their
+    referral withdrawn because the state is now on a member's no-return list): nobody boards
+    on a booking the workflow no longer stands behind."""
+    stale = []
+    for booking in active_bookings(store.bookings()):
+        status = store.screening.get_case(booking.case_id).status
+        if status != CaseStatus.PRE_DEPARTURE:
+            stale.append(replace(booking, state=BookingState.CANCELLED,
+                                 reason=f"the case is now {status}"))
+            store.save_booking(stale[-1])
+    return stale
+
+
 def plan_start(store: DeparturesStore, now: datetime) -> datetime:
     """When a plan starts by default: now, unless no planned flight departs after now; then
     the day before the earliest planned flight (so a past scenario, like the demo's, plans)."""
@@ -159,6 +173,8 @@ def plan_flights(store: DeparturesStore, *, actor: str, at: datetime | None = No
     """Plan every accepted case onto the planned flights (HiGHS), check the plan apart from
     the solver, and (``commit``) book it: changed bookings are cancelled and re-made."""
     at = at or utc_now()
+    if commit:
+        release_stale_bookings(store)
     plan_input, not_planned = build_plan_input(store, at=at, keep_tolerance=keep_tolerance,
                                                time_limit=time_limit)
     plan = solve_plan(plan_input)
@@ -193,9 +209,14 @@ def depart_flight(store: DeparturesStore, flight_id: str, *, actor: str,
     if unknown:
         raise NotFoundError(f"no booking on {flight_id} for {', '.join(sorted(unknown))}")
     boarding = [b for b in booked if b.case_id not in no_shows]
-    not_ready = {b.case_id: case_readiness(store, b.case_id, at) for b in boarding}
-    if problems := [f"{c}: " + "; ".join(map(str, r.blockers))
-                    for c, r in not_ready.items() if not r.ready]:
+    problems = [f"{b.case_id}: the case is {status}" for b in boarding
+                if (status := store.screening.get_case(b.case_id).status)
+                != CaseStatus.PRE_DEPARTURE]
+    if not problems:
+        not_ready = {b.case_id: case_readiness(store, b.case_id, at) for b in boarding}
+        problems = [f"{c}: " + "; ".join(map(str, r.blockers))
+                    for c, r in not_ready.items() if not r.ready]
+    if problems:
         raise NotTravelReadyError("not travel-ready at boarding; fix the items or record "
                                   "them as no-shows: " + " | ".join(problems))
     done = []
@@ -264,6 +285,8 @@ def flight_manifest(store: DeparturesStore, flight_id: str) -> tuple[Flight, lis
         if booking.state not in (BookingState.BOOKED, BookingState.DEPARTED):
             continue
         case = store.screening.get_case(booking.case_id)
+        if booking.state == BookingState.BOOKED and case.status != CaseStatus.PRE_DEPARTURE:
+            continue  # on hold or withdrawn since: not on the manifest (re-plan cancels it)
         ids = [m.person_id for m in case.members]
         escort = {i.person_id: i.value for i in sorted(
             store.items_of(ids), key=lambda i: i.recorded_at)
