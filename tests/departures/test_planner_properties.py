@@ -4,8 +4,10 @@ have chosen), tier by tier."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +21,7 @@ from resettle.departures.planner import (
     waiting_days,
 )
 from resettle.departures.records import Flight
+from resettle.errors import ValidationError
 
 START = datetime(2016, 7, 19, 6, 0)
 
@@ -60,8 +63,25 @@ def test_plan_is_valid_and_never_worse_than_first_come_first_served(
     assert emergency >= gained(plan_input, baseline, Priority.EMERGENCY)
     if all(c.priority == Priority.NORMAL for c in plan_input.cases):
         assert plan.person_days_waiting <= waiting_days(plan_input, baseline)
-    for case_id, reasons in plan.unbooked.items():
-        assert reasons, f"{case_id} unbooked without a reason"
+    assert_nobody_left_who_fits(plan_input, dict(plan.bookings))
+    # A re-plan without the first flight, the bookings held: still nobody left who fits.
+    replanned = replace(plan_input, flights=plan_input.flights[1:], keep_tolerance=0.2, cases=tuple(
+        replace(c, current_flight=plan.bookings.get(c.case_id)) for c in plan_input.cases))
+    again = solve_plan(replanned)
+    check_plan(replanned, again.bookings)
+    assert_nobody_left_who_fits(replanned, dict(again.bookings))
+
+
+def assert_nobody_left_who_fits(plan_input: PlanInput, bookings: dict[str, str]) -> None:
+    """Every unbooked case has a reason, and it is a real one: on each flight it may take,
+    adding it would break the seats, the day's cap or the escorts."""
+    for case in plan_input.cases:
+        if case.case_id in bookings:
+            continue
+        for flight in plan_input.flights:
+            if flight.flight_id in case.eligible and flight.destination == case.destination:
+                with pytest.raises(ValidationError):
+                    check_plan(plan_input, {**bookings, case.case_id: flight.flight_id})
 
 
 def test_a_cancelled_flight_moves_only_its_own_cases_when_room_remains() -> None:

@@ -143,7 +143,7 @@ def test_actions(world: World, role: Role, action: Action, *, method: str, path:
 
 PAGES = [(Action.USER_MANAGE, "/users"), (Action.REGISTRY_IMPORT, "/registry/import"),
          (Action.AUDIT_VIEW, "/audit"), (Action.PLACEMENT_VIEW, "/placements"),
-         (Action.DEPARTURE_VIEW, "/departures")]
+         (Action.DEPARTURE_VIEW, "/departures"), (Action.ARRIVAL_REPORT, "/arrivals")]
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -235,6 +235,13 @@ def depart_flight(store: DeparturesStore, flight_id: str, *, actor: str,
     return done
 
 
+def departure_time(store: DeparturesStore, flight_id: str, now: datetime) -> datetime:
+    """When a departure recorded ``now`` happened: now, or the flight's own time when that is
+    already past by more than a day (a past scenario, like the demo's)."""
+    planned = store.get_flight(flight_id).departs_at
+    return planned if now - planned > timedelta(days=1) else now
+
+
 def departed_booking(store: DeparturesStore, case_id: str) -> Booking | None:
     return next((b for b in store.bookings(case_id=case_id)
                  if b.state == BookingState.DEPARTED), None)

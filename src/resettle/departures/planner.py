@@ -12,8 +12,9 @@ then everyone else, each tier maximising its persons x days gained, where a case
 ``d`` days after the plan's start gains ``horizon + 1 - d`` days per person: that is the same
 as minimising person-days waiting in the camp, counting a case left unbooked as waiting the
 whole horizon. Each tier's optimum is kept as a row before the next tier. When cases already
-hold bookings (a re-plan), a last tier keeps as many of them as possible, giving up at most
-``keep_tolerance`` of the normal tier's gain for stability.
+hold bookings (a re-plan), a tier keeps as many of them as possible, giving up at most
+``keep_tolerance`` of the normal tier's gain for stability, and a last tier books whoever
+else still fits (everyone's gain, with that many bookings kept).
 """
 
 from __future__ import annotations
@@ -195,7 +196,10 @@ def _solve_tiers(plan_input: PlanInput, model: _Model) -> tuple[NDArray[np.float
          plan_input.keep_tolerance if tier == Priority.NORMAL else 0.0)
         for tier in TIERS if (priority == tier).any()]
     if current.any():
+        # Keep what can be kept; then, with that many kept, book whoever else fits (the
+        # keeping tier alone is indifferent to cases it does not keep).
         tiers.append((current.astype(np.float64), 0.0))
+        tiers.append((model.gain, 0.0))
     x = np.zeros(len(model.pairs))
     for n, (cost, tolerance) in enumerate(tiers):
         found = _solve_tier(highs, cost)
