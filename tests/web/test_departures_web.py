@@ -63,6 +63,10 @@ def test_departure_through_the_api(world: World) -> None:
     body = {"place": "Tirana", "arrived_on": FLIGHT_AT.date().isoformat()}
     assert world.login("liaison_deu").post("/api/departures/cases/W1/arrival",
                                            json=body).status_code == 404
+    page = world.login("liaison_deu").post("/arrivals", data={
+        "csrf_token": world.sessions["liaison_deu"][1], "case_id": "W1", "place": "Berlin",
+        "arrived_on": FLIGHT_AT.date().isoformat()})
+    assert page.status_code == 404 and "that you may" in page.text
     answer = world.login("liaison_alb").post("/api/departures/cases/W1/arrival", json=body)
     assert answer.status_code == 200, answer.text
     with departures_store(world.config.engine, keys=world.config.keys) as store:
