@@ -390,6 +390,6 @@ def _print_plan(ctx: DemoContext, outcome: service.PlanOutcome, loads: list[serv
     for path in manifests:
         ctx.console.print(f"manifest: {path}")
     ctx.summary["departures"] = (f"{plan.persons_booked} persons in {len(plan.bookings)} cases "
-                                 f"booked on {len(loads)} charters ({plan.status}, "
+                                 f"booked on {len(loads)} flights ({plan.status}, "
                                  f"{plan.seconds:.1f} s); {len(plan.unbooked)} cases not "
                                  "booked, each with its reason (a missing exit permit)")
