@@ -113,6 +113,10 @@ def test_list_and_single_record_checks_agree(clients: dict[Role, TestClient],
         (Permission.USER_MANAGE, "post", "/api/users", {"username": "matrix", "role": "auditor"}),
         (Permission.USER_MANAGE, "post", "/api/users/auditor/disable", None),
         (Permission.USER_MANAGE, "post", "/api/users/auditor/reset", None),
+        (Permission.DEPARTURE_VIEW, "get", "/api/departures/flights", None),
+        (Permission.DEPARTURE_PLAN, "post", "/api/departures/plan", {"dry_run": True}),
+        (Permission.DEPARTURE_PLAN, "post", "/api/departures/caps",
+         {"country": "ALB", "day": "2016-07-20", "persons": 160}),
     ],
 )
 def test_actions(world: World, role: Role, action: Permission, *, method: str, path: str,
@@ -132,7 +136,8 @@ def test_actions(world: World, role: Role, action: Permission, *, method: str, p
 
 PAGES = [(Permission.USER_MANAGE, "/users"), (Permission.REGISTRY_IMPORT, "/registry/import"),
          (Permission.AUDIT_VIEW, "/audit"), (Permission.PLACEMENT_VIEW, "/placements"),
-         (Permission.REPORT_VIEW, "/reports")]
+         (Permission.REPORT_VIEW, "/reports"),
+         (Permission.DEPARTURE_VIEW, "/departures"), (Permission.ARRIVAL_REPORT, "/arrivals")]
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -55,6 +55,7 @@ USERS = {
     Role.PLACEMENT_OFFICER: "placement",
     Role.HOST_STATE_LIAISON: "liaison_alb",
     Role.AUDITOR: "auditor",
+    Role.MOVEMENT_OFFICER: "movement",
 }
 
 

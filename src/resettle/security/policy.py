@@ -21,6 +21,7 @@ class Role(StrEnum):
     EXCLUSION_REVIEWER = "exclusion_reviewer"
     PLACEMENT_OFFICER = "placement_officer"
     HOST_STATE_LIAISON = "host_state_liaison"  # bound to one host state
+    MOVEMENT_OFFICER = "movement_officer"  # checklists, flights, manifests, departures
     AUDITOR = "auditor"  # read-only
 
 
@@ -43,6 +44,11 @@ class Permission(StrEnum):
     USER_MANAGE = "user.manage"
     REGISTRY_IMPORT = "registry.import"  # upload files of persons and cases
     REPORT_VIEW = "report.view"  # monthly reports and HXL aggregates (counts only)
+    DEPARTURE_VIEW = "departure.view"  # flights and their loads, the plan (no names)
+    DEPARTURE_PLAN = "departure.plan"  # flights, caps, checklists, plan, record departure
+    DEPARTURE_RECORD = "departure.record"  # a person's checklist items, readiness
+    MANIFEST_READ = "departure.manifest"  # a flight's manifest (names of who boards)
+    ARRIVAL_REPORT = "arrival.report"  # a case arrived in its host state
 
 
 class Scope(StrEnum):
@@ -113,15 +119,24 @@ GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
         A.CASE_EXPORT: Scope.ALL, A.PLACEMENT_VIEW: Scope.NONE, A.PLACEMENT_RUN: Scope.NONE,
         A.PLACEMENT_ACCEPT: Scope.ALL, A.PLACEMENT_OVERRIDE: Scope.ALL,
+        A.DEPARTURE_VIEW: Scope.NONE,
     },
     Role.HOST_STATE_LIAISON: {
         A.CASE_LIST: Scope.OWN_STATE, A.CASE_READ: Scope.OWN_STATE,
         A.CASE_EXPORT: Scope.OWN_STATE, A.REFERRAL_LIST: Scope.OWN_STATE,
         A.REFERRAL_READ: Scope.OWN_STATE, A.REFERRAL_DECIDE: Scope.OWN_STATE,
+        A.ARRIVAL_REPORT: Scope.OWN_STATE,  # arrivals in its own state only
+    },
+    Role.MOVEMENT_OFFICER: {
+        A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
+        A.DEPARTURE_VIEW: Scope.NONE, A.DEPARTURE_PLAN: Scope.NONE,
+        A.DEPARTURE_RECORD: Scope.ALL, A.MANIFEST_READ: Scope.NONE,
+        A.ARRIVAL_REPORT: Scope.ALL,  # as the host state's liaison reports it
     },
     Role.AUDITOR: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
         A.PLACEMENT_VIEW: Scope.NONE, A.AUDIT_VIEW: Scope.NONE, A.REPORT_VIEW: Scope.NONE,
+        A.DEPARTURE_VIEW: Scope.NONE,
     },
 }
 
@@ -135,12 +150,15 @@ SECTIONS: Mapping[Role, frozenset[Section]] = {
     # Data minimisation: a host state gets what it needs to vet and receive, nothing more.
     Role.HOST_STATE_LIAISON: _BASIC,
     Role.AUDITOR: frozenset({Section.CASE, Section.HISTORY}),
+    # Who boards, and needs that bear on travel (mobility, escorts); no sensitive section.
+    Role.MOVEMENT_OFFICER: _BASIC,
 }
 
 # Roles that write: the auditor is read-only by construction (no writing action granted).
 WRITE_ACTIONS = frozenset(
     {A.NOTE_WRITE, A.SCREENING_ACT, A.EXCLUSION_DECIDE, A.PLACEMENT_RUN, A.PLACEMENT_ACCEPT,
-     A.PLACEMENT_OVERRIDE, A.REFERRAL_DECIDE, A.USER_MANAGE, A.REGISTRY_IMPORT}
+     A.PLACEMENT_OVERRIDE, A.REFERRAL_DECIDE, A.USER_MANAGE, A.REGISTRY_IMPORT,
+     A.DEPARTURE_PLAN, A.DEPARTURE_RECORD, A.ARRIVAL_REPORT}
 )
 
 

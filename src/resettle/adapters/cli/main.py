@@ -7,6 +7,7 @@ import typer
 from resettle import __version__
 from resettle.adapters.cli import (
     demo,
+    departures,
     placement,
     placement_db,
     placement_dynamic,
@@ -40,6 +41,7 @@ for register in (
     placement_dynamic.register,
     reporting.register,
     simulate.register,
+    departures.register,
 ):
     register(app)
 

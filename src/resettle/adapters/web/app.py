@@ -16,6 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from resettle import __version__
 from resettle.adapters.web import api, pages
 from resettle.adapters.web.config import WebConfig
+from resettle.adapters.web.departures import api as departures_api
+from resettle.adapters.web.departures import pages as departures_pages
 from resettle.adapters.web.placement import api as placement_api
 from resettle.adapters.web.placement import pages as placement_pages
 from resettle.adapters.web.problems import install_error_handlers
@@ -122,11 +124,13 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(exclusion_api.router)
     app.include_router(user_api.router)
     app.include_router(registry_pages.api)
+    app.include_router(departures_api.router)
     app.include_router(pages.router)
     app.include_router(placement_pages.router)
     app.include_router(exclusion_pages.router)
     app.include_router(user_pages.router)
     app.include_router(registry_pages.pages)
+    app.include_router(departures_pages.router)
     app.include_router(reporting_pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

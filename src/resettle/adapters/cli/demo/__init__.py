@@ -19,6 +19,7 @@ from rich.console import Console
 from resettle.adapters.cli.demo.web import step_web
 
 # Step modules import DemoContext only for type checking, so importing them here is no cycle.
+from resettle.adapters.cli.departures import step_plan_departures
 from resettle.adapters.cli.placement_db import step_place_ashraf
 from resettle.adapters.cli.prediction import step_predict
 from resettle.adapters.cli.registry import step_registry_files
@@ -55,6 +56,7 @@ STEPS: tuple[DemoStep, ...] = (
     step_screening_funnel,
     step_predict,
     step_place_ashraf,
+    step_plan_departures,
     step_reports,
     step_simulate,
     step_web,

@@ -1,0 +1,1 @@
+"""Departures on the database: checklists, items, flights, bookings, arrival caps."""

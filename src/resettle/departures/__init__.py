@@ -1,0 +1,1 @@
+"""Departures: pre-departure checklists per host state, flight planning, movement tracking."""
