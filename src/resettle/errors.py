@@ -27,7 +27,7 @@ CODES: dict[str, str] = {
     "file_too_large": "a file or upload above the size limit: split it",
     "illegal_transition": "the case's current state does not allow this workflow action",
     "refoulement_forbidden": "the destination is on the person's no-return list: never allowed",
-    "not_travel_ready": "a missing or expired pre-departure item: the case cannot be booked or flown",
+    "not_travel_ready": "a pre-departure item missing or expired: not bookable, not flown",
     "placement_check_failed": "a solver's placement broke a hard rule (a bug, never user input)",
     "placement_failed": "the solver found no placement (infeasible or out of time)",
     "database_unavailable": "the database cannot be opened: check its URL and server",
