@@ -280,7 +280,7 @@ def check_plan(plan_input: PlanInput, bookings: Mapping[str, str]) -> None:
     for case_id, flight_id in bookings.items():
         case, flight = cases.get(case_id), flights.get(flight_id)
         if case is None or flight is None:
-            found.append(Issue("unknown", f"{case_id} on {flight_id}: not in the input"))
+            found.append(Issue("unknown_booking", f"{case_id} on {flight_id}: not in the input"))
             continue
         if flight.destination != case.destination:
             found.append(Issue("wrong_state", f"{case_id} accepted by {case.destination} is "
