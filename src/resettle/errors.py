@@ -92,7 +92,7 @@ CODES: dict[str, str] = {
     # issues: referral
     "unreadable": "an agreements file that cannot be read or parsed",
     "unknown_key": "a key an agreement entry does not take",
-    "required_field": "an agreement that leaves out a field every dossier needs (case and person ids)",
+    "required_field": "an agreement without a field every dossier needs (case, person ids)",
     "unknown_field": "an agreement field that is not in the field catalogue",
     "duplicate_version": "two agreements of one state with the same version",
     "ambiguous_version": "two versions of one state's agreement in force on the same day",
