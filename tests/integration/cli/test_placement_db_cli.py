@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from resettle.adapters.cli.main import app
 from resettle.adapters.db.engine import make_session_factory, open_database
-from resettle.adapters.db.placement.store import decisions_for_run, get_run, list_runs
+from resettle.adapters.db.placement.run_store import decisions_for_run, get_run, list_runs
 
 runner = CliRunner()
 ENV = {"COLUMNS": "200"}

@@ -15,7 +15,7 @@ from resettle.adapters.db.placement.explain_store import (
     save_explanations,
     shadow_prices_of_run,
 )
-from resettle.adapters.db.placement.store import save_run
+from resettle.adapters.db.placement.run_store import save_run
 from resettle.placement.build import build_problem
 from resettle.placement.explain import (
     ShadowPrice,

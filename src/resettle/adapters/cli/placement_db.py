@@ -21,7 +21,7 @@ from resettle.adapters.db.placement.explain_store import (
     save_explanations,
     shadow_prices_of_run,
 )
-from resettle.adapters.db.placement.store import (
+from resettle.adapters.db.placement.run_store import (
     decisions_for_run,
     get_run,
     list_runs,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from resettle.adapters.cli.placement_db import place_from_database
 from resettle.adapters.db.placement.explain_store import case_explanations, shadow_prices_of_run
-from resettle.adapters.db.placement.store import (
+from resettle.adapters.db.placement.run_store import (
     decisions_for_run,
     get_run,
     list_runs,

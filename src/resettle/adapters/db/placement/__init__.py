@@ -1,1 +1,1 @@
-"""Placement in the database adapter."""
+"""The placement stage on the database: the store the placement service reads and writes."""
