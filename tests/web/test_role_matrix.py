@@ -191,3 +191,27 @@ def test_liaison_decides_only_own_state_referrals(world: World) -> None:
     listed = alb.get("/api/referrals").json()["items"]
     assert [r["case_id"] for r in listed] == ["C-001"]
     assert world.login("liaison_deu").get("/api/cases/C-001").status_code == 404
+
+
+# Security findings of issue 18 that are a question of who sees what.
+EXCLUSION_REASON = "armed-wing EXCL-REASON-SECRET declared at interview"
+EXCLUSION_TRIGGER = "armed_unit:EXCL-TRIGGER-SECRET"
+
+
+def test_exclusion_reasons_and_triggers_stay_in_the_exclusion_section(world: World) -> None:
+    """Finding 1: the history showed an Article 1F review's reason and triggers to roles
+    without the exclusion section (API and page)."""
+    reviewer = world.login(USERS[Role.EXCLUSION_REVIEWER])
+    opened = reviewer.post("/api/cases/C-003/exclusion-reviews", json={
+        "person_id": "C-003-P1", "triggers": [EXCLUSION_TRIGGER], "reason": EXCLUSION_REASON})
+    assert opened.status_code == 201, opened.text
+    for role, username in USERS.items():
+        client = world.login(username)
+        for path in ("/api/cases/C-003", "/cases/C-003"):
+            body = client.get(path).text
+            if Section.EXCLUSION not in visible_sections(role):
+                assert "EXCL-REASON-SECRET" not in body, (role, path)
+                assert "EXCL-TRIGGER-SECRET" not in body, (role, path)
+                assert "open_exclusion_review" not in body, (role, path)
+    history = reviewer.get("/api/cases/C-003").json()["history"]
+    assert any(e["reason"] == EXCLUSION_REASON for e in history)

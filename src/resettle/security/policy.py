@@ -83,6 +83,22 @@ def section_of_need(code: str) -> Section:
     return Section.NEEDS
 
 
+# Steps of the case history that concern a sensitive section: a role without that section sees
+# only the status change they caused (if any), never the step, its actor or its reason.
+EVENT_SECTIONS: Mapping[str, Section] = {
+    "open_exclusion_review": Section.EXCLUSION, "assess_exclusion": Section.EXCLUSION,
+    "review_exclusion": Section.EXCLUSION, "start_exclusion_review": Section.EXCLUSION,
+    "clear_exclusion": Section.EXCLUSION, "exclude": Section.EXCLUSION,
+    # why a person fears a country is what they confided (persecution, violence)
+    "declare_no_return": Section.CONFIDENTIAL,
+}
+
+
+def section_of_event(action: str) -> Section:
+    """The field section a step of the case history (e.g. ``assess_exclusion``) belongs to."""
+    return EVENT_SECTIONS.get(action, Section.HISTORY)
+
+
 SENSITIVE_SECTIONS = frozenset(
     {Section.MEDICAL, Section.VIOLENCE, Section.EXCLUSION, Section.CONFIDENTIAL}
 )

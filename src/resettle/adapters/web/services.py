@@ -29,6 +29,7 @@ from resettle.security.policy import (
     authorize,
     in_scope,
     scope_of,
+    section_of_event,
     visible_sections,
 )
 from resettle.security.views import TimelineEvent, view_case, view_case_summary
@@ -142,9 +143,17 @@ def case_timeline(ctx: Ctx, case: Case) -> list[TimelineEvent]:
 
 
 def screening_history(ctx: Ctx, case_id: str) -> list[TimelineEvent]:
-    events = SqlScreeningStore(ctx.session).history(case_id)
-    return [TimelineEvent(e.at, f"{e.action}: {e.from_status} → {e.to_status}", e.actor,
-                          e.reason) for e in events]
+    """The case's steps, filtered by section like every other view: a step of a sensitive
+    section the role does not see shows only the status change it made (nothing if none)."""
+    sections = visible_sections(ctx.user.role)
+    timeline = []
+    for e in SqlScreeningStore(ctx.session).history(case_id):
+        if section_of_event(e.action) in sections:
+            timeline.append(TimelineEvent(e.at, f"{e.action}: {e.from_status} → {e.to_status}",
+                                          e.actor, e.reason))
+        elif e.from_status != e.to_status:
+            timeline.append(TimelineEvent(e.at, f"status: {e.from_status} → {e.to_status}"))
+    return timeline
 
 
 def read_case(ctx: Ctx, case_id: str) -> dict[str, Any]:
