@@ -215,3 +215,31 @@ def test_exclusion_reasons_and_triggers_stay_in_the_exclusion_section(world: Wor
                 assert "open_exclusion_review" not in body, (role, path)
     history = reviewer.get("/api/cases/C-003").json()["history"]
     assert any(e["reason"] == EXCLUSION_REASON for e in history)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_categories_and_services_follow_their_sections(clients: dict[Role, TestClient],
+                                                       role: Role) -> None:
+    """Finding 2: C-001's MEDICAL category and its dialysis service (from a sealed diagnosis)
+    showed to every role, and every role could list the cases of a sensitive category."""
+    sees_medical = Section.MEDICAL in visible_sections(role)
+    client = clients[role]
+    if expected_read(role, Action.CASE_READ, "C-001") == 200:
+        for body in (client.get("/api/cases/C-001").text, client.get("/cases/C-001").text):
+            assert ("MEDICAL" in body) == sees_medical, role
+            assert ("dialysis" in body) == sees_medical, role
+    if Action.CASE_LIST in GRANTS[role]:
+        listed = client.get("/api/cases")
+        assert ("MEDICAL" in listed.text) == sees_medical
+        filtered = client.get("/api/cases", params={"category": "MEDICAL"})
+        assert filtered.status_code == (200 if sees_medical else 403), role
+        violence = client.get("/api/cases",
+                              params={"category": "SURVIVOR_VIOLENCE_TORTURE"})
+        assert violence.status_code == (
+            200 if Section.VIOLENCE in visible_sections(role) else 403), role
+        plain = client.get("/api/cases", params={"category": "LEGAL_PHYSICAL"})
+        assert plain.status_code == 200
+    if Action.CASE_EXPORT in GRANTS[role]:
+        exported = client.get("/api/export/cases.csv").text
+        assert ("dialysis" in exported) == sees_medical
+        assert ("MEDICAL" in exported) == sees_medical

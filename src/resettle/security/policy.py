@@ -55,12 +55,12 @@ class Scope(StrEnum):
 class Section(StrEnum):
     """Field sections of a case; each role sees some of them."""
 
-    CASE = "case"  # id, status, priority, categories, size
+    CASE = "case"  # id, status, priority, categories (not the sensitive ones), size
     IDENTITY = "identity"  # names (Latin and original script), sex, birth date, nationality
-    NEEDS = "needs"  # capacity needs, services needed, specific needs, languages, education
+    NEEDS = "needs"  # capacity needs, specific needs, languages, education
     RELATIVES = "relatives"
     HISTORY = "history"  # workflow timeline
-    MEDICAL = "medical"  # diagnoses and severities
+    MEDICAL = "medical"  # diagnoses, severities and the services they need
     VIOLENCE = "violence"  # violence and torture survived
     EXCLUSION = "exclusion"  # Article 1F triggers, profiles, assessments
     CONFIDENTIAL = "confidential"  # what a member asked to keep from the others
@@ -97,6 +97,20 @@ EVENT_SECTIONS: Mapping[str, Section] = {
 def section_of_event(action: str) -> Section:
     """The field section a step of the case history (e.g. ``assess_exclusion``) belongs to."""
     return EVENT_SECTIONS.get(action, Section.HISTORY)
+
+
+# Submission categories that name violence survived or an illness: shown, and filterable,
+# only for roles that see that section (the value reads "withheld" for the others).
+CATEGORY_SECTIONS: Mapping[str, Section] = {
+    "SURVIVOR_VIOLENCE_TORTURE": Section.VIOLENCE,
+    "WOMEN_GIRLS_AT_RISK": Section.VIOLENCE,
+    "MEDICAL": Section.MEDICAL,
+}
+
+
+def section_of_category(category: str) -> Section:
+    """The field section a submission category (e.g. ``MEDICAL``) belongs to."""
+    return CATEGORY_SECTIONS.get(str(category), Section.CASE)
 
 
 SENSITIVE_SECTIONS = frozenset(

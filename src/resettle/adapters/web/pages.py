@@ -121,12 +121,13 @@ def cases(
     need = _enum_or_none(Dimension, needs) if Section.NEEDS in sections else None
     filters = services.CaseFilters(q, _enum_or_none(CaseStatus, status),
                                    _enum_or_none(Priority, priority),
-                                   _enum_or_none(Category, category),
+                                   _enum_or_none(Category, category)
+                                   if category in services.visible_categories(ctx.user) else None,
                                    need if need in services.NEED_FILTERS else None)
     page = services.list_visible_cases(ctx, filters, offset=offset, limit=limit)
     return render(request, ctx, "cases.html", page=page, filters=filters,
                   statuses=list(CaseStatus), priorities=list(Priority),
-                  categories=list(Category), search_cap=SEARCH_CAP,
+                  categories=services.visible_categories(ctx.user), search_cap=SEARCH_CAP,
                   needs=services.NEED_FILTERS if Section.NEEDS in sections else [],
                   show_names=Section.IDENTITY in sections)
 

@@ -29,6 +29,7 @@ from resettle.security.policy import (
     authorize,
     in_scope,
     scope_of,
+    section_of_category,
     section_of_event,
     visible_sections,
 )
@@ -99,6 +100,7 @@ def list_visible_cases(ctx: Ctx, filters: CaseFilters, *, offset: int, limit: in
     assert scope is not None
     within = _within(principal, scope)
     _check_need_filter(principal, filters.need)
+    _check_category_filter(principal, filters.category)
     if filters.q.strip():
         page = find_cases(ctx.session, text=filters.q, offset=offset, limit=limit, within=within)
     else:
@@ -123,6 +125,20 @@ def _check_need_filter(principal: Principal, need: Dimension | None) -> None:
     if need not in NEED_FILTERS:
         raise ValidationError([Issue("bad_value", "every case needs persons' places; filter "
                                      f"by one of {', '.join(NEED_FILTERS)}", field="needs")])
+
+
+def _check_category_filter(principal: Principal, category: Category | None) -> None:
+    """Filtering by a category tells which cases have it: only for roles that see it."""
+    if category is not None and \
+            section_of_category(category) not in visible_sections(principal.role):
+        raise PermissionDeniedError(f"your role ({principal.role}) does not see the category "
+                                    f"{category}; list the cases without that filter")
+
+
+def visible_categories(principal: Principal) -> list[Category]:
+    """The categories a role may see and filter by (the list page offers only these)."""
+    sections = visible_sections(principal.role)
+    return [c for c in Category if section_of_category(c) in sections]
 
 
 def case_timeline(ctx: Ctx, case: Case) -> list[TimelineEvent]:
