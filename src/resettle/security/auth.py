@@ -69,6 +69,11 @@ def is_idle_expired(last_seen: datetime, now: datetime, settings: AuthSettings) 
     return now - last_seen > settings.idle_timeout
 
 
+def is_past_lifetime(created: datetime, now: datetime, settings: AuthSettings) -> bool:
+    """A session lasts at most ``session_lifetime`` from login, however often it is used."""
+    return now - created > settings.session_lifetime
+
+
 def new_totp_secret() -> str:
     return str(pyotp.random_base32())
 

@@ -164,6 +164,7 @@ class StoredSession:
     user_id: int
     csrf_token: str
     last_seen_at: datetime
+    created_at: datetime
 
 
 def create_session(
@@ -180,9 +181,9 @@ def find_session(session: Session, *, token_digest: str) -> StoredSession | None
     ).mappings().first()
     if row is None:
         return None
-    last_seen = as_utc(row["last_seen_at"])
-    assert last_seen is not None
-    return StoredSession(row["user_id"], row["csrf_token"], last_seen)
+    last_seen, created = as_utc(row["last_seen_at"]), as_utc(row["created_at"])
+    assert last_seen is not None and created is not None
+    return StoredSession(row["user_id"], row["csrf_token"], last_seen, created)
 
 
 def touch_session(session: Session, *, token_digest: str, now: datetime) -> None:

@@ -27,7 +27,7 @@ from resettle.adapters.db.writer_lock import WriterLock
 from resettle.adapters.web.config import SESSION_COOKIE, TOUCH_EVERY_SECONDS, WebConfig
 from resettle.errors import AuthenticationError, PermissionDeniedError
 from resettle.security.audit import AuditEvent
-from resettle.security.auth import is_idle_expired, token_digest, tokens_match
+from resettle.security.auth import is_idle_expired, is_past_lifetime, token_digest, tokens_match
 from resettle.security.policy import Action, Principal, authorize
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -192,6 +192,8 @@ def _principal(request: Request, session: Session, config: WebConfig,
         # The row stays until logout or cleanup; it can never pass this check again.
         raise AuthenticationError("you were logged out after a period of inactivity; log in "
                                   "again")
+    if is_past_lifetime(stored.created_at, now, config.auth):
+        raise AuthenticationError("your session reached its maximum length; log in again")
     user = get_user_by_id(session, keys=config.keys, user_id=stored.user_id)
     if user is None or user.disabled:
         raise AuthenticationError("this account is disabled; ask an administrator")
