@@ -3,13 +3,20 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
+from typing import Annotated
 
-from sqlalchemy import update
+import pytest
+from fastapi import Depends
+from sqlalchemy import select, update
 from web_world import World
 
 from resettle.adapters.db import user_store
+from resettle.adapters.db.audit_store import list_audit
 from resettle.adapters.db.security_tables import SessionRow
+from resettle.adapters.web.guards import Ctx, public
+from resettle.errors import ValidationError
 from resettle.security.auth import new_token, token_digest
 
 
@@ -38,3 +45,87 @@ def test_a_session_ends_after_its_absolute_lifetime_even_if_used(world: World) -
     assert client.get("/cases", follow_redirects=False).status_code == 303  # to the login
     client.cookies.set("resettle_session", young)
     assert client.get("/api/me").status_code == 200
+
+
+CLIENT_LOGGERS = ("httpx", "httpcore")
+
+
+def _server_log(caplog: pytest.LogCaptureFixture) -> str:
+    records = [r for r in caplog.records if not r.name.startswith(CLIENT_LOGGERS)]
+    assert not [r for r in records if r.exc_info], "a traceback was logged"
+    return "\n".join(r.getMessage() for r in records)
+
+
+@pytest.mark.parametrize("path", ["/api/cases", "/cases"])
+def test_a_nul_byte_in_a_search_is_refused_and_nothing_personal_is_logged(
+        world: World, caplog: pytest.LogCaptureFixture, path: str) -> None:
+    """Finding 5: a NUL in a search made SQLite FTS5 raise; the 500's traceback logged the
+    SQL parameters (the searched name) and the liaison's state."""
+    caplog.set_level(logging.DEBUG)
+    for username in ("protection", "liaison_alb"):
+        answer = world.login(username).get(path, params={"q": "Kar\x00imi"})
+        assert answer.status_code == 422, answer.text
+        assert "Kar" not in answer.text.replace("Karimi", "")  # the input is not echoed back
+    logged = _server_log(caplog)
+    assert "Kar" not in logged and "ALB" not in logged
+
+
+def test_a_nul_byte_in_a_json_field_is_refused(world: World) -> None:
+    answer = world.login("protection").post(
+        "/api/cases/C-001/notes", json={"section": "confidential", "text": "a\x00b"})
+    assert answer.status_code == 422, answer.text
+
+
+def test_an_unexpected_error_answers_500_with_security_headers_and_logs_no_data(
+        world: World, caplog: pytest.LogCaptureFixture) -> None:
+    """Findings 5 and 12: an unhandled error logged its traceback (with parameters) and its
+    500 answer had none of the security headers."""
+
+    def broken(ctx: Annotated[Ctx, Depends(public())]) -> None:
+        raise RuntimeError("Karimi lives at SECRET-ADDRESS")
+
+    world.app.add_api_route("/api/broken", broken)
+    world.app.add_api_route("/broken", broken)
+    caplog.set_level(logging.DEBUG)
+    for path in ("/api/broken", "/broken"):
+        answer = world.client().get(path)
+        assert answer.status_code == 500
+        assert "Content-Security-Policy" in answer.headers
+        assert answer.headers["X-Frame-Options"] == "DENY"
+        assert "SECRET-ADDRESS" not in answer.text
+    logged = _server_log(caplog)
+    assert "RuntimeError" in logged and "SECRET-ADDRESS" not in logged
+
+
+@pytest.mark.parametrize("path", ["/referrals/9223372036854775808/decision",
+                                  "/api/referrals/9223372036854775808/decision",
+                                  "/referrals/99999999999999999999999999/decision"])
+def test_huge_ids_answer_404_not_500(world: World, path: str) -> None:
+    """Finding 12: the page route answered 500 for an id beyond SQLite's 64-bit integers."""
+    client = world.login("liaison_alb")
+    form = {"decision": "accepted", "csrf_token": world.sessions["liaison_alb"][1]}
+    answer = (client.post(path, json={"decision": "accepted"}) if path.startswith("/api")
+              else client.post(path, data=form))
+    assert answer.status_code in (404, 422), answer.text
+
+
+def test_engine_refuses_nul_and_huge_integers_before_the_database(world: World) -> None:
+    with world.config.sessions() as session:
+        for value in ("a\x00b", 2**70):
+            with pytest.raises(ValidationError):
+                session.execute(select(SessionRow).where(SessionRow.user_id == value))
+
+
+def test_a_liaison_404_on_another_states_referral_decision_is_audited(world: World) -> None:
+    """Finding 10: case reads out of scope were audited, referral decisions were not."""
+    other = world.referral_ids["C-002"]  # referred to DEU
+    client = world.login("liaison_alb")
+    assert client.post(f"/api/referrals/{other}/decision",
+                       json={"decision": "accepted"}).status_code == 404
+    form = {"decision": "accepted", "csrf_token": world.sessions["liaison_alb"][1]}
+    assert client.post(f"/referrals/{other}/decision", data=form).status_code == 404
+    with world.config.sessions() as session:
+        entries, _ = list_audit(session, actor="liaison_alb")
+    denied = [e.event for e in entries if e.event.outcome == "denied"]
+    assert len(denied) == 2
+    assert all(e.subject_id == str(other) for e in denied)

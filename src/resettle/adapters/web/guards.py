@@ -25,7 +25,8 @@ from resettle.adapters.db.user_store import (
 )
 from resettle.adapters.db.writer_lock import WriterLock
 from resettle.adapters.web.config import SESSION_COOKIE, TOUCH_EVERY_SECONDS, WebConfig
-from resettle.errors import AuthenticationError, PermissionDeniedError
+from resettle.core.issues import Issue
+from resettle.errors import AuthenticationError, PermissionDeniedError, ValidationError
 from resettle.security.audit import AuditEvent
 from resettle.security.auth import is_idle_expired, is_past_lifetime, token_digest, tokens_match
 from resettle.security.policy import Action, Principal, authorize
@@ -136,6 +137,29 @@ async def submitted_csrf(request: Request) -> str | None:
     return None
 
 
+NUL_REFUSED = ValidationError([Issue("control_character", "the request holds an invisible NUL "
+                                     "character; remove it and try again")])
+
+
+async def refuse_nul_input(request: Request) -> None:
+    """No text in a query, form or JSON body may hold a NUL character: no database stores it,
+    and SQLite's full-text search raised on it. (The engine refuses it too: this answers
+    before any work, and for sealed text, which never reaches the database in clear.)"""
+    if any("\x00" in key + value for key, value in request.query_params.multi_items()):
+        raise NUL_REFUSED
+    content_type = request.headers.get("content-type", "")
+    if request.method in SAFE_METHODS:
+        return
+    if content_type.startswith("application/json"):
+        body = await request.body()
+        if b"\x00" in body or b"\\u0000" in body:
+            raise NUL_REFUSED
+    elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        if any(isinstance(value, str) and "\x00" in value for _, value in form.multi_items()):
+            raise NUL_REFUSED
+
+
 @dataclass
 class Ctx:
     """What a route works with: the transaction, who acts, the keys and the time."""
@@ -229,6 +253,7 @@ class Guard:
         # (or follows the login redirect) always finds the work, and its audit entry, stored.
         session: Annotated[Session, Depends(db_session, scope="function")],
         csrf: Annotated[str | None, Depends(submitted_csrf)],
+        _clean: Annotated[None, Depends(refuse_nul_input)],
     ) -> Ctx:
         config, now = config_of(request), utcnow()
         writing: Writing = request.state.writing
