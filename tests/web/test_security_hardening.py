@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
@@ -10,12 +12,14 @@ from typing import Annotated
 import pytest
 from fastapi import Depends
 from sqlalchemy import select, update
-from web_world import World
+from web_world import World, person
 
 from resettle.adapters.db import user_store
 from resettle.adapters.db.audit_store import list_audit
+from resettle.adapters.db.repository import store_batch
 from resettle.adapters.db.security_tables import SessionRow
 from resettle.adapters.web.guards import Ctx, public
+from resettle.core import Case, CaseStatus, Priority, RegistryBatch
 from resettle.errors import ValidationError
 from resettle.security.auth import new_token, token_digest
 
@@ -129,3 +133,17 @@ def test_a_liaison_404_on_another_states_referral_decision_is_audited(world: Wor
     denied = [e.event for e in entries if e.event.outcome == "denied"]
     assert len(denied) == 2
     assert all(e.subject_id == str(other) for e in denied)
+
+
+def test_the_web_export_guards_formula_cells(world: World) -> None:
+    """Finding 6: GET /api/export/cases.csv wrote cells starting with =, + or @ unchanged."""
+    names = ("=HYPERLINK(\"http://x\")", "-2+3", "+1", "@SUM")
+    shirin = person("F-900", 1, (names[0], names[1], names[2], names[3]))
+    with world.config.sessions.begin() as session:
+        store_batch(session, batch=RegistryBatch(cases=(
+            Case("F-900", "F-900-P1", (shirin,), Priority.NORMAL, CaseStatus.REGISTERED),)))
+    exported = world.login("placement").get("/api/export/cases.csv").text
+    cells = {cell for row in csv.reader(io.StringIO(exported)) for cell in row}
+    for name in names:
+        assert name not in cells
+        assert "'" + name in cells

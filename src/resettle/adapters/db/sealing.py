@@ -122,7 +122,7 @@ def event_context(case_id: str, sequence: int) -> str:
     return context(EVENTS, "reason", f"{case_id}:{sequence}")
 
 
-def open_event_reason(session: Session, row: Mapping[str, Any]) -> str:
+def open_event_reason(session: Session, row: Mapping[Any, Any]) -> str:
     """An event's reason: decrypted, or the plaintext of a row from before migration 0600."""
     return open_text(session, row["reason_enc"], row["reason"],
                      where=event_context(row["case_id"], row["sequence"]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Annotated, Any
 
@@ -19,6 +18,7 @@ from resettle.adapters.web.login import log_in, log_out
 from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.adapters.web.sessions import clear_session_cookie, set_session_cookie
 from resettle.core import CaseStatus, Category, Dimension, Priority
+from resettle.core.csv_cells import FormulaSafeDictWriter
 from resettle.errors import AuthenticationError
 from resettle.screening.workflow import Action as Step
 from resettle.security.policy import Action, Section, visible_sections
@@ -214,7 +214,7 @@ def export_cases(ctx: Annotated[Ctx, Depends(allowed(Action.CASE_EXPORT))],
     page = services.export_visible_cases(ctx, offset=offset, limit=limit)
     buffer = io.StringIO()
     rows = export_rows(page, visible_sections(ctx.user.role))
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["case_id"])
+    writer = FormulaSafeDictWriter(buffer, fieldnames=list(rows[0]) if rows else ["case_id"])
     writer.writeheader()
     writer.writerows(rows)
     return Response(buffer.getvalue(), media_type="text/csv",
