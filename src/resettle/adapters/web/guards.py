@@ -195,6 +195,11 @@ class Ctx:
         if outcome == "denied":
             self.denials.append(event)
 
+    def begin_writing(self) -> None:
+        """Take the write lock now (routes guarded by ``allowed_parsing_first``)."""
+        if self.writing is not None:
+            self.writing.begin()
+
     def pause_writing(self) -> None:
         """Commit what is done and release the write lock before long work elsewhere."""
         if self.writing is not None:
@@ -237,9 +242,10 @@ class Guard:
     """
 
     def __init__(self, kind: str, action: Action | None = None, *,
-                 writes: bool | None = None) -> None:
+                 writes: bool | None = None, parse_first: bool = False) -> None:
         self.kind = kind
         self.action = action
+        self.parse_first = parse_first
         self.writes = writes if writes is not None else (
             action is not None and action not in AGGREGATE_ACTIONS)
 
@@ -257,7 +263,7 @@ class Guard:
     ) -> Ctx:
         config, now = config_of(request), utcnow()
         writing: Writing = request.state.writing
-        if self.writes or request.method not in SAFE_METHODS:
+        if (self.writes or request.method not in SAFE_METHODS) and not self.parse_first:
             writing.begin()
         ctx = Ctx(session, None, config, now, writing=writing)
         request.state.ctx = ctx
@@ -270,6 +276,8 @@ class Guard:
                                         code="csrf_failed")
         if self.action is not None:
             authorize(ctx.principal, self.action)
+        if self.parse_first:  # end the reads above: the route takes the lock after parsing
+            session.commit()
         return ctx
 
 
@@ -283,3 +291,10 @@ def logged_in(*, writes: bool = False) -> Guard:
 
 def allowed(action: Action) -> Guard:
     return Guard("action", action)
+
+
+def allowed_parsing_first(action: Action) -> Guard:
+    """Like :func:`allowed`, for a route that parses a large input (an upload) before it
+    touches the database: it calls ``ctx.begin_writing()`` once the input is checked, so
+    other users never wait on the write lock while a file is parsed."""
+    return Guard("action", action, parse_first=True)

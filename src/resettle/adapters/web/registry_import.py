@@ -23,6 +23,7 @@ from resettle.registry import ParsedFile, RecordKind, read_records
 from resettle.security.policy import Action, authorize
 
 MAX_FILES = 8
+MAX_UPLOAD_ROWS = 200_000  # per file; larger registries go through `resettle import`
 TAKEN_HERE = (RecordKind.PERSONS, RecordKind.CASES)
 CASE_LINKS_SHOWN = 200
 
@@ -61,6 +62,7 @@ def import_uploads(ctx: Ctx, uploads: Sequence[Upload]) -> ImportResult:
     with TemporaryDirectory(prefix="resettle-upload-") as folder:
         parsed = [_read(Path(folder), index, upload, ctx.config.max_upload_bytes, names)
                   for index, upload in enumerate(uploads)]
+    ctx.begin_writing()  # parsed without the write lock; checked against the store with it
     try:
         batch, counts = store_parsed(ctx.session, parsed, check=workflow_issues)
     except ValidationError as error:
@@ -113,7 +115,7 @@ def _read(folder: Path, index: int, upload: Upload, limit: int,
     path = folder / f"{index}-{re.sub(r'[^A-Za-z0-9._-]', '_', Path(upload.name).name)[-80:]}"
     path.write_bytes(upload.data)
     names[str(path)] = upload.name
-    parsed = read_records(path, max_bytes=limit)
+    parsed = read_records(path, max_bytes=limit, max_rows=MAX_UPLOAD_ROWS)
     if parsed.kind is None or parsed.kind in TAKEN_HERE:
         return parsed
     refused = Issue("kind_not_taken", f"this page imports persons and cases; import "
