@@ -7,7 +7,10 @@ section may appear in any response body.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +19,10 @@ from registry_uploads import GOOD_CASES, GOOD_PERSONS, files
 from web_world import MARKERS, USERS, World
 
 from resettle.adapters.db.audit_store import list_audit
+from resettle.adapters.db.repository import get_case
+from resettle.core import RegistryBatch
+from resettle.registry import RecordKind
+from resettle.registry.export import write_records
 from resettle.security.policy import (
     GRANTS,
     Action,
@@ -243,3 +250,60 @@ def test_categories_and_services_follow_their_sections(clients: dict[Role, TestC
         exported = client.get("/api/export/cases.csv").text
         assert ("dialysis" in exported) == sees_medical
         assert ("MEDICAL" in exported) == sees_medical
+
+
+def _visible_persons_file(world: World, tmp_path: Path, *, with_hidden: bool = False) -> str:
+    """C-001's persons as a registration officer knows them: the stored record exported,
+    without the columns of the sections that role does not see."""
+    with world.config.sessions() as session:
+        case = get_case(session, case_id="C-001")
+    path = tmp_path / "persons.csv"
+    write_records(path, RecordKind.PERSONS, RegistryBatch(cases=(case,)))
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    for row in rows:
+        if not with_hidden:
+            del row["medical_conditions"], row["profiles"]
+            row["specific_needs"] = "older_person"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def test_an_import_writes_only_the_sections_its_user_may_write(world: World,
+                                                                tmp_path: Path) -> None:
+    """Finding 3: a registration officer's re-import erased the medical conditions, the
+    torture-survivor need and the former_combatant profile it cannot see; the counts told
+    whether hidden values differed; the audit entry named no case."""
+    registrar = world.login(USERS[Role.REGISTRATION_OFFICER])
+    persons = _visible_persons_file(world, tmp_path)
+    answer = registrar.post("/api/registry/import", files=[
+        ("files", ("persons.csv", persons.encode(), "text/csv"))])
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["updated"] == 0  # nothing it sees changed; nothing else compared
+    renamed = persons.replace("Shirin", "Shirine")
+    answer = registrar.post("/api/registry/import", files=[
+        ("files", ("persons.csv", renamed.encode(), "text/csv"))])
+    assert answer.status_code == 200 and answer.json()["updated"] == 2  # person and case
+    with world.config.sessions() as session:
+        stored = get_case(session, case_id="C-001").members[0]
+        entries, _ = list_audit(session, actor=USERS[Role.REGISTRATION_OFFICER],
+                                action="registry.import")
+    assert [c.name for c in stored.medical_conditions] == ["renal-MEDX"]
+    assert stored.profiles == ("former_combatant",)
+    assert set(stored.specific_needs) == {"survivor_of_torture", "older_person"}
+    assert stored.given_name == "Shirine"
+    assert "C-001" in " ".join(e.event.detail + " " + e.event.subject_id for e in entries)
+
+
+def test_an_import_refuses_values_of_sections_its_user_cannot_write(world: World,
+                                                                     tmp_path: Path) -> None:
+    registrar = world.login(USERS[Role.REGISTRATION_OFFICER])
+    persons = _visible_persons_file(world, tmp_path, with_hidden=True)
+    answer = registrar.post("/api/registry/import", files=[
+        ("files", ("persons.csv", persons.encode(), "text/csv"))])
+    assert answer.status_code == 422
+    assert {i["field"] for i in answer.json()["error"]["issues"]} == {
+        "medical_conditions", "profiles", "specific_needs"}
+    assert_no_leak(Role.REGISTRATION_OFFICER, answer.text)

@@ -7,7 +7,7 @@ visible. ``SECTION_KEYS`` lists the keys so tests can assert that hidden ones ne
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -189,3 +189,38 @@ def _flat(value: Any) -> str:
     if isinstance(value, dict):
         return " ".join(f"{k}={_flat(v)}" for k, v in value.items())
     return "" if value is None else str(value)
+
+
+# Person fields an import may carry that belong to a sensitive section (specific needs: each
+# code by its own section). A role writes only the sections it sees.
+SENSITIVE_PERSON_FIELDS: Mapping[str, Section] = {
+    "medical_conditions": Section.MEDICAL, "profiles": Section.EXCLUSION,
+}
+
+
+def hidden_fields(person: Person, sections: frozenset[Section]) -> list[str]:
+    """Fields of ``person`` holding values of sections the holder of ``sections`` cannot see
+    (and so may not write)."""
+    found = [name for name, section in SENSITIVE_PERSON_FIELDS.items()
+             if section not in sections and getattr(person, name)]
+    if any(section_of_need(n) not in sections for n in person.specific_needs):
+        found.append("specific_needs")
+    return found
+
+
+def keep_hidden(incoming: Person, stored: Person | None,
+                sections: frozenset[Section]) -> Person:
+    """``incoming`` with every value of a section not in ``sections`` taken from ``stored``
+    (empty for a new person): a write never changes, erases or compares what the writer
+    cannot see."""
+    def kept(name: str) -> object:
+        return getattr(stored, name) if stored is not None else ()
+
+    values = {name: kept(name) for name, section in SENSITIVE_PERSON_FIELDS.items()
+              if section not in sections}
+    seen = [n for n in incoming.specific_needs if section_of_need(n) in sections]
+    before = list(stored.specific_needs) if stored is not None else []
+    # The stored order, so that an unchanged list compares equal.
+    needs = [n for n in before if section_of_need(n) not in sections or n in seen]
+    needs += [n for n in seen if n not in needs]
+    return replace(incoming, specific_needs=tuple(needs), **values)  # type: ignore[arg-type]
