@@ -6,13 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import pytest
 from fastapi import Depends
+from fastapi.testclient import TestClient
 from sqlalchemy import select, update
-from web_world import World, person
+from web_world import PASSWORD, World, person
 
 from resettle.adapters.db import user_store
 from resettle.adapters.db.audit_store import list_audit
@@ -21,7 +24,7 @@ from resettle.adapters.db.security_tables import SessionRow
 from resettle.adapters.web.guards import Ctx, public
 from resettle.core import Case, CaseStatus, Priority, RegistryBatch
 from resettle.errors import ValidationError
-from resettle.security.auth import new_token, token_digest
+from resettle.security.auth import new_token, token_digest, totp_now
 
 
 def _session_made(world: World, username: str, created: datetime, seen: datetime) -> str:
@@ -147,3 +150,37 @@ def test_the_web_export_guards_formula_cells(world: World) -> None:
     for name in names:
         assert name not in cells
         assert "'" + name in cells
+
+
+def _from(world: World, address: str) -> TestClient:
+    return TestClient(world.app, raise_server_exceptions=False, client=(address, 50000))
+
+
+def _attempt(client: TestClient, username: str, password: str = "wrong password!") -> Any:
+    answer = client.post("/api/session", json={"username": username, "password": password})
+    message = answer.json()["error"]["message"] if answer.is_error else ""
+    return answer.status_code, re.sub(r"\d+", "N", message)  # waits differ by a second
+
+
+def test_failed_logins_slow_their_source_and_lock_no_account(world: World) -> None:
+    """Finding 9: 5 failures locked an account (anyone could lock anyone's) and the 'locked'
+    answer told which usernames exist."""
+    # A first delay long enough that a slow test machine never sees it pass.
+    world.config.auth = replace(world.config.auth, first_delay=timedelta(minutes=5))
+    attacker_known, attacker_unknown = _from(world, "10.0.0.1"), _from(world, "10.0.0.2")
+    answers_known = [_attempt(attacker_known, "registrar") for _ in range(8)]
+    answers_unknown = [_attempt(attacker_unknown, "no-such-user") for _ in range(8)]
+    assert answers_known == answers_unknown  # the same answers, known user or not
+    assert answers_known[-1][0] == 429  # the source now waits before its next try
+    # ...and with the right password too, from that source, until its delay has passed
+    assert _attempt(attacker_known, "registrar", PASSWORD)[0] == 429
+    # the account itself is not locked: its owner, elsewhere, logs in at once
+    assert _attempt(_from(world, "10.0.0.3"), "registrar", PASSWORD) == (200, "")
+
+
+def test_a_totp_code_is_accepted_once(world: World) -> None:
+    """Finding 8: a TOTP code could be used twice (e.g. replayed from a shoulder-surf)."""
+    code = totp_now(world.totp["protection"], datetime.now(UTC))
+    body = {"username": "protection", "password": PASSWORD, "totp": code}
+    assert world.client().post("/api/session", json=body).status_code == 200
+    assert world.client().post("/api/session", json=body).status_code == 401

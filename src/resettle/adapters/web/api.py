@@ -14,12 +14,12 @@ from resettle.adapters.web import screening_actions, services
 from resettle.adapters.web.config import MAX_PAGE
 from resettle.adapters.web.dashboard import dashboard_figures
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
-from resettle.adapters.web.login import log_in, log_out
+from resettle.adapters.web.login import client_source, log_in, log_out
 from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.adapters.web.sessions import clear_session_cookie, set_session_cookie
 from resettle.core import CaseStatus, Category, Dimension, Priority
 from resettle.core.csv_cells import FormulaSafeDictWriter
-from resettle.errors import AuthenticationError
+from resettle.errors import AuthenticationError, TooManyAttemptsError
 from resettle.screening.workflow import Action as Step
 from resettle.security.policy import Action, Section, visible_sections
 from resettle.security.views import export_rows
@@ -98,9 +98,12 @@ def health(ctx: Annotated[Ctx, Depends(public())]) -> dict[str, str]:
 def create_session(body: LoginIn, request: Request, response: Response,
                    ctx: Annotated[Ctx, Depends(public())]) -> MeOut:
     """Log in; the session cookie is set and the CSRF token for unsafe calls returned."""
-    result = log_in(ctx, username=body.username, password=body.password, totp_code=body.totp)
+    result = log_in(ctx, username=body.username, password=body.password, totp_code=body.totp,
+                    source=client_source(request))
     if not result.ok:
         ctx.session.commit()  # keep the failure count and the audit entry
+        if result.retry_after:
+            raise TooManyAttemptsError(result.message)
         raise AuthenticationError(result.message)
     set_session_cookie(request, response, result.token)
     ctx.csrf_token = result.csrf_token

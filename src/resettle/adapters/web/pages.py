@@ -17,7 +17,7 @@ from resettle.adapters.web.audit_status import chain_status
 from resettle.adapters.web.config import LOGIN_CSRF_COOKIE, MAX_PAGE, SESSION_COOKIE
 from resettle.adapters.web.dashboard import dashboard_figures, dashboard_svgs
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
-from resettle.adapters.web.login import log_in, log_out
+from resettle.adapters.web.login import client_source, log_in, log_out
 from resettle.adapters.web.sessions import clear_session_cookie, is_secure, set_session_cookie
 from resettle.core import CaseStatus, Category, Dimension, Priority
 from resettle.errors import (
@@ -71,11 +71,12 @@ def login_submit(
     if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE, "\0"), csrf_token):
         raise PermissionDeniedError("the login form expired; reload it and try again",
                                     code="csrf_failed")
-    result = log_in(ctx, username=username, password=password, totp_code=totp)
+    result = log_in(ctx, username=username, password=password, totp_code=totp,
+                    source=client_source(request))
     if not result.ok:
         token = new_token()
-        response = render(request, ctx, "login.html", status_code=401, login_csrf=token,
-                          message=result.message)
+        response = render(request, ctx, "login.html", login_csrf=token, message=result.message,
+                          status_code=429 if result.retry_after else 401)
         response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                             secure=is_secure(request), path="/login")
         return response
