@@ -79,24 +79,12 @@ def import_uploads(ctx: Ctx, uploads: Sequence[Upload]) -> ImportResult:
               detail=f"{len(uploads)} file(s): {len(batch.cases)} cases, "
                      f"{batch.persons_count} persons; {counts.inserted} new, {counts.updated} "
                      f"updated, {counts.unchanged} unchanged, {counts.removed} removed")
-    audit_cases(ctx, "registry.import", counts.changed_cases)
+    ctx.audit_cases("registry.import", counts.changed_cases)
     files = tuple((names[str(p.path)], p.kind.value if p.kind else "", p.records_count)
                   for p in parsed)
     return ImportResult(files=files, case_ids=tuple(c.case_id for c in batch.cases)
                         [:CASE_LINKS_SHOWN], cases=len(batch.cases),
                         persons=batch.persons_count, counts=counts)
-
-
-AUDIT_IDS_PER_ENTRY = 200
-
-
-def audit_cases(ctx: Ctx, action: str, case_ids: Sequence[str]) -> None:
-    """Name every case concerned, in entries of at most ``AUDIT_IDS_PER_ENTRY`` ids each (one
-    entry per case would make a 100,000-case import 100,000 entries)."""
-    for start in range(0, len(case_ids), AUDIT_IDS_PER_ENTRY):
-        chunk = case_ids[start:start + AUDIT_IDS_PER_ENTRY]
-        ctx.audit(action, subject_type="case", subject_id=chunk[0] if len(chunk) == 1 else "",
-                  detail="cases " + " ".join(chunk))
 
 
 def _refuse_hidden_values(parsed: ParsedFile, sections: frozenset[Section]) -> ParsedFile:
