@@ -231,6 +231,13 @@ class AuthenticationError(ResettleError):
     http_status = 401
 
 
+class TooManyAttemptsError(ResettleError):
+    """Too many failed logins from one address: it waits before its next try."""
+
+    code = "too_many_attempts"
+    http_status = 429
+
+
 class PlacementCheckError(ValidationError):
     """A placement broke a hard rule (capacity, allowed pair, lock, non-refoulement).
 

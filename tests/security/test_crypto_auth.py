@@ -9,11 +9,13 @@ import pytest
 
 from resettle.security.auth import (
     AuthSettings,
-    after_failed_login,
+    accepted_totp_step,
     hash_password,
     is_idle_expired,
-    is_locked,
+    is_past_lifetime,
+    login_delay,
     new_totp_secret,
+    seconds_to_wait,
     totp_now,
     verify_password,
     verify_totp,
@@ -78,16 +80,32 @@ def test_passwords() -> None:
     assert not verify_password(None, "anything")
 
 
-def test_lockout_after_repeated_failures() -> None:
-    settings = AuthSettings(max_failed_logins=3)
-    failed, until = 0, None
-    for _ in range(2):
-        failed, until = after_failed_login(failed, NOW, settings)
-        assert until is None
-    failed, until = after_failed_login(failed, NOW, settings)
-    assert until == NOW + settings.lockout
-    assert is_locked(until, NOW + timedelta(minutes=1))
-    assert not is_locked(until, NOW + settings.lockout + timedelta(seconds=1))
+def test_failures_slow_their_source_more_and_more_up_to_a_limit() -> None:
+    settings = AuthSettings(free_failures=3, max_delay=timedelta(minutes=15))
+    delays = [login_delay(n, settings).total_seconds() for n in range(12)]
+    assert delays[:3] == [0, 0, 0]
+    assert delays[3:8] == [1, 2, 4, 8, 16]
+    assert login_delay(10_000, settings) == settings.max_delay
+    assert seconds_to_wait(5, NOW, NOW + timedelta(seconds=1), settings) == 3
+    assert seconds_to_wait(5, NOW, NOW + timedelta(seconds=5), settings) == 0
+    assert seconds_to_wait(50, NOW, NOW + settings.failure_memory * 2, settings) == 0
+
+
+def test_session_lifetime() -> None:
+    settings = AuthSettings()
+    assert not is_past_lifetime(NOW, NOW + timedelta(hours=11), settings)
+    assert is_past_lifetime(NOW, NOW + timedelta(hours=12, seconds=1), settings)
+
+
+def test_a_totp_code_is_accepted_once_and_never_after_a_later_one() -> None:
+    secret = new_totp_secret()
+    step = accepted_totp_step(secret, totp_now(secret, NOW), NOW)
+    assert step is not None
+    assert accepted_totp_step(secret, totp_now(secret, NOW), NOW, last_step=step) is None
+    earlier = totp_now(secret, NOW - timedelta(seconds=30))
+    assert accepted_totp_step(secret, earlier, NOW, last_step=step) is None
+    later = NOW + timedelta(seconds=30)
+    assert accepted_totp_step(secret, totp_now(secret, later), later, last_step=step) == step + 1
 
 
 def test_idle_timeout() -> None:

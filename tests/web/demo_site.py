@@ -13,17 +13,16 @@ import io
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rich.console import Console
 
+from key_samples import next_totp
 from resettle.adapters.cli.demo import DemoContext, demo_keys
 from resettle.adapters.cli.demo.web import step_web
 from resettle.adapters.cli.scenario import step_load_ashraf
-from resettle.security.auth import totp_now
 from resettle.security.crypto import KeyRing, load_keyring
 
 KEY_ENV = ("RESETTLE_DATA_KEYS", "RESETTLE_KEY_FILE")
@@ -110,6 +109,6 @@ def log_in(page: Any, base: str, login: DemoLogin) -> None:
     page.get_by_label("Username").fill(login.username)
     page.get_by_label("Password").fill(login.password)
     if login.totp_secret:
-        page.get_by_label("One-time code").fill(totp_now(login.totp_secret, datetime.now(UTC)))
+        page.get_by_label("One-time code").fill(next_totp(login.totp_secret))
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: not url.endswith("/login"))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from web_world import PASSWORD, World
 
-from resettle.security.auth import totp_now
+from key_samples import next_totp
 
 pytestmark = pytest.mark.browser
 
@@ -18,8 +17,7 @@ def log_in(page: Any, base: str, world: World, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     if username in world.totp:
-        page.get_by_label("One-time code").fill(totp_now(world.totp[username],
-                                                         datetime.now(UTC)))
+        page.get_by_label("One-time code").fill(next_totp(world.totp[username]))
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: not url.endswith("/login"))
 

@@ -186,3 +186,18 @@ def test_a_run_opens_encrypted_fields_with_the_apps_keys(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # and no key file in the working directory
     assert start(placement_world)["status"] == "optimal"
+
+
+def test_a_review_showing_names_names_its_cases_in_the_audit(placement_world: World) -> None:
+    """Finding 11 (issue 18): the audit entry of a placement page showing names said only
+    'with names', not whose."""
+    run = start(placement_world)
+    officer = placement_world.login("placement")
+    assert officer.get(f"/placements/{run['run_id']}").status_code == 200
+    placed = [c["case_id"] for c in officer.get(f"/api/placements/{run['run_id']}")
+              .json()["cases"] if c.get("locality_id")]
+    assert placed
+    with placement_world.config.sessions() as session:
+        entries, _ = list_audit(session, actor="placement", action="placement.view")
+    named = " ".join(e.event.detail + " " + e.event.subject_id for e in entries)
+    assert all(case_id in named for case_id in placed)

@@ -7,7 +7,10 @@ section may appear in any response body.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +18,11 @@ from fastapi.testclient import TestClient
 from registry_uploads import GOOD_CASES, GOOD_PERSONS, files
 from web_world import MARKERS, USERS, World
 
+from resettle.adapters.db.registry.store import get_case
 from resettle.adapters.db.security.audit_store import list_audit
+from resettle.core import RegistryBatch
+from resettle.registry import RecordKind
+from resettle.registry.export import write_records
 from resettle.security.policy import GRANTS, Permission, Role, Scope, Section, visible_sections
 
 # Which host states each sample case has been referred to (see web_world.build_world).
@@ -190,3 +197,112 @@ def test_liaison_decides_only_own_state_referrals(world: World) -> None:
     listed = alb.get("/api/referrals").json()["items"]
     assert [r["case_id"] for r in listed] == ["C-001"]
     assert world.login("liaison_deu").get("/api/cases/C-001").status_code == 404
+
+
+# Security findings of issue 18 that are a question of who sees what.
+EXCLUSION_REASON = "armed-wing EXCL-REASON-SECRET declared at interview"
+EXCLUSION_TRIGGER = "armed_unit:EXCL-TRIGGER-SECRET"
+
+
+def test_exclusion_reasons_and_triggers_stay_in_the_exclusion_section(world: World) -> None:
+    """Finding 1: the history showed an Article 1F review's reason and triggers to roles
+    without the exclusion section (API and page)."""
+    reviewer = world.login(USERS[Role.EXCLUSION_REVIEWER])
+    opened = reviewer.post("/api/cases/C-003/exclusion-reviews", json={
+        "person_id": "C-003-P1", "triggers": [EXCLUSION_TRIGGER], "reason": EXCLUSION_REASON})
+    assert opened.status_code == 201, opened.text
+    for role, username in USERS.items():
+        client = world.login(username)
+        for path in ("/api/cases/C-003", "/cases/C-003"):
+            body = client.get(path).text
+            if Section.EXCLUSION not in visible_sections(role):
+                assert "EXCL-REASON-SECRET" not in body, (role, path)
+                assert "EXCL-TRIGGER-SECRET" not in body, (role, path)
+                assert "open_exclusion_review" not in body, (role, path)
+    history = reviewer.get("/api/cases/C-003").json()["history"]
+    assert any(e["reason"] == EXCLUSION_REASON for e in history)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_categories_and_services_follow_their_sections(clients: dict[Role, TestClient],
+                                                       role: Role) -> None:
+    """Finding 2: C-001's MEDICAL category and its dialysis service (from a sealed diagnosis)
+    showed to every role, and every role could list the cases of a sensitive category."""
+    sees_medical = Section.MEDICAL in visible_sections(role)
+    client = clients[role]
+    if expected_read(role, Permission.CASE_READ, "C-001") == 200:
+        for body in (client.get("/api/cases/C-001").text, client.get("/cases/C-001").text):
+            assert ("MEDICAL" in body) == sees_medical, role
+            assert ("dialysis" in body) == sees_medical, role
+    if Permission.CASE_LIST in GRANTS[role]:
+        listed = client.get("/api/cases")
+        assert ("MEDICAL" in listed.text) == sees_medical
+        filtered = client.get("/api/cases", params={"category": "MEDICAL"})
+        assert filtered.status_code == (200 if sees_medical else 403), role
+        violence = client.get("/api/cases",
+                              params={"category": "SURVIVOR_VIOLENCE_TORTURE"})
+        assert violence.status_code == (
+            200 if Section.VIOLENCE in visible_sections(role) else 403), role
+        plain = client.get("/api/cases", params={"category": "LEGAL_PHYSICAL"})
+        assert plain.status_code == 200
+    if Permission.CASE_EXPORT in GRANTS[role]:
+        exported = client.get("/api/export/cases.csv").text
+        assert ("dialysis" in exported) == sees_medical
+        assert ("MEDICAL" in exported) == sees_medical
+
+
+def _visible_persons_file(world: World, tmp_path: Path, *, with_hidden: bool = False) -> str:
+    """C-001's persons as a registration officer knows them: the stored record exported,
+    without the columns of the sections that role does not see."""
+    with world.config.sessions() as session:
+        case = get_case(session, case_id="C-001")
+    path = tmp_path / "persons.csv"
+    write_records(path, RecordKind.PERSONS, RegistryBatch(cases=(case,)))
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    for row in rows:
+        if not with_hidden:
+            del row["medical_conditions"], row["profiles"]
+            row["specific_needs"] = "older_person"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def test_an_import_writes_only_the_sections_its_user_may_write(world: World,
+                                                                tmp_path: Path) -> None:
+    """Finding 3: a registration officer's re-import erased the medical conditions, the
+    torture-survivor need and the former_combatant profile it cannot see; the counts told
+    whether hidden values differed; the audit entry named no case."""
+    registrar = world.login(USERS[Role.REGISTRATION_OFFICER])
+    persons = _visible_persons_file(world, tmp_path)
+    answer = registrar.post("/api/registry/import", files=[
+        ("files", ("persons.csv", persons.encode(), "text/csv"))])
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["updated"] == 0  # nothing it sees changed; nothing else compared
+    renamed = persons.replace("Shirin", "Shirine")
+    answer = registrar.post("/api/registry/import", files=[
+        ("files", ("persons.csv", renamed.encode(), "text/csv"))])
+    assert answer.status_code == 200 and answer.json()["updated"] == 2  # person and case
+    with world.config.sessions() as session:
+        stored = get_case(session, case_id="C-001").members[0]
+        entries, _ = list_audit(session, actor=USERS[Role.REGISTRATION_OFFICER],
+                                action="registry.import")
+    assert [c.name for c in stored.medical_conditions] == ["renal-MEDX"]
+    assert stored.profiles == ("former_combatant",)
+    assert set(stored.specific_needs) == {"survivor_of_torture", "older_person"}
+    assert stored.given_name == "Shirine"
+    assert "C-001" in " ".join(e.event.detail + " " + e.event.subject_id for e in entries)
+
+
+def test_an_import_refuses_values_of_sections_its_user_cannot_write(world: World,
+                                                                     tmp_path: Path) -> None:
+    registrar = world.login(USERS[Role.REGISTRATION_OFFICER])
+    persons = _visible_persons_file(world, tmp_path, with_hidden=True)
+    answer = registrar.post("/api/registry/import", files=[
+        ("files", ("persons.csv", persons.encode(), "text/csv"))])
+    assert answer.status_code == 422
+    assert {i["field"] for i in answer.json()["error"]["issues"]} == {
+        "medical_conditions", "profiles", "specific_needs"}
+    assert_no_leak(Role.REGISTRATION_OFFICER, answer.text)

@@ -13,7 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from key_samples import key_env
+from key_samples import key_env, next_totp
 from resettle.adapters.db import casework_store
 from resettle.adapters.db.engine import make_session_factory, open_database
 from resettle.adapters.db.registry.store import store_batch
@@ -32,7 +32,7 @@ from resettle.core import (
     Severity,
     Sex,
 )
-from resettle.security.auth import new_token, new_totp_secret, token_digest, totp_now
+from resettle.security.auth import new_token, new_totp_secret, token_digest
 from resettle.security.crypto import load_keyring
 from resettle.security.policy import Role, Section
 
@@ -108,7 +108,7 @@ class World:
 
     def login_for_real(self, username: str, client: TestClient | None = None) -> TestClient:
         client = client or self.client()
-        code = totp_now(self.totp[username], datetime.now(UTC)) if username in self.totp else ""
+        code = next_totp(self.totp[username]) if username in self.totp else ""
         answer = client.post("/api/session", json={"username": username, "password": PASSWORD,
                                                    "totp": code})
         assert answer.status_code == 200, answer.text

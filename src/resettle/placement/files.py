@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from resettle.core import Priority
+from resettle.core.csv_cells import formula_safe_writer
 from resettle.core.issues import Issue
 from resettle.placement.explain import explain_cases, shadow_prices
 from resettle.placement.problem import PlacementProblem
@@ -135,7 +136,7 @@ def read_ranks(path: Path, first: str, second: str) -> tuple[Ranks, list[Issue]]
 
 def write_placements(path: Path, problem: PlacementProblem, result: PlacementResult) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = formula_safe_writer(handle)
         writer.writerow(["case_id", "locality_id", "score"])
         for case, loc in enumerate(result.assignment.tolist()):
             at = problem.pair_index(case, loc) if loc >= 0 else -1

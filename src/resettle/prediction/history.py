@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from resettle.core import IssueLog, Proficiency, is_country_code, is_language_code
+from resettle.core.csv_cells import FormulaSafeDictWriter
 from resettle.prediction.features import (
     DEFAULT_UNEMPLOYMENT,
     EDUCATION_ORDER,
@@ -79,7 +80,7 @@ def write_history(history: History, path: Path) -> None:
     extra = sorted(history.other_outcomes)
     columns = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *(OUTCOME_PREFIX + k for k in extra)]
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer = FormulaSafeDictWriter(handle, fieldnames=columns)
         writer.writeheader()
         for i, j in enumerate(history.locality_index.tolist()):
             languages = [

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from resettle.core import DatePrecision
+from resettle.core.csv_cells import guard_formula, needs_guard, unguard_formula
 
 ITEM_SEP = ";"
 PART_SEP = "|"
@@ -27,28 +28,8 @@ _FALSE = frozenset({"no", "n", "false", "0"})
 E = TypeVar("E", bound=StrEnum)
 
 
-# Spreadsheet programs run a CSV cell that starts with one of these as a formula; a name typed
-# as "=HYPERLINK(...)" must not become one on an officer's screen. Such cells are written with a
-# leading apostrophe, which reading takes off again (and a value that itself starts with an
-# apostrophe gets one more, so every value survives).
-_FORMULA_START = frozenset("=+@'\t\r")
-
-
-def needs_guard(text: str) -> bool:
-    if not text:
-        return False
-    first = text[0]
-    if first in _FORMULA_START:
-        return True
-    return first == "-" and len(text) > 1 and not text[1].isdigit()
-
-
-def guard_formula(text: str) -> str:
-    return "'" + text if needs_guard(text) else text
-
-
-def unguard_formula(text: str) -> str:
-    return text[1:] if text.startswith("'") and needs_guard(text[1:]) else text
+# The formula guard of every CSV resettle writes lives in core.csv_cells (one guard).
+__all__ = ["guard_formula", "needs_guard", "unguard_formula"]
 
 
 class CellError(Exception):

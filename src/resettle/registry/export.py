@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import tempfile
@@ -11,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from resettle.core import Issue, RegistryBatch
+from resettle.core.csv_cells import formula_safe_writer
 from resettle.errors import ValidationError
-from resettle.registry.cells import guard_formula
 from resettle.registry.columns import COLUMNS, Column
 from resettle.registry.kinds import (
     Values,
@@ -102,11 +101,11 @@ def _write_csv(path: Path, columns: tuple[Column, ...], rows: Iterator[Values],
                hxl: bool) -> None:
     # A byte-order mark lets Excel show Persian and Arabic names instead of mojibake.
     with path.open("w", encoding="utf-8-sig", newline="") as stream:
-        writer = csv.writer(stream)
+        writer = formula_safe_writer(stream)
         writer.writerow([c.name for c in columns])
         if hxl:
             writer.writerow([c.hxl for c in columns])
-        writer.writerows([guard_formula(t) for t in _text_row(columns, values)] for values in rows)
+        writer.writerows(_text_row(columns, values) for values in rows)
 
 
 def _write_xlsx(path: Path, kind: RecordKind, columns: tuple[Column, ...],

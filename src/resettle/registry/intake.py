@@ -21,7 +21,9 @@ from resettle.registry.columns import (
 )
 from resettle.registry.kinds import SPECS, partial_issues
 from resettle.registry.readers import (
+    XLSX_EXPANSION,
     JsonRecords,
+    SheetLimits,
     Table,
     normalise_name,
     read_csv,
@@ -30,6 +32,7 @@ from resettle.registry.readers import (
 )
 from resettle.registry.records import (
     DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ROWS,
     FileFormat,
     ParsedFile,
     Progress,
@@ -46,6 +49,7 @@ def read_records(
     *,
     progress: Progress | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
 ) -> ParsedFile:
     """Read one file of persons, cases, localities or pledges.
 
@@ -62,7 +66,8 @@ def read_records(
         return _failed(path, kind, problem)
     with gc_paused():
         if fmt is FileFormat.XLSX:
-            table, issues = read_xlsx(path, kind.value if kind else None, file)
+            limits = SheetLimits(max_rows, XLSX_EXPANSION * max_bytes)
+            table, issues = read_xlsx(path, kind.value if kind else None, file, limits)
             return _parse_table(path, kind, table, issues, progress)
         try:
             data = path.read_bytes()
@@ -70,7 +75,7 @@ def read_records(
             message = f"cannot read the file: {error.strerror}"
             return _failed(path, kind, Issue("unreadable_file", message, file=file))
         if fmt is FileFormat.CSV:
-            table, issues = read_csv(data, file)
+            table, issues = read_csv(data, file, max_rows=max_rows)
             return _parse_table(path, kind, table, issues, progress)
         records, issues = read_json(data, file)
         return _parse_json(path, kind, records, issues, progress)

@@ -35,6 +35,18 @@ class Table:
     guarded: bool = False  # cells may carry the CSV formula guard (see cells.guard_formula)
 
 
+# A workbook is a zip of XML: its uncompressed size may be at most this many times the file
+# size limit (a zip bomb is refused from the zip's directory, before anything is inflated).
+XLSX_EXPANSION = 10
+MAX_COLUMNS = 256  # registry files have a few dozen columns; a spreadsheet allows 16,384
+
+
+@dataclass(frozen=True)
+class SheetLimits:
+    max_rows: int
+    max_uncompressed_bytes: int
+
+
 @dataclass
 class JsonRecords:
     kind: str | None
@@ -89,7 +101,13 @@ def decode_utf8(data: bytes, file: str) -> tuple[str | None, list[Issue]]:
         return None, [Issue("bad_encoding", message, file=file, row=row)]
 
 
-def read_csv(data: bytes, file: str) -> tuple[Table | None, list[Issue]]:
+def _too_many_rows(file: str, limit: int) -> Issue:
+    return Issue("too_many_rows", f"the file has more than {limit:,} rows; split it into "
+                 "smaller files (for example by case id range) and import each", file=file)
+
+
+def read_csv(data: bytes, file: str, *, max_rows: int = 2**62
+             ) -> tuple[Table | None, list[Issue]]:
     text, issues = decode_utf8(data, file)
     if text is None:
         return None, issues
@@ -110,38 +128,82 @@ def read_csv(data: bytes, file: str) -> tuple[Table | None, list[Issue]]:
     except csv.Error as error:
         message = f"the CSV cannot be read here ({error}); check quotes on this row"
         return None, [Issue("malformed_csv", message, file=file, row=reader.line_num)]
+    if len(rows) > max_rows:
+        return None, [_too_many_rows(file, max_rows)]
     table, issues = split_table(rows, file)
     if table is not None:
         table.guarded = True
     return table, issues
 
 
-def read_xlsx(path: Path, sheet: str | None, file: str) -> tuple[Table | None, list[Issue]]:
+def read_xlsx(path: Path, sheet: str | None, file: str, limits: SheetLimits
+              ) -> tuple[Table | None, list[Issue]]:
+    """The sheet's rows, streamed (openpyxl read-only; XML through defusedxml, so no entity
+    is expanded or fetched). A damaged or hostile workbook is an Issue, never an exception."""
     import openpyxl  # noqa: PLC0415 (0.5 s to import; CSV users never need it)
-    from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415
 
+    problem = _zip_problem(path, limits.max_uncompressed_bytes, file)
+    if problem is not None:
+        return None, [problem]
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
-        message = (
-            f"the file is not a readable Excel workbook ({type(error).__name__}: {error}); "
-            "open it in Excel or LibreOffice and save it again as .xlsx"
-        )
-        return None, [Issue("malformed_xlsx", message, file=file)]
+    except Exception as error:  # any failure of an untrusted file is its issue
+        return None, [_malformed(file, error)]
     try:
         names = book.sheetnames
-        sheet_name = sheet if sheet in names else names[0]
-        worksheet = book[sheet_name]
-        rows = [
-            (number, [_cell_text(v) for v in values])
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
-        ]
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
-        message = f"the workbook is damaged ({error}); save it again as .xlsx"
-        return None, [Issue("malformed_xlsx", message, file=file)]
+        worksheet = book[sheet if sheet in names else names[0]]
+        return _sheet_rows(worksheet, file, limits.max_rows)
+    except Exception as error:
+        return None, [_malformed(file, error)]
     finally:
         book.close()
+
+
+def _malformed(file: str, error: Exception) -> Issue:
+    # The error's type only: its text could quote the file (a name) or a parser's internals.
+    return Issue("malformed_xlsx", f"the file is not a readable Excel workbook "
+                 f"({type(error).__name__}); open it in Excel or LibreOffice and save it again "
+                 "as .xlsx", file=file)
+
+
+def _zip_problem(path: Path, max_uncompressed: int, file: str) -> Issue | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        return _malformed(file, error)
+    if inflated > max_uncompressed:
+        return Issue("too_large_uncompressed", f"the workbook unpacks to "
+                     f"{inflated / 2**20:,.0f} MB, above the limit of "
+                     f"{max_uncompressed / 2**20:,.0f} MB; save it as CSV, or split it",
+                     file=file)
+    return None
+
+
+def _sheet_rows(worksheet: Any, file: str, max_rows: int) -> tuple[Table | None, list[Issue]]:
+    declared = worksheet.max_column if isinstance(worksheet.max_column, int) else 0
+    if declared > MAX_COLUMNS:
+        return None, [_too_many_columns(file)]
+    rows: list[tuple[int, list[str]]] = []
+    # max_col: read-only sheets pad every row to the widest one (16,384 cells for one cell
+    # in column XFD); the limit keeps each row small whatever the sheet declares.
+    for number, values in enumerate(
+            worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), start=1):
+        if number > max_rows:
+            return None, [_too_many_rows(file, max_rows)]
+        cells = [_cell_text(v) for v in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        if len(cells) > MAX_COLUMNS:
+            return None, [_too_many_columns(file)]
+        rows.append((number, cells))
     return split_table(rows, file)
+
+
+def _too_many_columns(file: str) -> Issue:
+    return Issue("too_many_columns", f"the sheet has cells beyond column {MAX_COLUMNS}; "
+                 "registry files have a few dozen columns: delete the stray cells on the "
+                 "right, or save the sheet as CSV", file=file)
 
 
 def _cell_text(value: Any) -> str:

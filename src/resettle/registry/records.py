@@ -16,6 +16,7 @@ from resettle.core.status import CaseStatus, Priority
 # Files above this size are refused before a single byte is read (a field export is far smaller:
 # 100,000 persons take about 30 MB of CSV).
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+DEFAULT_MAX_ROWS = 1_048_576  # a spreadsheet's own limit
 
 # ``progress(done, total)``: called now and then while reading or writing, for a progress bar.
 Progress = Callable[[int, int], None]

@@ -44,9 +44,9 @@ def open_exclusion_review(
         raise IllegalTransitionError(f"{person_id} already has an open exclusion review")
     review = ExclusionReview(store.new_id("XR"), case_id, person_id, named, actor, at)
     store.save_review(review)
+    # The event references the review, whose triggers are sealed; it never copies them.
     request = ActionRequest(Action.OPEN_EXCLUSION_REVIEW, actor, at, reason,
-                            {"person": person_id, "review": review.review_id,
-                             "triggers": ",".join(named)})
+                            {"person": person_id, "review": review.review_id})
     record_action(store, loaded, request)
     return review
 

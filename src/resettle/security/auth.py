@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,8 +27,13 @@ MIN_PASSWORD_LENGTH = 12
 
 @dataclass(frozen=True)
 class AuthSettings:
-    max_failed_logins: int = 5
-    lockout: timedelta = timedelta(minutes=15)
+    # Failed logins slow their source (client address), never lock an account: the first
+    # ``free_failures`` cost nothing, then each waits twice as long, up to ``max_delay``;
+    # a source's failures are forgotten ``failure_memory`` after its last one.
+    free_failures: int = 4
+    first_delay: timedelta = timedelta(seconds=1)
+    max_delay: timedelta = timedelta(minutes=15)
+    failure_memory: timedelta = timedelta(hours=1)
     idle_timeout: timedelta = timedelta(minutes=30)
     session_lifetime: timedelta = timedelta(hours=12)
     totp_issuer: str = "resettle"
@@ -52,21 +58,36 @@ def password_issues(password: str) -> list[Issue]:
 
 
 def is_locked(locked_until: datetime | None, now: datetime) -> bool:
+    """An account lock from before per-source delays (logins no longer set one; `resettle
+    users reset` clears it)."""
     return locked_until is not None and now < locked_until
 
 
-def after_failed_login(
-    failed_count: int, now: datetime, settings: AuthSettings
-) -> tuple[int, datetime | None]:
-    """New (failed count, locked until) after one more failure."""
-    failed = failed_count + 1
-    if failed >= settings.max_failed_logins:
-        return 0, now + settings.lockout
-    return failed, None
+def login_delay(failures: int, settings: AuthSettings) -> timedelta:
+    """How long a source waits after its last failure, having failed ``failures`` times."""
+    if failures < settings.free_failures:
+        return timedelta(0)
+    doublings = min(failures - settings.free_failures, 20)
+    delay: timedelta = settings.first_delay * 2**doublings
+    return min(delay, settings.max_delay)
+
+
+def seconds_to_wait(failures: int, last_failure: datetime | None, now: datetime,
+                    settings: AuthSettings) -> int:
+    """Whole seconds before the source may try again (0: now)."""
+    if last_failure is None or now - last_failure > settings.failure_memory:
+        return 0
+    left = last_failure + login_delay(failures, settings) - now
+    return max(0, math.ceil(left.total_seconds()))
 
 
 def is_idle_expired(last_seen: datetime, now: datetime, settings: AuthSettings) -> bool:
     return now - last_seen > settings.idle_timeout
+
+
+def is_past_lifetime(created: datetime, now: datetime, settings: AuthSettings) -> bool:
+    """A session lasts at most ``session_lifetime`` from login, however often it is used."""
+    return now - created > settings.session_lifetime
 
 
 def new_totp_secret() -> str:
@@ -74,10 +95,24 @@ def new_totp_secret() -> str:
 
 
 def verify_totp(secret: str, code: str, now: datetime) -> bool:
+    return accepted_totp_step(secret, code, now) is not None
+
+
+def accepted_totp_step(secret: str, code: str, now: datetime,
+                       last_step: int | None = None) -> int | None:
+    """The time step ``code`` belongs to (one step of clock drift either way), if it is valid
+    and later than ``last_step``, the step of the user's last accepted code: a code works
+    once, and never after a later one."""
     cleaned = code.replace(" ", "")
     if not cleaned.isdigit():
-        return False
-    return bool(pyotp.TOTP(secret).verify(cleaned, for_time=now, valid_window=1))
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(str(totp.generate_otp(step)), cleaned) and (
+                last_step is None or step > last_step):
+            return int(step)
+    return None
 
 
 def totp_now(secret: str, now: datetime) -> str:

@@ -62,12 +62,12 @@ class Scope(StrEnum):
 class Section(StrEnum):
     """Field sections of a case; each role sees some of them."""
 
-    CASE = "case"  # id, status, priority, categories, size
+    CASE = "case"  # id, status, priority, categories (not the sensitive ones), size
     IDENTITY = "identity"  # names (Latin and original script), sex, birth date, nationality
-    NEEDS = "needs"  # capacity needs, services needed, specific needs, languages, education
+    NEEDS = "needs"  # capacity needs, specific needs, languages, education
     RELATIVES = "relatives"
     HISTORY = "history"  # workflow timeline
-    MEDICAL = "medical"  # diagnoses and severities
+    MEDICAL = "medical"  # diagnoses, severities and the services they need
     VIOLENCE = "violence"  # violence and torture survived
     EXCLUSION = "exclusion"  # Article 1F triggers, profiles, assessments
     CONFIDENTIAL = "confidential"  # what a member asked to keep from the others
@@ -88,6 +88,36 @@ def section_of_need(code: str) -> Section:
         if any(word in lowered for word in words):
             return section
     return Section.NEEDS
+
+
+# Steps of the case history that concern a sensitive section: a role without that section sees
+# only the status change they caused (if any), never the step, its actor or its reason.
+EVENT_SECTIONS: Mapping[str, Section] = {
+    "open_exclusion_review": Section.EXCLUSION, "assess_exclusion": Section.EXCLUSION,
+    "review_exclusion": Section.EXCLUSION, "start_exclusion_review": Section.EXCLUSION,
+    "clear_exclusion": Section.EXCLUSION, "exclude": Section.EXCLUSION,
+    # why a person fears a country is what they confided (persecution, violence)
+    "declare_no_return": Section.CONFIDENTIAL,
+}
+
+
+def section_of_event(action: str) -> Section:
+    """The field section a step of the case history (e.g. ``assess_exclusion``) belongs to."""
+    return EVENT_SECTIONS.get(action, Section.HISTORY)
+
+
+# Submission categories that name violence survived or an illness: shown, and filterable,
+# only for roles that see that section (the value reads "withheld" for the others).
+CATEGORY_SECTIONS: Mapping[str, Section] = {
+    "SURVIVOR_VIOLENCE_TORTURE": Section.VIOLENCE,
+    "WOMEN_GIRLS_AT_RISK": Section.VIOLENCE,
+    "MEDICAL": Section.MEDICAL,
+}
+
+
+def section_of_category(category: str) -> Section:
+    """The field section a submission category (e.g. ``MEDICAL``) belongs to."""
+    return CATEGORY_SECTIONS.get(str(category), Section.CASE)
 
 
 SENSITIVE_SECTIONS = frozenset(

@@ -7,13 +7,15 @@ visible. ``SECTION_KEYS`` lists the keys so tests can assert that hidden ones ne
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from resettle.core.case import Case
 from resettle.core.person import Person
-from resettle.security.policy import Section, section_of_need
+from resettle.security.policy import Section, section_of_category, section_of_need
+
+WITHHELD = "withheld"  # a sensitive category shown to a role without its section
 
 CASE_KEYS = ("case_id", "status", "processing_priority", "primary_category",
              "secondary_category", "size", "registered_on", "no_return_countries")
@@ -21,7 +23,7 @@ IDENTITY_KEYS = ("person_id", "given_name", "family_name", "given_name_original"
                  "family_name_original", "sex", "birth_date", "birth_date_precision",
                  "nationality", "relationship")
 NEEDS_MEMBER_KEYS = ("languages", "education", "occupation", "skills", "specific_needs")
-NEEDS_CASE_KEYS = ("needs", "services_needed")
+NEEDS_CASE_KEYS = ("needs",)
 
 SECTION_KEYS: Mapping[Section, tuple[str, ...]] = {
     Section.CASE: CASE_KEYS,
@@ -29,7 +31,7 @@ SECTION_KEYS: Mapping[Section, tuple[str, ...]] = {
     Section.NEEDS: NEEDS_MEMBER_KEYS + NEEDS_CASE_KEYS,
     Section.RELATIVES: ("relatives",),
     Section.HISTORY: ("history",),
-    Section.MEDICAL: ("medical_conditions", "medical_notes"),
+    Section.MEDICAL: ("medical_conditions", "medical_notes", "services_needed"),
     Section.VIOLENCE: ("violence_notes",),
     Section.EXCLUSION: ("profiles", "exclusion_notes"),
     Section.CONFIDENTIAL: ("confidential_notes",),
@@ -55,6 +57,13 @@ class TimelineEvent:
     what: str  # e.g. "registered -> needs_assessed"
     actor: str = ""
     reason: str = ""
+
+
+def shown_category(category: object, sections: frozenset[Section]) -> str | None:
+    """A submission category as the holder of ``sections`` may see it."""
+    if category is None:
+        return None
+    return str(category) if section_of_category(str(category)) in sections else WITHHELD
 
 
 def _member_view(person: Person, sections: frozenset[Section]) -> dict[str, Any]:
@@ -104,14 +113,15 @@ def view_case(
     if Section.CASE in sections:
         view.update(
             status=str(case.status), processing_priority=str(case.processing_priority),
-            primary_category=case.primary_category and str(case.primary_category),
-            secondary_category=case.secondary_category and str(case.secondary_category),
+            primary_category=shown_category(case.primary_category, sections),
+            secondary_category=shown_category(case.secondary_category, sections),
             size=case.size,
             registered_on=case.registered_on and case.registered_on.isoformat(),
             no_return_countries=sorted(case.no_return_countries),
         )
     if Section.NEEDS in sections:
         view["needs"] = {str(k): v for k, v in case.needs(on).as_dict().items()}
+    if Section.MEDICAL in sections:  # services come from diagnoses (e.g. trauma_care)
         view["services_needed"] = sorted(case.services_needed)
     member_sections = sections - {Section.CASE, Section.HISTORY}
     if member_sections & {Section.IDENTITY, Section.NEEDS, Section.MEDICAL, Section.EXCLUSION,
@@ -137,7 +147,7 @@ def view_case_summary(case: Case, sections: frozenset[Section]) -> dict[str, Any
     row: dict[str, Any] = {"case_id": case.case_id}
     if Section.CASE in sections:
         row.update(status=str(case.status), processing_priority=str(case.processing_priority),
-                   primary_category=case.primary_category and str(case.primary_category),
+                   primary_category=shown_category(case.primary_category, sections),
                    size=case.size)
     principal = case.principal
     if Section.IDENTITY in sections and principal is not None:
@@ -179,3 +189,38 @@ def _flat(value: Any) -> str:
     if isinstance(value, dict):
         return " ".join(f"{k}={_flat(v)}" for k, v in value.items())
     return "" if value is None else str(value)
+
+
+# Person fields an import may carry that belong to a sensitive section (specific needs: each
+# code by its own section). A role writes only the sections it sees.
+SENSITIVE_PERSON_FIELDS: Mapping[str, Section] = {
+    "medical_conditions": Section.MEDICAL, "profiles": Section.EXCLUSION,
+}
+
+
+def hidden_fields(person: Person, sections: frozenset[Section]) -> list[str]:
+    """Fields of ``person`` holding values of sections the holder of ``sections`` cannot see
+    (and so may not write)."""
+    found = [name for name, section in SENSITIVE_PERSON_FIELDS.items()
+             if section not in sections and getattr(person, name)]
+    if any(section_of_need(n) not in sections for n in person.specific_needs):
+        found.append("specific_needs")
+    return found
+
+
+def keep_hidden(incoming: Person, stored: Person | None,
+                sections: frozenset[Section]) -> Person:
+    """``incoming`` with every value of a section not in ``sections`` taken from ``stored``
+    (empty for a new person): a write never changes, erases or compares what the writer
+    cannot see."""
+    def kept(name: str) -> object:
+        return getattr(stored, name) if stored is not None else ()
+
+    values = {name: kept(name) for name, section in SENSITIVE_PERSON_FIELDS.items()
+              if section not in sections}
+    seen = [n for n in incoming.specific_needs if section_of_need(n) in sections]
+    before = list(stored.specific_needs) if stored is not None else []
+    # The stored order, so that an unchanged list compares equal.
+    needs = [n for n in before if section_of_need(n) not in sections or n in seen]
+    needs += [n for n in seen if n not in needs]
+    return replace(incoming, specific_needs=tuple(needs), **values)  # type: ignore[arg-type]

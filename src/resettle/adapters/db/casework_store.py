@@ -11,6 +11,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.screening.tables import CaseEventRow
+from resettle.adapters.db.sealing import open_event_reason
 from resettle.adapters.db.security.store import as_utc
 from resettle.adapters.db.security.tables import CaseNoteRow, ReferralRow
 from resettle.core.issues import Issue
@@ -186,7 +187,8 @@ def sync_referrals_from_history(session: Session, *, now: datetime) -> int:
                 "decided_at": None}
         elif row["case_id"] in current:
             entry = latest[(row["case_id"], current[row["case_id"]])]
-            entry.update(decision=_HOST_ANSWERS[row["action"]].value, reason=row["reason"],
+            entry.update(decision=_HOST_ANSWERS[row["action"]].value,
+                         reason=open_event_reason(session, row),
                          decided_by=row["actor"], decided_at=row["at"])
     added = [{"case_id": case_id, "country": country, **values}
              for (case_id, country), values in latest.items() if (case_id, country) not in known]

@@ -13,6 +13,8 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from resettle.adapters.db.migrate import ensure_schema
+from resettle.core.issues import Issue
+from resettle.errors import ValidationError
 
 if TYPE_CHECKING:
     from resettle.security.crypto import KeyRing
@@ -53,10 +55,35 @@ def create_database_engine(url: str | None = None, **options: Any) -> Engine:
         # connections are cheap, and a request must never wait 30 s for one and fail.
         options.setdefault("pool_size", SQLITE_POOL_SIZE)
         options.setdefault("max_overflow", 0)
+    # A database error's message must never carry the values of a query (a searched name):
+    # it can end in a log.
+    options.setdefault("hide_parameters", True)
     engine = create_engine(resolved, **options)
+    event.listen(engine, "before_cursor_execute", _refuse_unstorable_values)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
+
+
+# The widest integer both databases store; beyond it SQLite raises OverflowError.
+MAX_STORED_INTEGER = 2**63 - 1
+
+
+def _refuse_unstorable_values(_connection: Any, _cursor: Any, _statement: str,
+                              parameters: Any, _context: Any, executemany: bool) -> None:
+    """Values no database takes (a NUL character; an integer beyond 64 bits) are refused as
+    bad input before they reach the driver, whatever path they came by: one place instead
+    of a check on every field, and the same answer on SQLite and PostgreSQL."""
+    rows = parameters if executemany else (parameters,)
+    for row in rows:
+        values = row.values() if isinstance(row, dict) else row or ()
+        for value in values:
+            if isinstance(value, str) and "\x00" in value:
+                raise ValidationError([Issue("control_character", "a value holds an invisible "
+                                             "NUL character; remove it and try again")])
+            if isinstance(value, int) and not -MAX_STORED_INTEGER <= value <= MAX_STORED_INTEGER:
+                raise ValidationError([Issue("bad_value", "a number is far too large; check "
+                                             "it and try again")])
 
 
 def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, MetaData, select
 
-from resettle.adapters.db.sealing import SEALED_COLUMNS, context
+from resettle.adapters.db.sealing import EVENTS, SEALED_COLUMNS, context, event_context
 from resettle.security.crypto import KeyRing
 
 
@@ -53,6 +53,9 @@ def digest_database(
 
 
 def _opened(table: str, row: dict[str, Any], keys: KeyRing | None) -> dict[str, Any]:
+    if keys is not None and table == EVENTS and row["reason_enc"] is not None:
+        row["reason_enc"] = keys.decrypt(row["reason_enc"],
+                                         context=event_context(row["case_id"], row["sequence"]))
     for spec in SEALED_COLUMNS:
         if keys is not None and spec.table == table and row[spec.column] is not None:
             row[spec.column] = keys.decrypt(

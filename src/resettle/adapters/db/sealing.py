@@ -14,7 +14,7 @@ the web app); otherwise the keys of the environment (``RESETTLE_DATA_KEYS`` or
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,7 @@ SEALED_COLUMNS = (
     SealedColumn("screening_consents", "note_enc", "note", "consent_id"),
     SealedColumn("exclusion_reviews", "content_enc", "content", "review_id"),
     SealedColumn("confidential_statements", "text_enc", "text", "statement_id"),
+    SealedColumn("no_return_declarations", "reason_enc", "reason", "declaration_id"),
 )
 
 
@@ -112,3 +113,17 @@ def seal_text(session: Session, text: str, *, where: str) -> str | None:
 def open_text(session: Session, token: str | None, legacy: str, *, where: str) -> str:
     """The decrypted text, or the plaintext left from before encryption (see keys rotate)."""
     return keys_for(session).decrypt(token, context=where) if token is not None else legacy
+
+
+EVENTS = "case_events"
+
+
+def event_context(case_id: str, sequence: int) -> str:
+    """Associated data of an event's sealed reason: its case and place in the history."""
+    return context(EVENTS, "reason", f"{case_id}:{sequence}")
+
+
+def open_event_reason(session: Session, row: Mapping[Any, Any]) -> str:
+    """An event's reason: decrypted, or the plaintext of a row from before migration 0600."""
+    return open_text(session, row["reason_enc"], row["reason"],
+                     where=event_context(row["case_id"], row["sequence"]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Annotated, Any
 
@@ -14,13 +13,14 @@ from resettle.adapters.db.security.audit_store import list_audit
 from resettle.adapters.web import services
 from resettle.adapters.web.config import MAX_PAGE
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
-from resettle.adapters.web.login import log_in, log_out
+from resettle.adapters.web.login import client_source, log_in, log_out
 from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.adapters.web.reporting.dashboard import dashboard_figures
 from resettle.adapters.web.screening import actions as screening_actions
 from resettle.adapters.web.sessions import clear_session_cookie, set_session_cookie
 from resettle.core import CaseStatus, Category, Dimension, Priority
-from resettle.errors import AuthenticationError
+from resettle.core.csv_cells import FormulaSafeDictWriter
+from resettle.errors import AuthenticationError, TooManyAttemptsError
 from resettle.screening.workflow import Action as Step
 from resettle.security.policy import Permission, Section, visible_sections
 from resettle.security.views import export_rows
@@ -99,9 +99,12 @@ def health(ctx: Annotated[Ctx, Depends(public())]) -> dict[str, str]:
 def create_session(body: LoginIn, request: Request, response: Response,
                    ctx: Annotated[Ctx, Depends(public())]) -> MeOut:
     """Log in; the session cookie is set and the CSRF token for unsafe calls returned."""
-    result = log_in(ctx, username=body.username, password=body.password, totp_code=body.totp)
+    result = log_in(ctx, username=body.username, password=body.password, totp_code=body.totp,
+                    source=client_source(request))
     if not result.ok:
         ctx.session.commit()  # keep the failure count and the audit entry
+        if result.retry_after:
+            raise TooManyAttemptsError(result.message)
         raise AuthenticationError(result.message)
     set_session_cookie(request, response, result.token)
     ctx.csrf_token = result.csrf_token
@@ -215,7 +218,7 @@ def export_cases(ctx: Annotated[Ctx, Depends(allowed(Permission.CASE_EXPORT))],
     page = services.export_visible_cases(ctx, offset=offset, limit=limit)
     buffer = io.StringIO()
     rows = export_rows(page, visible_sections(ctx.user.role))
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["case_id"])
+    writer = FormulaSafeDictWriter(buffer, fieldnames=list(rows[0]) if rows else ["case_id"])
     writer.writeheader()
     writer.writerows(rows)
     return Response(buffer.getvalue(), media_type="text/csv",

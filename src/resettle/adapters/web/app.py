@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import anyio
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import MutableHeaders
@@ -20,7 +20,7 @@ from resettle.adapters.web.departures import api as departures_api
 from resettle.adapters.web.departures import pages as departures_pages
 from resettle.adapters.web.placement import api as placement_api
 from resettle.adapters.web.placement import pages as placement_pages
-from resettle.adapters.web.problems import install_error_handlers
+from resettle.adapters.web.problems import install_error_handlers, internal_error
 from resettle.adapters.web.registry import pages as registry_pages
 from resettle.adapters.web.reporting import pages as reporting_pages
 from resettle.adapters.web.screening import api as exclusion_api
@@ -81,14 +81,14 @@ class HeadersAndLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
-        status = 500
+        began = time.perf_counter()
+        status, started = 500, False
         static = scope["path"].startswith("/static")
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started = message["status"], True
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
@@ -98,11 +98,20 @@ class HeadersAndLog:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception as error:  # the last stop: answered and logged here
+            # Never re-raised: the server would log the traceback, whose text can quote a
+            # query's values or a person's data. Type and route only; the 500 goes out
+            # through send_with_headers, so it carries the security headers too.
+            route = getattr(scope.get("route"), "path", "-")
+            log.error("unexpected %s on %s %s", type(error).__name__, scope["method"], route)
+            if status == 500 and not started:
+                response = internal_error(Request(scope))
+                await response(scope, receive, send_with_headers)
         finally:
             # The route template only: real paths and query strings can hold ids and names.
             route = getattr(scope.get("route"), "path", "-")
             log.info("%s %s %d %.1fms", scope["method"], route, status,
-                     1000 * (time.perf_counter() - started))
+                     1000 * (time.perf_counter() - began))
 
 
 def create_app(config: WebConfig) -> FastAPI:

@@ -8,7 +8,7 @@ entries it writes, commit together or not at all — reads of personal data incl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated
@@ -25,9 +25,10 @@ from resettle.adapters.db.security.store import (
 )
 from resettle.adapters.db.writer_lock import WriterLock
 from resettle.adapters.web.config import SESSION_COOKIE, TOUCH_EVERY_SECONDS, WebConfig
-from resettle.errors import AuthenticationError, PermissionDeniedError
+from resettle.core.issues import Issue
+from resettle.errors import AuthenticationError, PermissionDeniedError, ValidationError
 from resettle.security.audit import AuditEvent
-from resettle.security.auth import is_idle_expired, token_digest, tokens_match
+from resettle.security.auth import is_idle_expired, is_past_lifetime, token_digest, tokens_match
 from resettle.security.policy import Permission, Principal, authorize
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -36,6 +37,7 @@ CSRF_FIELD = "csrf_token"
 # Routes of these actions show aggregates only and write no audit entry: they need not queue
 # for the write lock. Every other guarded action reads personal data and audits it.
 AGGREGATE_ACTIONS = frozenset({Permission.DASHBOARD_VIEW})
+AUDIT_IDS_PER_ENTRY = 200
 
 
 def utcnow() -> datetime:
@@ -136,6 +138,29 @@ async def submitted_csrf(request: Request) -> str | None:
     return None
 
 
+NUL_REFUSED = ValidationError([Issue("control_character", "the request holds an invisible NUL "
+                                     "character; remove it and try again")])
+
+
+async def refuse_nul_input(request: Request) -> None:
+    """No text in a query, form or JSON body may hold a NUL character: no database stores it,
+    and SQLite's full-text search raised on it. (The engine refuses it too: this answers
+    before any work, and for sealed text, which never reaches the database in clear.)"""
+    if any("\x00" in key + value for key, value in request.query_params.multi_items()):
+        raise NUL_REFUSED
+    content_type = request.headers.get("content-type", "")
+    if request.method in SAFE_METHODS:
+        return
+    if content_type.startswith("application/json"):
+        body = await request.body()
+        if b"\x00" in body or b"\\u0000" in body:
+            raise NUL_REFUSED
+    elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        if any(isinstance(value, str) and "\x00" in value for _, value in form.multi_items()):
+            raise NUL_REFUSED
+
+
 @dataclass
 class Ctx:
     """What a route works with: the transaction, who acts, the keys and the time."""
@@ -171,6 +196,21 @@ class Ctx:
         if outcome == "denied":
             self.denials.append(event)
 
+    def audit_cases(self, action: str, case_ids: Sequence[str]) -> None:
+        """Name every case a read or change concerned, in entries of at most
+        ``AUDIT_IDS_PER_ENTRY`` ids (one entry per case would make a 100,000-case import
+        100,000 entries)."""
+        for start in range(0, len(case_ids), AUDIT_IDS_PER_ENTRY):
+            chunk = case_ids[start:start + AUDIT_IDS_PER_ENTRY]
+            self.audit(action, subject_type="case",
+                       subject_id=chunk[0] if len(chunk) == 1 else "",
+                       detail="cases " + " ".join(chunk))
+
+    def begin_writing(self) -> None:
+        """Take the write lock now (routes guarded by ``allowed_parsing_first``)."""
+        if self.writing is not None:
+            self.writing.begin()
+
     def pause_writing(self) -> None:
         """Commit what is done and release the write lock before long work elsewhere."""
         if self.writing is not None:
@@ -192,6 +232,8 @@ def _principal(request: Request, session: Session, config: WebConfig,
         # The row stays until logout or cleanup; it can never pass this check again.
         raise AuthenticationError("you were logged out after a period of inactivity; log in "
                                   "again")
+    if is_past_lifetime(stored.created_at, now, config.auth):
+        raise AuthenticationError("your session reached its maximum length; log in again")
     user = get_user_by_id(session, keys=config.keys, user_id=stored.user_id)
     if user is None or user.disabled:
         raise AuthenticationError("this account is disabled; ask an administrator")
@@ -211,9 +253,10 @@ class Guard:
     """
 
     def __init__(self, kind: str, action: Permission | None = None, *,
-                 writes: bool | None = None) -> None:
+                 writes: bool | None = None, parse_first: bool = False) -> None:
         self.kind = kind
         self.action = action
+        self.parse_first = parse_first
         self.writes = writes if writes is not None else (
             action is not None and action not in AGGREGATE_ACTIONS)
 
@@ -227,10 +270,11 @@ class Guard:
         # (or follows the login redirect) always finds the work, and its audit entry, stored.
         session: Annotated[Session, Depends(db_session, scope="function")],
         csrf: Annotated[str | None, Depends(submitted_csrf)],
+        _clean: Annotated[None, Depends(refuse_nul_input)],
     ) -> Ctx:
         config, now = config_of(request), utcnow()
         writing: Writing = request.state.writing
-        if self.writes or request.method not in SAFE_METHODS:
+        if (self.writes or request.method not in SAFE_METHODS) and not self.parse_first:
             writing.begin()
         ctx = Ctx(session, None, config, now, writing=writing)
         request.state.ctx = ctx
@@ -243,6 +287,8 @@ class Guard:
                                         code="csrf_failed")
         if self.action is not None:
             authorize(ctx.principal, self.action)
+        if self.parse_first:  # end the reads above: the route takes the lock after parsing
+            session.commit()
         return ctx
 
 
@@ -256,3 +302,10 @@ def logged_in(*, writes: bool = False) -> Guard:
 
 def allowed(action: Permission) -> Guard:
     return Guard("action", action)
+
+
+def allowed_parsing_first(action: Permission) -> Guard:
+    """Like :func:`allowed`, for a route that parses a large input (an upload) before it
+    touches the database: it calls ``ctx.begin_writing()`` once the input is checked, so
+    other users never wait on the write lock while a file is parsed."""
+    return Guard("action", action, parse_first=True)

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fastapi import Request
+
 from resettle.adapters.db.security.store import (
     create_session,
     end_session,
     find_user,
+    record_failed_login,
     set_login_state,
+    source_failures,
 )
 from resettle.adapters.web.guards import Ctx
 from resettle.security.auth import (
-    after_failed_login,
-    is_locked,
+    accepted_totp_step,
     new_token,
+    seconds_to_wait,
     token_digest,
     verify_password,
-    verify_totp,
 )
 from resettle.security.policy import Role, needs_second_factor
 
@@ -32,31 +35,50 @@ class LoginResult:
     csrf_token: str = ""
     username: str = ""
     role: Role | None = None
+    retry_after: int = 0  # seconds the source waits (too many failures), else 0
 
 
-def log_in(ctx: Ctx, *, username: str, password: str, totp_code: str = "") -> LoginResult:
-    """Never raises on bad credentials, so the failure count and audit entry commit."""
+def client_source(request: Request) -> str:
+    """Where a login comes from: the client's address (behind a proxy, run uvicorn with
+    --forwarded-allow-ips so that it is the real client's, from X-Forwarded-For)."""
+    return request.client.host if request.client is not None else "unknown"
+
+
+def log_in(ctx: Ctx, *, username: str, password: str, totp_code: str = "",
+           source: str = "unknown") -> LoginResult:
+    """Never raises on bad credentials, so the failure count and audit entry commit.
+
+    Failures slow their source (the client's address), never lock the account, and every
+    failure gets the same answer whether the username exists or not.
+    """
+    auth = ctx.config.auth
+    failures, last = source_failures(ctx.session, source=source)
+    if wait := seconds_to_wait(failures, last, ctx.now, auth):
+        # Trying again while told to wait counts as a failure too: hammering only lengthens it.
+        record_failed_login(ctx.session, source=source, now=ctx.now,
+                            forget_before=ctx.now - auth.failure_memory)
+        ctx.audit("login", outcome="delayed", detail=f"{failures} failures from the source")
+        return LoginResult(False, f"too many failed logins from your address; wait {wait} "
+                           "seconds and try again", retry_after=wait)
     user = find_user(ctx.session, keys=ctx.config.keys, username=username)
     password_ok = verify_password(user.password_hash if user else None, password)
-    if user is None or user.disabled:
-        ctx.audit("login", outcome="failed", detail="unknown or disabled account")
-        return LoginResult(False, FAILED)
-    if is_locked(user.locked_until, ctx.now):
-        ctx.audit("login", subject_type="user", subject_id=user.username, outcome="locked")
-        return LoginResult(False, "too many failed attempts: this account is locked for a "
-                           "while; try again later or ask an administrator to reset it")
-    second_ok = not needs_second_factor(user.role) or (
-        user.totp_secret is not None and verify_totp(user.totp_secret, totp_code, ctx.now)
-    )
-    if not (password_ok and second_ok):
-        failed, locked_until = after_failed_login(user.failed_logins, ctx.now, ctx.config.auth)
-        set_login_state(ctx.session, user_id=user.user_id, failed_logins=failed,
-                        locked_until=locked_until)
-        ctx.audit("login", subject_type="user", subject_id=user.username, outcome="failed",
-                  detail="account locked" if locked_until else "")
+    step = None
+    if user is not None and needs_second_factor(user.role) and user.totp_secret is not None:
+        step = accepted_totp_step(user.totp_secret, totp_code, ctx.now, user.totp_last_step)
+    second_ok = user is not None and (not needs_second_factor(user.role) or step is not None)
+    if user is None or user.disabled or not (password_ok and second_ok):
+        record_failed_login(ctx.session, source=source, now=ctx.now,
+                            forget_before=ctx.now - auth.failure_memory)
+        if user is None or user.disabled:
+            ctx.audit("login", outcome="failed", detail="unknown or disabled account")
+        else:
+            set_login_state(ctx.session, user_id=user.user_id,
+                            failed_logins=user.failed_logins + 1, locked_until=None)
+            ctx.audit("login", subject_type="user", subject_id=user.username,
+                      outcome="failed")
         return LoginResult(False, FAILED)
     set_login_state(ctx.session, user_id=user.user_id, failed_logins=0, locked_until=None,
-                    logged_in_at=ctx.now)
+                    logged_in_at=ctx.now, totp_step=step)
     token, csrf = new_token(), new_token()
     create_session(ctx.session, token_digest=token_digest(token), user_id=user.user_id,
                    csrf_token=csrf, now=ctx.now)

@@ -15,7 +15,7 @@ from resettle.adapters.db.security.audit_store import list_audit
 from resettle.adapters.web import services
 from resettle.adapters.web.config import LOGIN_CSRF_COOKIE, MAX_PAGE, SESSION_COOKIE
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
-from resettle.adapters.web.login import log_in, log_out
+from resettle.adapters.web.login import client_source, log_in, log_out
 from resettle.adapters.web.reporting.dashboard import dashboard_figures, dashboard_svgs
 from resettle.adapters.web.screening import actions as screening_actions
 from resettle.adapters.web.screening import exclusion as exclusion_service
@@ -73,11 +73,12 @@ def login_submit(
     if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE, "\0"), csrf_token):
         raise PermissionDeniedError("the login form expired; reload it and try again",
                                     code="csrf_failed")
-    result = log_in(ctx, username=username, password=password, totp_code=totp)
+    result = log_in(ctx, username=username, password=password, totp_code=totp,
+                    source=client_source(request))
     if not result.ok:
         token = new_token()
-        response = render(request, ctx, "login.html", status_code=401, login_csrf=token,
-                          message=result.message)
+        response = render(request, ctx, "login.html", login_csrf=token, message=result.message,
+                          status_code=429 if result.retry_after else 401)
         response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                             secure=is_secure(request), path="/login")
         return response
@@ -123,12 +124,13 @@ def cases(
     need = _enum_or_none(Dimension, needs) if Section.NEEDS in sections else None
     filters = services.CaseFilters(q, _enum_or_none(CaseStatus, status),
                                    _enum_or_none(Priority, priority),
-                                   _enum_or_none(Category, category),
+                                   _enum_or_none(Category, category)
+                                   if category in services.visible_categories(ctx.user) else None,
                                    need if need in services.NEED_FILTERS else None)
     page = services.list_visible_cases(ctx, filters, offset=offset, limit=limit)
     return render(request, ctx, "cases.html", page=page, filters=filters,
                   statuses=list(CaseStatus), priorities=list(Priority),
-                  categories=list(Category), search_cap=SEARCH_CAP,
+                  categories=services.visible_categories(ctx.user), search_cap=SEARCH_CAP,
                   needs=services.NEED_FILTERS if Section.NEEDS in sections else [],
                   show_names=Section.IDENTITY in sections)
 

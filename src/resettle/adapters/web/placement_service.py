@@ -98,6 +98,7 @@ def review_run(ctx: Ctx, run_id: str) -> RunReview:
     )
     ctx.audit("placement.view", subject_type="placement_run", subject_id=run_id,
               detail="with names" if review.names else "")
+    ctx.audit_cases("placement.view", sorted(review.names))  # whose names were shown
     return review
 
 

@@ -47,7 +47,7 @@ class ErrorOut(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorOut} for status in (400, 401, 403, 404, 409, 413, 422)
+    status: {"model": ErrorOut} for status in (400, 401, 403, 404, 409, 413, 422, 429)
 }
 
 
@@ -84,14 +84,24 @@ def _respond(request: Request, body: dict[str, Any]) -> Response:
 
 
 def _audit_denial(request: Request, error: ResettleError) -> None:
-    """A refused action is recorded too, in its own transaction (the request's rolled back)."""
+    """A refused action is recorded too, in its own transaction (the request's rolled back).
+
+    403s, and 404s — a record out of the user's scope answers 404 exactly like a missing one,
+    so every 404 of a logged-in user is recorded, with the path's ids (e.g. a liaison trying
+    another state's referral), unless the route recorded it already (case reads do).
+    """
     principal: Principal | None = getattr(request.state, "principal", None)
-    if principal is None or error.http_status != 403:
+    if principal is None or error.http_status not in (403, 404):
         return
+    ctx = getattr(request.state, "ctx", None)
+    if error.http_status == 404 and ctx is not None and ctx.denials:
+        return  # the route's own entry, kept by guards._keep_denials
     config = config_of(request)
+    subject = " ".join(str(v) for v in request.path_params.values())[:64]
     event = AuditEvent(actor=principal.username, role=str(principal.role),
-                       action=f"{request.method} {_route_path(request)}", outcome="denied",
-                       detail=error.code)
+                       # audit_log.action holds 40 characters (PostgreSQL enforces it)
+                       action=f"{request.method} {_route_path(request)}"[:40],
+                       outcome="denied", subject_id=subject, detail=error.code)
     with config.sessions() as session, session.begin():
         append_audit(session, key=config.keys.audit_key, event=event, now=utcnow())
 
@@ -128,12 +138,17 @@ async def on_http_error(request: Request, error: Exception) -> Response:
     return _respond(request, body)
 
 
+def internal_error(request: Request) -> Response:
+    """The fixed answer to an unexpected error: its message could quote a person's data."""
+    return _respond(request, error_body(500, "internal_error",
+                                        "something went wrong on the server; it was logged"))
+
+
 async def on_unexpected(request: Request, error: Exception) -> Response:
     # Type and route only: the message could quote a person's data.
     log.error("unexpected %s on %s %s", type(error).__name__, request.method,
               _route_path(request))
-    return _respond(request, error_body(500, "internal_error",
-                                        "something went wrong on the server; it was logged"))
+    return internal_error(request)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -29,6 +29,8 @@ from resettle.security.policy import (
     authorize,
     in_scope,
     scope_of,
+    section_of_category,
+    section_of_event,
     visible_sections,
 )
 from resettle.security.views import TimelineEvent, view_case, view_case_summary
@@ -98,6 +100,7 @@ def list_visible_cases(ctx: Ctx, filters: CaseFilters, *, offset: int, limit: in
     assert scope is not None
     within = _within(principal, scope)
     _check_need_filter(principal, filters.need)
+    _check_category_filter(principal, filters.category)
     if filters.q.strip():
         page = find_cases(ctx.session, text=filters.q, offset=offset, limit=limit, within=within)
     else:
@@ -124,6 +127,20 @@ def _check_need_filter(principal: Principal, need: Dimension | None) -> None:
                                      f"by one of {', '.join(NEED_FILTERS)}", field="needs")])
 
 
+def _check_category_filter(principal: Principal, category: Category | None) -> None:
+    """Filtering by a category tells which cases have it: only for roles that see it."""
+    if category is not None and \
+            section_of_category(category) not in visible_sections(principal.role):
+        raise PermissionDeniedError(f"your role ({principal.role}) does not see the category "
+                                    f"{category}; list the cases without that filter")
+
+
+def visible_categories(principal: Principal) -> list[Category]:
+    """The categories a role may see and filter by (the list page offers only these)."""
+    sections = visible_sections(principal.role)
+    return [c for c in Category if section_of_category(c) in sections]
+
+
 def case_timeline(ctx: Ctx, case: Case) -> list[TimelineEvent]:
     events: list[TimelineEvent] = []
     if case.registered_on is not None:
@@ -142,9 +159,17 @@ def case_timeline(ctx: Ctx, case: Case) -> list[TimelineEvent]:
 
 
 def screening_history(ctx: Ctx, case_id: str) -> list[TimelineEvent]:
-    events = SqlScreeningStore(ctx.session).history(case_id)
-    return [TimelineEvent(e.at, f"{e.action}: {e.from_status} → {e.to_status}", e.actor,
-                          e.reason) for e in events]
+    """The case's steps, filtered by section like every other view: a step of a sensitive
+    section the role does not see shows only the status change it made (nothing if none)."""
+    sections = visible_sections(ctx.user.role)
+    timeline = []
+    for e in SqlScreeningStore(ctx.session).history(case_id):
+        if section_of_event(e.action) in sections:
+            timeline.append(TimelineEvent(e.at, f"{e.action}: {e.from_status} → {e.to_status}",
+                                          e.actor, e.reason))
+        elif e.from_status != e.to_status:
+            timeline.append(TimelineEvent(e.at, f"status: {e.from_status} → {e.to_status}"))
+    return timeline
 
 
 def read_case(ctx: Ctx, case_id: str) -> dict[str, Any]:

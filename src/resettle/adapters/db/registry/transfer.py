@@ -29,6 +29,7 @@ from resettle.registry import (
 
 # A caller's own rules for a batch, given the cases already stored: the issues it breaks.
 BatchCheck = Callable[[RegistryBatch, Mapping[str, Case]], Sequence[Issue]]
+BatchAdjust = Callable[[RegistryBatch, Mapping[str, Case]], RegistryBatch]
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,17 @@ def store_parsed(
     *,
     writing: Callable[[int], Callable[[int], None] | None] = lambda _persons: None,
     check: BatchCheck | None = None,
+    adjust: BatchAdjust | None = None,
 ) -> tuple[RegistryBatch, StoreCounts]:
     """Join files already read to each other and to the stored cases, check them together
     (and with ``check``, the caller's own rules) and store them in the caller's transaction.
-    ``ValidationError`` (listing every issue of every file) before anything is written."""
+    ``ValidationError`` (listing every issue of every file) before anything is written.
+    ``adjust``: the caller's changes to the assembled batch, given the stored cases (e.g.
+    keeping the sections its user may not write as stored)."""
     existing = get_cases(session, case_ids=_referenced_cases(parsed))
     batch = assemble_batch(parsed, existing)
+    if adjust is not None:
+        batch = adjust(batch, existing)
     if check is not None and (issues := check(batch, existing)):
         raise ValidationError(issues)
     counts = store_batch(session, batch=batch, progress=writing(batch.persons_count))

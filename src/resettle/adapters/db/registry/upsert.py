@@ -8,7 +8,7 @@ nothing at all. Works the same on SQLite and PostgreSQL (no dialect-specific ON 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import Table, delete, select, update
@@ -44,6 +44,9 @@ class StoreCounts:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    # The cases written (inserted, or changed in themselves or their members): what an audit
+    # entry names. Not part of the counts' equality.
+    changed_cases: tuple[str, ...] = field(default=(), compare=False)
 
     def __add__(self, other: StoreCounts) -> StoreCounts:
         return StoreCounts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -112,11 +115,13 @@ def _store_case_chunk(
     plan = _plan_chunk(chunk, new_members, old_cases, old_persons, bump_versions=bump_versions)
     _execute_plan(session, plan)
     persons_written = len(plan.person_inserts) + len(plan.person_updates)
+    changed = {row["case_id"] for row in (*plan.case_inserts, *plan.case_updates)}
     return StoreCounts(
         inserted=len(plan.case_inserts) + len(plan.person_inserts),
         updated=len(plan.case_updates) + len(plan.person_updates),
         unchanged=plan.unchanged + len(member_ids) - persons_written,
         removed=len(plan.person_deletes),
+        changed_cases=tuple(sorted(changed | plan.touched_elsewhere)),
     )
 
 

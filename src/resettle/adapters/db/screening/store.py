@@ -34,7 +34,9 @@ from resettle.adapters.db.screening.tables import (
 )
 from resettle.adapters.db.sealing import (
     context,
+    event_context,
     keys_for,
+    open_event_reason,
     open_json,
     open_text,
     seal_json,
@@ -69,6 +71,7 @@ SETTINGS_KEY = "screening"
 # Table names in the associated data of sealed values (sealing.context).
 INTERVIEWS, CONSENTS = "screening_interviews", "screening_consents"
 REVIEWS, STATEMENTS = "exclusion_reviews", "confidential_statements"
+DECLARATIONS = "no_return_declarations"
 
 
 @contextmanager
@@ -163,8 +166,8 @@ class SqlScreeningStore:
         ).mappings()
         return tuple(
             CaseEvent(r["case_id"], r["sequence"], Action(r["action"]), r["actor"], r["at"],
-                      r["reason"], CaseStatus(r["from_status"]), CaseStatus(r["to_status"]),
-                      dict(r["data"]))
+                      open_event_reason(self.session, r), CaseStatus(r["from_status"]),
+                      CaseStatus(r["to_status"]), dict(r["data"]))
             for r in rows
         )
 
@@ -172,7 +175,9 @@ class SqlScreeningStore:
         if events:
             self.session.execute(insert(_events), [
                 {"case_id": e.case_id, "sequence": e.sequence, "action": str(e.action),
-                 "actor": e.actor, "at": e.at, "reason": e.reason,
+                 "actor": e.actor, "at": e.at, "reason": "",
+                 "reason_enc": seal_text(self.session, e.reason,
+                                         where=event_context(e.case_id, e.sequence)),
                  "from_status": str(e.from_status), "to_status": str(e.to_status),
                  "data": {k: str(v) for k, v in e.data.items()}}
                 for e in events
@@ -260,13 +265,20 @@ class SqlScreeningStore:
 
     def declarations_of(self, person_ids: Iterable[str]) -> list[NoReturnDeclaration]:
         rows = self._by_person(NoReturnDeclarationRow, person_ids)
-        return [NoReturnDeclaration(r.person_id, r.country, r.declared_by, r.at, r.reason)
+        return [NoReturnDeclaration(r.person_id, r.country, r.declared_by, r.at,
+                                    open_text(self.session, r.reason_enc, r.reason,
+                                              where=context(DECLARATIONS, "reason",
+                                                            r.declaration_id)))
                 for r in rows]
 
     def add_declaration(self, declaration: NoReturnDeclaration) -> None:
-        self.session.add(NoReturnDeclarationRow(
+        row = NoReturnDeclarationRow(
             person_id=declaration.person_id, country=declaration.country,
-            declared_by=declaration.declared_by, at=declaration.at, reason=declaration.reason))
+            declared_by=declaration.declared_by, at=declaration.at, reason="")
+        self.session.add(row)
+        self.session.flush()  # the row id is part of the sealed value's associated data
+        row.reason_enc = seal_text(self.session, declaration.reason,
+                                   where=context(DECLARATIONS, "reason", row.declaration_id))
         self.session.flush()
 
     def new_id(self, prefix: str) -> str:

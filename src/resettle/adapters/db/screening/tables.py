@@ -35,10 +35,13 @@ class CaseEventRow(Base):
     action: Mapped[str] = mapped_column(String(40), index=True)
     actor: Mapped[str] = mapped_column(String(NAME))
     at: Mapped[datetime] = mapped_column(DateTime)
+    # The reason is sealed in reason_enc (it can name a diagnosis, violence or an alleged
+    # crime); the plain column stays empty except in rows from before migration 0600.
     reason: Mapped[str] = mapped_column(Text)
     from_status: Mapped[str] = mapped_column(String(32))
     to_status: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, str]] = mapped_column(JsonValue)
+    reason_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class InterviewRow(Base):
@@ -111,7 +114,8 @@ class NoReturnDeclarationRow(Base):
     country: Mapped[str] = mapped_column(String(3))
     declared_by: Mapped[str] = mapped_column(String(NAME))
     at: Mapped[datetime] = mapped_column(DateTime)
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)  # empty: only rows from before migration 0600
+    reason_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ScreeningSettingsRow(Base):

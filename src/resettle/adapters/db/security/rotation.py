@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.base import Base
@@ -21,6 +21,7 @@ from resettle.adapters.db.sealing import (
     SealedColumn,
     bind_keys,
     context,
+    event_context,
     open_person_row,
     seal_json,
     seal_person_rows,
@@ -31,6 +32,7 @@ from resettle.security.crypto import KeyRing
 _notes = cast(Table, CaseNoteRow.__table__)
 _users = cast(Table, UserRow.__table__)
 # Leftover plaintext of the screening tables: (table, plain column, its empty value).
+EXCLUSION_EVENTS = ("open_exclusion_review",)  # events that once copied a review's triggers
 _PLAIN_TEXT = {
     "screening_interviews": ("notes", ""),
     "screening_consents": ("note", ""),
@@ -48,7 +50,8 @@ def reencrypt_all(session: Session, *, keys: KeyRing) -> RotationCounts:
     """Values already under the active key are left alone."""
     bind_keys(session, keys)
     sealed = seal_leftovers(session, keys=keys)
-    count = _reencrypt_notes(session, keys) + _reencrypt_totp(session, keys)
+    count = (_reencrypt_notes(session, keys) + _reencrypt_totp(session, keys)
+             + _reencrypt_events(session, keys))
     for spec in SEALED_COLUMNS:
         count += _reencrypt_column(session, keys, spec)
     return RotationCounts(count, sealed)
@@ -99,7 +102,7 @@ def _reencrypt_column(session: Session, keys: KeyRing, spec: SealedColumn) -> in
 
 def seal_leftovers(session: Session, *, keys: KeyRing) -> int:
     """Encrypt the plaintext left in rows written before the sealed columns existed."""
-    return (_seal_persons(session) + _seal_reviews(session, keys)
+    return (_seal_persons(session) + _seal_reviews(session, keys) + seal_events(session, keys)
             + sum(_seal_text(session, keys, table) for table in _PLAIN_TEXT))
 
 
@@ -148,4 +151,64 @@ def _seal_text(session: Session, keys: KeyRing, name: str) -> int:
         session.execute(update(table).where(key == row_id).values(
             {spec.column: token, plain_name: empty}))
         count += 1
+    return count
+
+
+def seal_events(session: Session, keys: KeyRing) -> int:
+    """Seal the case-history reasons still in clear and drop copied exclusion triggers (the
+    event keeps its reference to the sealed review). Also run by migration 0600 with keys."""
+    return seal_event_rows(session.connection(), keys)
+
+
+def seal_event_rows(connection: Connection, keys: KeyRing) -> int:
+    """Encrypt event and no-return reasons left in clear; returns how many rows changed."""
+    events, declarations = _table("case_events"), _table("no_return_declarations")
+    count = drop_copied_triggers(connection)
+    rows = connection.execute(select(events.c.case_id, events.c.sequence, events.c.reason)
+                              .where(events.c.reason != "")).all()
+    for case_id, sequence, reason in rows:
+        token = keys.encrypt(reason, context=event_context(case_id, sequence))
+        connection.execute(update(events).where(events.c.case_id == case_id,
+                                                events.c.sequence == sequence)
+                           .values(reason="", reason_enc=token))
+    for row_id, reason in connection.execute(select(declarations.c.declaration_id,
+                                                    declarations.c.reason)
+                                             .where(declarations.c.reason != "")).all():
+        token = keys.encrypt(reason, context=context("no_return_declarations", "reason",
+                                                     row_id))
+        connection.execute(update(declarations).where(declarations.c.declaration_id == row_id)
+                           .values(reason="", reason_enc=token))
+        count += 1
+    return count + len(rows)
+
+
+def drop_copied_triggers(connection: Connection) -> int:
+    """Exclusion events once copied their review's triggers; the review (sealed) keeps them."""
+    events = _table("case_events")
+    rows = connection.execute(select(events.c.case_id, events.c.sequence, events.c.data)
+                              .where(events.c.action.in_(EXCLUSION_EVENTS))).all()
+    count = 0
+    for case_id, sequence, data in rows:
+        if "triggers" in (data or {}):
+            kept = {k: v for k, v in data.items() if k != "triggers"}
+            connection.execute(update(events).where(events.c.case_id == case_id,
+                                                    events.c.sequence == sequence)
+                               .values(data=kept))
+            count += 1
+    return count
+
+
+def _reencrypt_events(session: Session, keys: KeyRing) -> int:
+    events = _table("case_events")
+    count = 0
+    for case_id, sequence, token in session.execute(
+            select(events.c.case_id, events.c.sequence, events.c.reason_enc)
+            .where(events.c.reason_enc.is_not(None))).all():
+        if keys.key_id_of(token) != keys.active:
+            where = event_context(case_id, sequence)
+            fresh = keys.encrypt(keys.decrypt(token, context=where), context=where)
+            session.execute(update(events).where(events.c.case_id == case_id,
+                                                 events.c.sequence == sequence)
+                            .values(reason_enc=fresh))
+            count += 1
     return count

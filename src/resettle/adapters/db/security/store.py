@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 from typing import cast
 
 from sqlalchemy import Table, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from resettle.adapters.db.security.tables import SessionRow, UserRow
+from resettle.adapters.db.security.tables import LoginThrottleRow, SessionRow, UserRow
 from resettle.core.codes import is_country_code
 from resettle.core.issues import Issue
 from resettle.errors import ConflictError, NotFoundError, ValidationError
@@ -20,6 +22,7 @@ from resettle.security.policy import Principal, Role
 
 _users = cast(Table, UserRow.__table__)
 _sessions = cast(Table, SessionRow.__table__)
+_throttle = cast(Table, LoginThrottleRow.__table__)
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
@@ -41,6 +44,7 @@ class StoredUser:
     failed_logins: int
     locked_until: datetime | None
     last_login_at: datetime | None = None
+    totp_last_step: int | None = None  # of the last accepted TOTP code (a code works once)
 
     @property
     def principal(self) -> Principal:
@@ -60,6 +64,7 @@ def _user(row: object, keys: KeyRing) -> StoredUser:
         totp_secret=keys.decrypt(secret, context=_totp_context(r["user_id"])) if secret else None,
         disabled=bool(r["disabled"]), failed_logins=int(r["failed_logins"]),
         locked_until=as_utc(r["locked_until"]), last_login_at=as_utc(r.get("last_login_at")),
+        totp_last_step=r.get("totp_last_step"),
     )
 
 
@@ -123,12 +128,14 @@ def list_users(session: Session, *, keys: KeyRing) -> list[StoredUser]:
 
 def set_login_state(
     session: Session, *, user_id: int, failed_logins: int, locked_until: datetime | None,
-    logged_in_at: datetime | None = None,
+    logged_in_at: datetime | None = None, totp_step: int | None = None,
 ) -> None:
-    """After a login attempt; ``logged_in_at`` for a successful one."""
+    """After a login attempt; ``logged_in_at`` (and the TOTP step used) for a successful one."""
     values: dict[str, object] = {"failed_logins": failed_logins, "locked_until": locked_until}
     if logged_in_at is not None:
         values["last_login_at"] = logged_in_at
+    if totp_step is not None:
+        values["totp_last_step"] = totp_step
     session.execute(update(_users).where(_users.c.user_id == user_id).values(**values))
 
 
@@ -164,6 +171,7 @@ class StoredSession:
     user_id: int
     csrf_token: str
     last_seen_at: datetime
+    created_at: datetime
 
 
 def create_session(
@@ -180,9 +188,9 @@ def find_session(session: Session, *, token_digest: str) -> StoredSession | None
     ).mappings().first()
     if row is None:
         return None
-    last_seen = as_utc(row["last_seen_at"])
-    assert last_seen is not None
-    return StoredSession(row["user_id"], row["csrf_token"], last_seen)
+    last_seen, created = as_utc(row["last_seen_at"]), as_utc(row["created_at"])
+    assert last_seen is not None and created is not None
+    return StoredSession(row["user_id"], row["csrf_token"], last_seen, created)
 
 
 def touch_session(session: Session, *, token_digest: str, now: datetime) -> None:
@@ -197,3 +205,24 @@ def end_session(session: Session, *, token_digest: str) -> None:
 def get_user_by_id(session: Session, *, keys: KeyRing, user_id: int) -> StoredUser | None:
     row = session.execute(select(_users).where(_users.c.user_id == user_id)).mappings().first()
     return _user(row, keys) if row is not None else None
+
+
+def source_failures(session: Session, *, source: str) -> tuple[int, datetime | None]:
+    """Failed logins from ``source`` and when the last one was."""
+    row = session.execute(select(_throttle.c.failures, _throttle.c.last_failure_at)
+                          .where(_throttle.c.source == source[:64])).first()
+    return (0, None) if row is None else (int(row[0]), as_utc(row[1]))
+
+
+def record_failed_login(session: Session, *, source: str, now: datetime,
+                        forget_before: datetime) -> None:
+    """One more failure from ``source`` (its count restarts after a quiet period)."""
+    failures, last = source_failures(session, source=source)
+    count = 1 if last is None or last < forget_before else failures + 1
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(_throttle).values(source=source[:64], failures=count,
+                                         last_failure_at=now)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[_throttle.c.source],
+        set_={"failures": count, "last_failure_at": now}))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from resettle.adapters.db.base import Base
@@ -30,6 +30,22 @@ class UserRow(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The TOTP time step of the last accepted code: a code is good once (no replay).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class LoginThrottleRow(Base):
+    """Failed logins per source (client address): each answers after a growing delay.
+
+    Per source, not per account, so nobody can lock somebody else's account, and the answer
+    is the same whether the username exists or not.
+    """
+
+    __tablename__ = "login_throttle"
+
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class SessionRow(Base):

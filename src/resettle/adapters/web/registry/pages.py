@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from resettle.adapters.web.guards import Ctx, allowed, config_of
+from resettle.adapters.web.guards import Ctx, allowed_parsing_first, config_of
 from resettle.adapters.web.pages import render
 from resettle.adapters.web.problems import ERROR_RESPONSES, error_body, error_response, issues_out
 from resettle.adapters.web.registry.uploads import (
@@ -29,7 +29,9 @@ pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 api = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 UPLOAD_PATHS = frozenset({"/registry/import", "/api/registry/import"})
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the CSRF field
-Import = Annotated[Ctx, Depends(allowed(Permission.REGISTRY_IMPORT))]
+# The files are parsed before the write lock is taken (a large or hostile file must not keep
+# every other user's audited reads waiting).
+Import = Annotated[Ctx, Depends(allowed_parsing_first(Permission.REGISTRY_IMPORT))]
 Files = Annotated[list[UploadFile], File(description="Files of persons and cases (.csv, "
                                                      ".xlsx, .json), imported together.")]
 

@@ -20,9 +20,11 @@ from resettle.adapters.web.guards import Ctx
 from resettle.core import Case, CaseStatus, Issue, RegistryBatch
 from resettle.errors import TooLargeError, ValidationError
 from resettle.registry import ParsedFile, RecordKind, read_records
-from resettle.security.policy import Permission, authorize
+from resettle.security.policy import Permission, Section, authorize, visible_sections
+from resettle.security.views import hidden_fields, keep_hidden
 
 MAX_FILES = 8
+MAX_UPLOAD_ROWS = 200_000  # per file; larger registries go through `resettle import`
 TAKEN_HERE = (RecordKind.PERSONS, RecordKind.CASES)
 CASE_LINKS_SHOWN = 200
 
@@ -61,8 +63,12 @@ def import_uploads(ctx: Ctx, uploads: Sequence[Upload]) -> ImportResult:
     with TemporaryDirectory(prefix="resettle-upload-") as folder:
         parsed = [_read(Path(folder), index, upload, ctx.config.max_upload_bytes, names)
                   for index, upload in enumerate(uploads)]
+    sections = visible_sections(ctx.user.role)
+    parsed = [_refuse_hidden_values(p, sections) for p in parsed]
+    ctx.begin_writing()  # parsed without the write lock; checked against the store with it
     try:
-        batch, counts = store_parsed(ctx.session, parsed, check=workflow_issues)
+        batch, counts = store_parsed(ctx.session, parsed, check=workflow_issues,
+                                     adjust=lambda b, old: _keep_hidden(b, old, sections))
     except ValidationError as error:
         ctx.session.rollback()  # nothing of the import stays; the audit entry follows alone
         issues = tuple(_renamed(error.issues, names))
@@ -73,11 +79,38 @@ def import_uploads(ctx: Ctx, uploads: Sequence[Upload]) -> ImportResult:
               detail=f"{len(uploads)} file(s): {len(batch.cases)} cases, "
                      f"{batch.persons_count} persons; {counts.inserted} new, {counts.updated} "
                      f"updated, {counts.unchanged} unchanged, {counts.removed} removed")
+    ctx.audit_cases("registry.import", counts.changed_cases)
     files = tuple((names[str(p.path)], p.kind.value if p.kind else "", p.records_count)
                   for p in parsed)
     return ImportResult(files=files, case_ids=tuple(c.case_id for c in batch.cases)
                         [:CASE_LINKS_SHOWN], cases=len(batch.cases),
                         persons=batch.persons_count, counts=counts)
+
+
+def _refuse_hidden_values(parsed: ParsedFile, sections: frozenset[Section]) -> ParsedFile:
+    """A file may not carry values of the sections its user does not see: the user could not
+    check them, and they would overwrite what the user cannot see."""
+    issues = [Issue("section_not_writable", f"your role does not see {name.replace('_', ' ')}; "
+                    "leave this column empty (a protection officer records it)", field=name,
+                    row=row, record=person.person_id, file=str(parsed.path))
+              for person, row in zip(parsed.persons, parsed.rows or _none(parsed), strict=False)
+              for name in hidden_fields(person, sections)]
+    return replace(parsed, issues=(*parsed.issues, *issues)) if issues else parsed
+
+
+def _none(parsed: ParsedFile) -> list[int | None]:
+    return [None] * len(parsed.persons)
+
+
+def _keep_hidden(batch: RegistryBatch, existing: Mapping[str, Case],
+                 sections: frozenset[Section]) -> RegistryBatch:
+    """Every value of a section the user does not see stays as stored (and is not compared,
+    so the import's counts tell nothing about it)."""
+    stored = {p.person_id: p for case in existing.values() for p in case.members}
+    cases = tuple(replace(case, members=tuple(keep_hidden(p, stored.get(p.person_id), sections)
+                                              for p in case.members))
+                  for case in batch.cases)
+    return replace(batch, cases=cases)
 
 
 def workflow_issues(batch: RegistryBatch, existing: Mapping[str, Case]) -> list[Issue]:
@@ -113,7 +146,7 @@ def _read(folder: Path, index: int, upload: Upload, limit: int,
     path = folder / f"{index}-{re.sub(r'[^A-Za-z0-9._-]', '_', Path(upload.name).name)[-80:]}"
     path.write_bytes(upload.data)
     names[str(path)] = upload.name
-    parsed = read_records(path, max_bytes=limit)
+    parsed = read_records(path, max_bytes=limit, max_rows=MAX_UPLOAD_ROWS)
     if parsed.kind is None or parsed.kind in TAKEN_HERE:
         return parsed
     refused = Issue("kind_not_taken", f"this page imports persons and cases; import "
