@@ -7,11 +7,11 @@ needs, no history, no medical detail beyond the escort's kind.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from html import escape
 
+from resettle.core.csv_cells import formula_safe_writer
 from resettle.departures.movement import MANIFEST_FIELDS, ManifestRow
 from resettle.departures.records import Flight
 
@@ -21,7 +21,7 @@ HEADINGS = ("Flight", "Case", "Person", "Family name", "Given name", "Sex", "Dat
 
 def manifest_csv(rows: Sequence[ManifestRow]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = formula_safe_writer(out, lineterminator="\n")
     writer.writerow(MANIFEST_FIELDS)
     for row in rows:
         writer.writerow(_cells(row))

@@ -10,12 +10,11 @@ says what a valid file holds.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from importlib import resources
 
-from resettle.registry.cells import guard_formula
+from resettle.core.csv_cells import formula_safe_writer
 from resettle.reporting.records import Aggregates, PopulationColumn
 from resettle.reporting.suppression import K_DEFAULT, Suppression, suppress
 
@@ -60,7 +59,7 @@ def hxl_table(aggregates: Aggregates, *, asylum_country: str,
     suppression = suppress(grid, k)
     published = suppression.published()
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = formula_safe_writer(out, lineterminator="\n")
     writer.writerow(HEADERS)
     writer.writerow(HASHTAGS)
     day = aggregates.as_of.isoformat()
@@ -70,8 +69,7 @@ def hxl_table(aggregates: Aggregates, *, asylum_country: str,
         hidden = [columns[j][1] if j < len(columns) else "#population+total"
                   for j, v in enumerate(row) if v is None]
         cells = ["" if v is None else str(v) for v in row]
-        writer.writerow([guard_formula(t) for t in (day, origin, asylum_country, stage, *cells,
-                                                    " ".join(hidden))])
+        writer.writerow([day, origin, asylum_country, stage, *cells, " ".join(hidden)])
     return HxlTable(out.getvalue(), suppression, len(labels))
 
 
