@@ -109,7 +109,13 @@ def test_list_and_single_record_checks_agree(clients: dict[Role, TestClient],
     [
         (Action.NOTE_WRITE, "post", "/api/cases/C-003/notes",
          {"section": "confidential", "text": "matrix"}),
-        (Action.PLACEMENT_ACCEPT, "post", "/api/cases/C-003/referrals", {"country": "ALB"}),
+        (Action.REFERRAL_CREATE, "post", "/api/cases/C-003/referrals", {"country": "ALB"}),
+        (Action.REFERRAL_READ, "get", "/api/referrals/1", None),  # C-001 to ALB
+        (Action.REFERRAL_DECIDE, "post", "/api/referrals/1/decision",
+         {"decision": "more_information", "reason": "matrix"}),
+        (Action.REFERRAL_WITHDRAW, "post", "/api/referrals/1/withdrawal", {"reason": "matrix"}),
+        (Action.REFERRAL_SPLIT, "post", "/api/referrals/1/split",
+         {"split": False, "reason": "matrix"}),
         (Action.AUDIT_VIEW, "get", "/api/audit", None),
         (Action.DASHBOARD_VIEW, "get", "/api/dashboard", None),
         (Action.REFERRAL_LIST, "get", "/api/referrals", None),
@@ -133,8 +139,17 @@ def test_actions(world: World, role: Role, action: Action, *, method: str, path:
     if action is Action.NOTE_WRITE and Section.CONFIDENTIAL not in visible_sections(role):
         assert answer.status_code == 403  # may write notes, but not in this section
         return
+    if action in REFUSED_BY_THE_STAGE:  # authorized; the stage's rule answers
+        assert answer.json()["error"]["code"] == REFUSED_BY_THE_STAGE[action], answer.text
+        return
     assert answer.status_code in (200, 201), answer.text
     assert_no_leak(role, answer.text)
+
+
+# Granted, then refused by the stage itself: C-003 is not ready for referral, referral 1
+# holds no split decision.
+REFUSED_BY_THE_STAGE = {Action.REFERRAL_CREATE: "illegal_transition",
+                        Action.REFERRAL_SPLIT: "conflict"}
 
 
 PAGES = [(Action.USER_MANAGE, "/users"), (Action.REGISTRY_IMPORT, "/registry/import"),
@@ -191,3 +206,51 @@ def test_liaison_decides_only_own_state_referrals(world: World) -> None:
     listed = alb.get("/api/referrals").json()["items"]
     assert [r["case_id"] for r in listed] == ["C-001"]
     assert world.login("liaison_deu").get("/api/cases/C-001").status_code == 404
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_referral_list_and_single_read_agree(clients: dict[Role, TestClient],
+                                             role: Role) -> None:
+    """Parity for referrals: listed exactly when readable, and no hidden field in either."""
+    if Action.REFERRAL_LIST not in GRANTS[role]:
+        assert clients[role].get("/api/referrals").status_code == 403
+        return
+    listed = clients[role].get("/api/referrals")
+    assert_no_leak(role, listed.text)
+    ids = {r["referral_id"] for r in listed.json()["items"]}
+    readable = {n for n in (1, 2) if clients[role].get(f"/api/referrals/{n}").status_code == 200}
+    assert ids == readable
+    expected = {1} if GRANTS[role][Action.REFERRAL_LIST] is Scope.OWN_STATE else {1, 2}
+    assert ids == expected
+
+
+def test_liaison_404s_on_other_states_referrals_are_audited(world: World) -> None:
+    alb = world.login("liaison_alb")
+    other = world.referral_ids["C-002"]  # referred to DEU
+    assert alb.get(f"/api/referrals/{other}").status_code == 404
+    assert alb.get("/api/referrals/999").status_code == 404  # same answer: existence hidden
+    with world.config.sessions() as session:
+        entries, _ = list_audit(session, actor="liaison_alb")
+    denied = [(e.event.action, e.event.subject_id) for e in entries
+              if e.event.outcome == "denied"]
+    assert ("referral.read", str(other)) in denied and ("referral.read", "999") in denied
+
+
+@pytest.mark.parametrize("ending", ["refused", "withdrawn"])
+def test_a_state_that_refused_or_was_withdrawn_loses_access(world: World, ending: str) -> None:
+    alb, mine = world.login("liaison_alb"), world.referral_ids["C-001"]
+    assert alb.get("/api/cases/C-001").status_code == 200
+    if ending == "refused":
+        answer = alb.post(f"/api/referrals/{mine}/decision",
+                          json={"decision": "refused", "reason": "security vetting"})
+    else:
+        answer = world.login("placement").post(f"/api/referrals/{mine}/withdrawal",
+                                               json={"reason": "case needs review"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["state"] == ending
+    for path in ("/api/cases/C-001", "/cases/C-001", f"/api/referrals/{mine}"):
+        assert alb.get(path).status_code == 404
+    assert alb.get("/api/referrals").json()["items"] == []
+    assert alb.get("/api/cases").json()["items"] == []
+    status = world.login("placement").get("/api/cases/C-001").json()["status"]
+    assert status == "ready_for_referral"  # back to placement, never towards return

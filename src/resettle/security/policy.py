@@ -38,7 +38,10 @@ class Action(StrEnum):
     PLACEMENT_OVERRIDE = "placement.override"
     REFERRAL_LIST = "referral.list"
     REFERRAL_READ = "referral.read"
-    REFERRAL_DECIDE = "referral.decide"
+    REFERRAL_CREATE = "referral.create"  # refer a case to a host state: its data is disclosed
+    REFERRAL_WITHDRAW = "referral.withdraw"  # take the file back from a host state
+    REFERRAL_DECIDE = "referral.decide"  # the host state's answer
+    REFERRAL_SPLIT = "referral.split"  # resolve a split decision: split the case, or decline
     AUDIT_VIEW = "audit.view"
     USER_MANAGE = "user.manage"
     REGISTRY_IMPORT = "registry.import"  # upload files of persons and cases
@@ -102,7 +105,9 @@ GRANTS: Mapping[Role, Mapping[Action, Scope]] = {
     Role.PROTECTION_OFFICER: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
         A.CASE_EXPORT: Scope.ALL, A.NOTE_WRITE: Scope.ALL, A.SCREENING_ACT: Scope.ALL,
-        A.PLACEMENT_VIEW: Scope.NONE,
+        A.PLACEMENT_VIEW: Scope.NONE, A.REFERRAL_LIST: Scope.ALL, A.REFERRAL_READ: Scope.ALL,
+        A.REFERRAL_CREATE: Scope.ALL, A.REFERRAL_WITHDRAW: Scope.ALL,
+        A.REFERRAL_SPLIT: Scope.ALL,
     },
     Role.EXCLUSION_REVIEWER: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
@@ -112,6 +117,8 @@ GRANTS: Mapping[Role, Mapping[Action, Scope]] = {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
         A.CASE_EXPORT: Scope.ALL, A.PLACEMENT_VIEW: Scope.NONE, A.PLACEMENT_RUN: Scope.NONE,
         A.PLACEMENT_ACCEPT: Scope.ALL, A.PLACEMENT_OVERRIDE: Scope.ALL,
+        A.REFERRAL_LIST: Scope.ALL, A.REFERRAL_READ: Scope.ALL, A.REFERRAL_CREATE: Scope.ALL,
+        A.REFERRAL_WITHDRAW: Scope.ALL,
     },
     Role.HOST_STATE_LIAISON: {
         A.CASE_LIST: Scope.OWN_STATE, A.CASE_READ: Scope.OWN_STATE,
@@ -139,8 +146,13 @@ SECTIONS: Mapping[Role, frozenset[Section]] = {
 # Roles that write: the auditor is read-only by construction (no writing action granted).
 WRITE_ACTIONS = frozenset(
     {A.NOTE_WRITE, A.SCREENING_ACT, A.EXCLUSION_DECIDE, A.PLACEMENT_RUN, A.PLACEMENT_ACCEPT,
-     A.PLACEMENT_OVERRIDE, A.REFERRAL_DECIDE, A.USER_MANAGE, A.REGISTRY_IMPORT}
+     A.PLACEMENT_OVERRIDE, A.REFERRAL_CREATE, A.REFERRAL_WITHDRAW, A.REFERRAL_DECIDE,
+     A.REFERRAL_SPLIT, A.USER_MANAGE, A.REGISTRY_IMPORT}
 )
+# Actions that disclose a case to a state or take it back, or manage accounts: whoever holds
+# one logs in with a second factor.
+SECOND_FACTOR_ACTIONS = frozenset(
+    {A.USER_MANAGE, A.REFERRAL_CREATE, A.REFERRAL_WITHDRAW, A.REFERRAL_SPLIT})
 
 
 @dataclass(frozen=True)
@@ -197,8 +209,10 @@ def visible_sections(role: Role) -> frozenset[Section]:
 
 
 def needs_second_factor(role: Role) -> bool:
-    """Roles that see sensitive sections or manage users must log in with a TOTP code."""
-    return bool(visible_sections(role) & SENSITIVE_SECTIONS) or may_manage_users(role)
+    """Roles that see sensitive sections, refer cases or manage users log in with a TOTP
+    code."""
+    return bool(visible_sections(role) & SENSITIVE_SECTIONS) or bool(
+        SECOND_FACTOR_ACTIONS & set(GRANTS.get(role, {})))
 
 
 def may_manage_users(role: Role) -> bool:

@@ -12,6 +12,7 @@ from resettle.adapters.cli import (
     placement_db,
     placement_dynamic,
     prediction,
+    referral,
     registry,
     scenario,
     screening,
@@ -38,6 +39,7 @@ for register in (
     placement.register,
     placement_db.register,
     placement_dynamic.register,
+    referral.register,
 ):
     register(app)
 

@@ -23,10 +23,13 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def import_table_modules() -> None:
-    """Import ``tables`` and every ``*_tables`` module so their tables join ``Base.metadata``."""
+    """Import ``tables``, every ``*_tables`` and every ``<stage>/tables`` module so their
+    tables join ``Base.metadata``."""
     for info in pkgutil.iter_modules(db_package.__path__):
         if info.name == "tables" or info.name.endswith("_tables"):
             importlib.import_module(f"{db_package.__name__}.{info.name}")
+        elif info.ispkg and (Path(db_package.__path__[0]) / info.name / "tables.py").exists():
+            importlib.import_module(f"{db_package.__name__}.{info.name}.tables")  # <stage>/
 
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:

@@ -27,6 +27,8 @@ from resettle.adapters.web import (
 )
 from resettle.adapters.web.config import WebConfig
 from resettle.adapters.web.problems import install_error_handlers
+from resettle.adapters.web.referral import api as referral_api
+from resettle.adapters.web.referral import pages as referral_pages
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("resettle.web")
@@ -120,11 +122,13 @@ def create_app(config: WebConfig) -> FastAPI:
     app.add_middleware(RequestsInFlight)
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(referral_api.router)
     app.include_router(placement_api.router)
     app.include_router(exclusion_api.router)
     app.include_router(user_api.router)
     app.include_router(registry_pages.api)
     app.include_router(pages.router)
+    app.include_router(referral_pages.router)
     app.include_router(placement_pages.router)
     app.include_router(exclusion_pages.router)
     app.include_router(user_pages.router)

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
-from resettle.adapters.db.security_tables import ReferralRow
+from resettle.adapters.db.referral.tables import ReferralRow
 from resettle.adapters.db.tables import CaseRow, PersonRow, PledgeRow
 from resettle.core import CaseStatus, Priority
 
@@ -52,7 +52,7 @@ def dashboard_figures(session: Session, *, today: date) -> Dashboard:
         select(_referrals.c.country, _cases.c.status, func.sum(size.c.n))
         .join(_cases, _cases.c.case_id == _referrals.c.case_id)
         .join(size, size.c.case_id == _referrals.c.case_id)
-        .where(_referrals.c.decision == "accepted")
+        .where(_referrals.c.state == "accepted")
         .group_by(_referrals.c.country, _cases.c.status)).all()
     placed: dict[str, int] = {}
     departed: dict[str, int] = {}

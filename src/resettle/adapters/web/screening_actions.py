@@ -19,8 +19,10 @@ from resettle.screening.workflow import allowed_actions
 from resettle.security.policy import Action, may
 
 EXCLUSION_STEPS = frozenset({Step.START_EXCLUSION_REVIEW, Step.CLEAR_EXCLUSION, Step.EXCLUDE})
-# Taken elsewhere: referral by the placement officer, answers by the host state's liaison.
-ELSEWHERE = frozenset({Step.REFER, Step.ACCEPT, Step.REFUSE, Step.REQUEST_INFORMATION})
+# Taken through the referral stage only (its record is written with the step): referral and
+# withdrawal by the roles that refer, answers by the host state's liaison.
+ELSEWHERE = frozenset({Step.REFER, Step.ACCEPT, Step.REFUSE, Step.REQUEST_INFORMATION,
+                       Step.PROVIDE_INFORMATION, Step.WITHDRAW_REFERRAL})
 
 
 def policy_for(step: Step) -> Action | None:
