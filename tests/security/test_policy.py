@@ -66,5 +66,17 @@ def test_sensitive_sections_only_where_needed() -> None:
 
 @pytest.mark.parametrize("role", list(Role))
 def test_second_factor_for_sensitive_roles(role: Role) -> None:
-    expected = bool(visible_sections(role) & SENSITIVE_SECTIONS) or role is Role.ADMINISTRATOR
+    """Sensitive sections, account management, or disclosing a case to a state."""
+    refers = Action.REFERRAL_CREATE in GRANTS[role]
+    expected = (bool(visible_sections(role) & SENSITIVE_SECTIONS)
+                or role is Role.ADMINISTRATOR or refers)
     assert needs_second_factor(role) == expected
+
+
+def test_referral_has_its_own_permissions() -> None:
+    """Referring is not borrowed from placement: its own actions, granted as data."""
+    referring = {r for r in Role if Action.REFERRAL_CREATE in GRANTS[r]}
+    assert referring == {Role.PLACEMENT_OFFICER, Role.PROTECTION_OFFICER}
+    assert {r for r in Role if Action.REFERRAL_WITHDRAW in GRANTS[r]} == referring
+    assert {r for r in Role if Action.REFERRAL_SPLIT in GRANTS[r]} == {Role.PROTECTION_OFFICER}
+    assert {r for r in Role if Action.REFERRAL_DECIDE in GRANTS[r]} == {Role.HOST_STATE_LIAISON}

@@ -53,6 +53,8 @@ def refer_case(
     non-refoulement. Raises the error that says what to do instead."""
     at = at or screening.utc_now()
     country = country.strip().upper()
+    # Non-refoulement first: a feared country is refused as such, host state or not.
+    screening.check_case_destination(store.screening, case_id, country)
     if country not in store.host_states():
         known = ", ".join(sorted(store.host_states())) or "none configured"
         raise ValidationError([Issue(
