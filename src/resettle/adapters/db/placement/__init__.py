@@ -1,0 +1,1 @@
+"""The placement stage on the database: the store the placement service reads and writes."""
