@@ -12,10 +12,10 @@ from web_world import PASSWORD, key_env
 
 from resettle.adapters.cli.scenario import DEMO_CONFIG, load_scenario, make_ashraf
 from resettle.adapters.db import user_store
-from resettle.adapters.db.referral.store import SqlReferralStore
-from resettle.adapters.db.screening_repository import SqlScreeningStore
 from resettle.adapters.db.engine import make_session_factory, open_database
+from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.adapters.db.repository import get_case
+from resettle.adapters.db.screening_repository import SqlScreeningStore
 from resettle.adapters.web.app import create_app
 from resettle.adapters.web.config import WebConfig
 from resettle.core import CaseStatus
