@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.core import Category
 from resettle.referral import service as referral_service
+from resettle.referral.ports import ReferralStore
 from resettle.referral.records import Referral
 from resettle.screening import service as screening
 from resettle.screening.records import Attendee, AttendeeKind, Interview
 from resettle.screening.workflow import Action
-
-STEPS_TO_RECOGNITION = (Action.ASSESS_NEEDS, Action.SCHEDULE_INTERVIEW)
 
 
 class Clock:
@@ -24,11 +22,13 @@ class Clock:
         return self.now
 
 
-def make_ready(store: SqlReferralStore, case_id: str, clock: Clock) -> None:
+def make_ready(store: ReferralStore, case_id: str, clock: Clock) -> None:
     """From registered to ready for referral, with every adult heard and consenting."""
     s = store.screening
     case = s.get_case(case_id)
-    adults = [m.person_id for m in case.members if m.is_adult_on(clock.now.date())]
+    # Adults then or now (a child of 2008 is an adult today): each heard, each consenting.
+    adults = [m.person_id for m in case.members
+              if m.is_adult_on(clock.now.date()) or m.is_adult_on(date.today())]
 
     def step(action: Action, actor: str = "officer-a") -> None:
         screening.advance_case(s, case_id, action, actor=actor, reason="sample step",
@@ -54,8 +54,10 @@ def make_ready(store: SqlReferralStore, case_id: str, clock: Clock) -> None:
                                  at=clock.tick())
 
 
-def refer_ready(store: SqlReferralStore, case_id: str, country: str, clock: Clock,
+def refer_ready(store: ReferralStore, case_id: str, country: str, clock: Clock | None = None,
                 actor: str = "placement") -> Referral:
+    """Refer through the service, at the clock's next hour (or now)."""
     return referral_service.refer_case(store, case_id, country, actor=actor,
                                        reason="submitted to the host state",
-                                       submission_priority="normal", at=clock.tick())
+                                       submission_priority="normal",
+                                       at=clock.tick() if clock else None)
