@@ -41,6 +41,8 @@ class RunReview:
     explanations: dict[str, CaseExplanation]
     prices: list[ShadowPrice]  # ranked: where one more pledged place helps most first
     names: dict[str, CaseName] = field(default_factory=dict)  # only for roles seeing identity
+    # Re-placements: per case, the host states that refused it (never proposed there again)
+    refused: dict[str, list[str]] = field(default_factory=dict)
 
 
 def list_placement_runs(ctx: Ctx, *, offset: int, limit: int) -> tuple[list[PlacementRun], int]:
@@ -92,6 +94,8 @@ def review_run(ctx: Ctx, run_id: str) -> RunReview:
             ctx, case_explanations(ctx.session, run_id=run_id, placed=placed)),
         prices=rank_shadow_prices(shadow_prices_of_run(ctx.session, run_id=run_id)),
         names=_names(ctx, list(placed)),
+        refused={case_id: sorted(states.values()) for case_id, states in SqlPlacementStore(
+            ctx.session).placement_inputs(list(placed)).refused.items()},
     )
     ctx.audit("placement.view", subject_type="placement_run", subject_id=run_id,
               detail="with names" if review.names else "")
