@@ -180,7 +180,9 @@ def step_place_ashraf(ctx: DemoContext) -> None:
         f"{result.cases_placed}/{len(run.assignments)} ready cases "
         f"({result.total_persons_placed} persons) placed, {result.status} in "
         f"{result.seconds:.1f}s, gap {0 if result.gap is None else 100 * result.gap:.3f}%; "
-        f"cases by country: {top}; run {run.run_id}{_scarcest(ctx.database_url, run.run_id)}"
+        f"cases by country: {top}; {run.parameters.get('held_persons', 0)} persons keep the "
+        f"places host states hold for them; run {run.run_id}"
+        f"{_scarcest(ctx.database_url, run.run_id)}"
     )
 
 
