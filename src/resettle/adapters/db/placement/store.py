@@ -140,7 +140,7 @@ def _holding(session: Session, case_ids: Sequence[str]) -> Mapping[str, str]:
     for chunk in _chunks(case_ids):
         rows = session.execute(select(_referrals.c.case_id, _referrals.c.country).where(
             _referrals.c.case_id.in_(chunk), _referrals.c.state.in_(states)))
-        found.update(dict(rows.tuples().all()))
+        found.update({case_id: country for case_id, country in rows})
     return found
 
 
