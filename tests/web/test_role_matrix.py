@@ -254,3 +254,14 @@ def test_a_state_that_refused_or_was_withdrawn_loses_access(world: World, ending
     assert alb.get("/api/cases").json()["items"] == []
     status = world.login("placement").get("/api/cases/C-001").json()["status"]
     assert status == "ready_for_referral"  # back to placement, never towards return
+
+
+def test_a_withdrawn_case_is_seen_by_no_host_state(world: World) -> None:
+    """The applicant withdrew from resettlement while referred: the state loses access too."""
+    alb = world.login("liaison_alb")
+    step = world.login("protection").post("/api/cases/C-001/steps", json={
+        "step": "withdraw", "reason": "applicant withdrew from resettlement"})
+    assert step.status_code == 200, step.text
+    assert alb.get("/api/cases/C-001").status_code == 404
+    assert alb.get(f"/api/referrals/{world.referral_ids['C-001']}").status_code == 404
+    assert alb.get("/api/referrals").json()["items"] == []

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from resettle.core.status import CaseStatus
+
 
 class HostDecision(StrEnum):
     """A host state's answer to a referral."""
@@ -41,6 +43,9 @@ OPEN_STATES = frozenset({ReferralState.PENDING, ReferralState.MORE_INFORMATION,
                          ReferralState.SPLIT})
 # The state may (still) see the case: open, or accepted (it will receive the family).
 ACCESS_STATES = OPEN_STATES | {ReferralState.ACCEPTED}
+# A case withdrawn or closed (e.g. merged into another) is seen by no host state any more,
+# whatever its referral says.
+CASE_ENDED = frozenset({CaseStatus.WITHDRAWN, CaseStatus.CLOSED})
 # Answers that exclude the state for this case in every later placement run and referral.
 EXCLUDING_STATES = frozenset({ReferralState.REFUSED, ReferralState.NOT_CONSIDERED,
                               ReferralState.SPLIT_DECLINED})
@@ -108,7 +113,8 @@ class Referral:
 
     @property
     def grants_access(self) -> bool:
-        """The host state may see the case (a refusal or a withdrawal ends it for good)."""
+        """The referral lets the host state see the case (a refusal or a withdrawal ends it
+        for good); see :func:`state_may_see` for the case's own status."""
         return self.state in ACCESS_STATES
 
     @property
@@ -120,6 +126,11 @@ class Referral:
         if self.withdrawal is not None:
             return self.withdrawal.reason
         return self.decision.reason if self.decision else ""
+
+
+def state_may_see(referral: Referral, case_status: CaseStatus) -> bool:
+    """The host state of ``referral`` may see the case now."""
+    return referral.grants_access and case_status not in CASE_ENDED
 
 
 def label(value: str) -> str:

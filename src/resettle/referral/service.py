@@ -26,6 +26,7 @@ from resettle.referral.records import (
     Referral,
     ReferralState,
     Withdrawal,
+    state_may_see,
 )
 from resettle.screening import service as screening
 from resettle.screening.workflow import Action
@@ -258,7 +259,8 @@ def get_referral(store: ReferralStore, referral_id: int, *,
     except NotFoundError:
         referral = None
     if referral is None or (viewer_state is not None and (
-            referral.country != viewer_state or not referral.grants_access)):
+            referral.country != viewer_state or not state_may_see(
+                referral, store.screening.get_case(referral.case_id).status))):
         raise NotFoundError(f"no referral {referral_id} that you may see")
     return referral
 
@@ -266,7 +268,8 @@ def get_referral(store: ReferralStore, referral_id: int, *,
 def list_referrals(store: ReferralStore, *, viewer_state: str | None = None,
                    case_id: str | None = None, offset: int = 0,
                    limit: int = 50) -> tuple[list[Referral], int]:
-    """Newest first; a host state's viewer sees its own referrals that still give access."""
+    """Newest first; a host state's viewer sees its own referrals that still give access
+    (the store also leaves out cases withdrawn or closed: ``records.CASE_ENDED``)."""
     return store.list_referrals(country=viewer_state, case_id=case_id,
                                 with_access_only=viewer_state is not None, offset=offset,
                                 limit=limit)

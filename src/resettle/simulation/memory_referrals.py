@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from resettle.errors import NotFoundError
-from resettle.referral.records import Referral
+from resettle.referral.records import Referral, state_may_see
 from resettle.simulation.memory_store import MemoryScreeningStore
 
 
@@ -54,5 +54,6 @@ class MemoryReferralStore:
         found = [r for r in reversed(self._records.values())
                  if (country is None or r.country == country)
                  and (case_id is None or r.case_id == case_id)
-                 and (r.grants_access or not with_access_only)]
+                 and (not with_access_only or state_may_see(
+                     r, self._screening.get_case(r.case_id).status))]
         return found[offset : offset + limit], len(found)

@@ -12,16 +12,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, func, select, update
+from sqlalchemy import Engine, Table, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.referral.tables import ReferralRow
 from resettle.adapters.db.screening_repository import SqlScreeningStore
-from resettle.adapters.db.tables import PledgeRow
+from resettle.adapters.db.tables import CaseRow, PledgeRow
 from resettle.errors import NotFoundError
 from resettle.referral.records import (
     ACCESS_STATES,
+    CASE_ENDED,
     DecisionRecord,
     HostDecision,
     Referral,
@@ -31,6 +32,7 @@ from resettle.referral.records import (
 from resettle.security.crypto import KeyRing
 
 _referrals = cast(Table, ReferralRow.__table__)
+_cases = cast(Table, CaseRow.__table__)
 PENDING = "pending"
 
 
@@ -89,21 +91,23 @@ def referral_of_row(row: Any) -> Referral:
                     withdrawal, row["resolved_by"])
 
 
-def access_states() -> list[str]:
-    return [str(s) for s in ACCESS_STATES]
+def _with_access() -> Any:
+    """records.state_may_see in SQL: an open or accepted referral of a case not ended."""
+    ended = select(_cases.c.case_id).where(_cases.c.status.in_([str(s) for s in CASE_ENDED]))
+    return and_(_referrals.c.state.in_([str(s) for s in ACCESS_STATES]),
+                _referrals.c.case_id.not_in(ended))
 
 
 def case_ids_with_access_query(country: str) -> Any:
-    """The case ids ``country`` may see (open or accepted referrals): a liaison's record scope
-    in SQL, so that lists and single reads agree."""
-    return select(_referrals.c.case_id).where(_referrals.c.country == country,
-                                              _referrals.c.state.in_(access_states()))
+    """The case ids ``country`` may see: a liaison's record scope in SQL, so that lists and
+    single reads agree."""
+    return select(_referrals.c.case_id).where(_referrals.c.country == country, _with_access())
 
 
 def states_with_access(session: Session, case_id: str) -> frozenset[str]:
     """Host states that may see the case now (a refusal or withdrawal ends it)."""
     return frozenset(session.scalars(select(_referrals.c.country).where(
-        _referrals.c.case_id == case_id, _referrals.c.state.in_(access_states()))))
+        _referrals.c.case_id == case_id, _with_access())))
 
 
 class SqlReferralStore:
@@ -161,7 +165,7 @@ class SqlReferralStore:
         if case_id is not None:
             query = query.where(_referrals.c.case_id == case_id)
         if with_access_only:
-            query = query.where(_referrals.c.state.in_(access_states()))
+            query = query.where(_with_access())
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = self.session.execute(query.order_by(_referrals.c.referral_id.desc())
                                     .offset(offset).limit(limit)).mappings()
