@@ -40,13 +40,10 @@ ALLOWED_SIDEWAYS = {
 }
 # Imports that break the rank in files another branch is rewriting; the lead deletes each entry
 # once that branch is merged (the test then keeps them out for good).
-KNOWN_EXCEPTIONS = {
-    # web -> cli: placement_service runs placement through the CLI's place_from_database; the
-    # referral branch moves the placement run from the database into the placement stage.
-    ("adapters/web/placement_service.py", "resettle.adapters.cli.placement_db"),
+KNOWN_EXCEPTIONS: set[tuple[str, str]] = {
 }
 # Stage folders that exist with no code yet, filled by a branch not merged yet.
-EMPTY_STAGE_EXCEPTIONS = {"referral"}  # the referral branch fills it
+EMPTY_STAGE_EXCEPTIONS: set[str] = set()
 
 
 def package_of(module: str) -> str | None:

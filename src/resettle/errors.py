@@ -95,6 +95,7 @@ CODES: dict[str, str] = {
     "conflicting_locks": "cases locked to one locality need more than its capacity",
     "no_allowed_locality": "a case no locality may take",
     # issues: referral
+    "unknown_host_state": "a country that is not a host state of this operation (no pledge)",
     "unreadable": "an agreements file that cannot be read or parsed",
     "unknown_key": "a key an agreement entry does not take",
     "required_field": "an agreement without a field every dossier needs (case, person ids)",

@@ -66,7 +66,10 @@ def test_sensitive_sections_only_where_needed() -> None:
 
 @pytest.mark.parametrize("role", list(Role))
 def test_second_factor_for_sensitive_roles(role: Role) -> None:
-    expected = bool(visible_sections(role) & SENSITIVE_SECTIONS) or role is Role.ADMINISTRATOR
+    """Sensitive sections, account management, or disclosing a case to a state."""
+    refers = Permission.REFERRAL_CREATE in GRANTS[role]
+    expected = (bool(visible_sections(role) & SENSITIVE_SECTIONS)
+                or role is Role.ADMINISTRATOR or refers)
     assert needs_second_factor(role) == expected
 
 
@@ -87,3 +90,12 @@ def test_step_permissions() -> None:
     assert action_for_step("assess_claim") is Permission.SCREENING_ACT
     assert action_for_step("refer") is None  # the referral pages take it
     assert action_for_step("accept") is None  # the host state's liaison answers there
+
+
+def test_referral_has_its_own_permissions() -> None:
+    """Referring is not borrowed from placement: its own actions, granted as data."""
+    referring = {r for r in Role if Permission.REFERRAL_CREATE in GRANTS[r]}
+    assert referring == {Role.PLACEMENT_OFFICER, Role.PROTECTION_OFFICER}
+    assert {r for r in Role if Permission.REFERRAL_WITHDRAW in GRANTS[r]} == referring
+    assert {r for r in Role if Permission.REFERRAL_SPLIT in GRANTS[r]} == {Role.PROTECTION_OFFICER}
+    assert {r for r in Role if Permission.REFERRAL_DECIDE in GRANTS[r]} == {Role.HOST_STATE_LIAISON}

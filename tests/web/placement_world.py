@@ -26,9 +26,13 @@ def placement_batch() -> RegistryBatch:
         cases.append(Case(case_id, f"{case_id}-P1", members, Priority.NORMAL,
                           CaseStatus.READY_FOR_REFERRAL, Category.LEGAL_PHYSICAL, None,
                           date(2012, 4, 1)))
+    # The sample world's referred cases keep their places (C-001: 1 person with ALB, C-002:
+    # 2 with DEU), so 2 + 1 places remain for the ready cases. Other kinds of places are
+    # plenty (C-001 needs a medical place when a refusal returns it to placement).
+    plenty = {d: 5 for d in Dimension}
     localities = (
-        Locality("ALB-TIR", "ALB", "Tirana", capacity={Dimension.PERSONS: 2}),
-        Locality("DEU-BER", "DEU", "Berlin", capacity={Dimension.PERSONS: 1}),
+        Locality("ALB-TIR", "ALB", "Tirana", capacity={**plenty, Dimension.PERSONS: 3}),
+        Locality("DEU-BER", "DEU", "Berlin", capacity={**plenty, Dimension.PERSONS: 3}),
     )
     # Active whatever day the run is started on (the web starts runs for today).
     pledges = tuple(Pledge(f"PL-{c}", c, date(2000, 1, 1), date(2199, 12, 31), 10)

@@ -81,7 +81,7 @@ def test_a_refused_referral_answer_is_explained_on_the_referrals_page(world: Wor
                           data={"decision": "refused", "reason": ""})
     assert answer.status_code == 422
     assert "Not done:" in answer.text and "Referrals to ALB" in answer.text
-    assert "pending" in answer.text  # nothing was recorded; the form is there to retry
+    assert "waiting for the host state" in answer.text  # nothing recorded; form to retry
     with world.config.sessions() as session:
         refused, _ = list_audit(session, actor="liaison_alb", subject_id=str(referral))
     assert [e.event.outcome for e in refused] == ["refused"]

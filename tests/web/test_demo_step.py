@@ -34,7 +34,8 @@ def test_web_step_is_last_and_prints_working_logins(
              if line.split() and line.split()[0] in dict(DEMO_ACCOUNTS)}
     assert set(lines) == {name for name, _ in DEMO_ACCOUNTS}
     assert "exclusion2" in lines  # four eyes: a second exclusion reviewer
-    assert printed.count("TOTP secret") == 4  # admin, protection, two exclusion reviewers
+    # admin, protection, two exclusion reviewers, and placement (it refers cases to states)
+    assert printed.count("TOTP secret") == 5
     config = WebConfig(open_database(url), load_keyring(key_env()))
     client = World(config, create_app(config), {}, {}, {}).client()
     answer = client.post("/api/session", json={"username": "liaison",

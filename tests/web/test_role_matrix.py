@@ -109,7 +109,13 @@ def test_list_and_single_record_checks_agree(clients: dict[Role, TestClient],
     [
         (Permission.NOTE_WRITE, "post", "/api/cases/C-003/notes",
          {"section": "confidential", "text": "matrix"}),
-        (Permission.PLACEMENT_ACCEPT, "post", "/api/cases/C-003/referrals", {"country": "ALB"}),
+        (Permission.REFERRAL_CREATE, "post", "/api/cases/C-003/referrals", {"country": "ALB"}),
+        (Permission.REFERRAL_READ, "get", "/api/referrals/1", None),  # C-001 to ALB
+        (Permission.REFERRAL_DECIDE, "post", "/api/referrals/1/decision",
+         {"decision": "more_information", "reason": "matrix"}),
+        (Permission.REFERRAL_WITHDRAW, "post", "/api/referrals/1/withdrawal", {"reason": "matrix"}),
+        (Permission.REFERRAL_SPLIT, "post", "/api/referrals/1/split",
+         {"split": False, "reason": "matrix"}),
         (Permission.AUDIT_VIEW, "get", "/api/audit", None),
         (Permission.DASHBOARD_VIEW, "get", "/api/dashboard", None),
         (Permission.REFERRAL_LIST, "get", "/api/referrals", None),
@@ -137,8 +143,17 @@ def test_actions(world: World, role: Role, action: Permission, *, method: str, p
     if action is Permission.NOTE_WRITE and Section.CONFIDENTIAL not in visible_sections(role):
         assert answer.status_code == 403  # may write notes, but not in this section
         return
+    if action in REFUSED_BY_THE_STAGE:  # authorized; the stage's rule answers
+        assert answer.json()["error"]["code"] == REFUSED_BY_THE_STAGE[action], answer.text
+        return
     assert answer.status_code in (200, 201), answer.text
     assert_no_leak(role, answer.text)
+
+
+# Granted, then refused by the stage itself: C-003 is not ready for referral, referral 1
+# holds no split decision.
+REFUSED_BY_THE_STAGE = {Permission.REFERRAL_CREATE: "illegal_transition",
+                        Permission.REFERRAL_SPLIT: "conflict"}
 
 
 PAGES = [(Permission.USER_MANAGE, "/users"), (Permission.REGISTRY_IMPORT, "/registry/import"),
@@ -306,3 +321,62 @@ def test_an_import_refuses_values_of_sections_its_user_cannot_write(world: World
     assert {i["field"] for i in answer.json()["error"]["issues"]} == {
         "medical_conditions", "profiles", "specific_needs"}
     assert_no_leak(Role.REGISTRATION_OFFICER, answer.text)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_referral_list_and_single_read_agree(clients: dict[Role, TestClient],
+                                             role: Role) -> None:
+    """Parity for referrals: listed exactly when readable, and no hidden field in either."""
+    if Permission.REFERRAL_LIST not in GRANTS[role]:
+        assert clients[role].get("/api/referrals").status_code == 403
+        return
+    listed = clients[role].get("/api/referrals")
+    assert_no_leak(role, listed.text)
+    ids = {r["referral_id"] for r in listed.json()["items"]}
+    readable = {n for n in (1, 2) if clients[role].get(f"/api/referrals/{n}").status_code == 200}
+    assert ids == readable
+    expected = {1} if GRANTS[role][Permission.REFERRAL_LIST] is Scope.OWN_STATE else {1, 2}
+    assert ids == expected
+
+
+def test_liaison_404s_on_other_states_referrals_are_audited(world: World) -> None:
+    alb = world.login("liaison_alb")
+    other = world.referral_ids["C-002"]  # referred to DEU
+    assert alb.get(f"/api/referrals/{other}").status_code == 404
+    assert alb.get("/api/referrals/999").status_code == 404  # same answer: existence hidden
+    with world.config.sessions() as session:
+        entries, _ = list_audit(session, actor="liaison_alb")
+    denied = [(e.event.action, e.event.subject_id) for e in entries
+              if e.event.outcome == "denied"]
+    assert ("referral.read", str(other)) in denied and ("referral.read", "999") in denied
+
+
+@pytest.mark.parametrize("ending", ["refused", "withdrawn"])
+def test_a_state_that_refused_or_was_withdrawn_loses_access(world: World, ending: str) -> None:
+    alb, mine = world.login("liaison_alb"), world.referral_ids["C-001"]
+    assert alb.get("/api/cases/C-001").status_code == 200
+    if ending == "refused":
+        answer = alb.post(f"/api/referrals/{mine}/decision",
+                          json={"decision": "refused", "reason": "security vetting"})
+    else:
+        answer = world.login("placement").post(f"/api/referrals/{mine}/withdrawal",
+                                               json={"reason": "case needs review"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["state"] == ending
+    for path in ("/api/cases/C-001", "/cases/C-001", f"/api/referrals/{mine}"):
+        assert alb.get(path).status_code == 404
+    assert alb.get("/api/referrals").json()["items"] == []
+    assert alb.get("/api/cases").json()["items"] == []
+    status = world.login("placement").get("/api/cases/C-001").json()["status"]
+    assert status == "ready_for_referral"  # back to placement, never towards return
+
+
+def test_a_withdrawn_case_is_seen_by_no_host_state(world: World) -> None:
+    """The applicant withdrew from resettlement while referred: the state loses access too."""
+    alb = world.login("liaison_alb")
+    step = world.login("protection").post("/api/cases/C-001/steps", json={
+        "step": "withdraw", "reason": "applicant withdrew from resettlement"})
+    assert step.status_code == 200, step.text
+    assert alb.get("/api/cases/C-001").status_code == 404
+    assert alb.get(f"/api/referrals/{world.referral_ids['C-001']}").status_code == 404
+    assert alb.get("/api/referrals").json()["items"] == []

@@ -111,8 +111,11 @@ def test_reads_and_changes_are_audited_in_a_valid_chain(world: World) -> None:
 def test_failed_change_writes_nothing(world: World) -> None:
     client = world.login("placement")
     answer = client.post("/api/cases/C-003/referrals", json={"country": "IRN"})
-    assert answer.status_code == 422
+    assert answer.status_code == 422  # the members' nationality: named before anything else
     assert answer.json()["error"]["code"] == "refoulement_forbidden"
+    unknown = client.post("/api/cases/C-003/referrals", json={"country": "XYZ"})
+    assert unknown.status_code == 422
+    assert unknown.json()["error"]["issues"][0]["code"] == "unknown_host_state"
     with world.config.sessions() as session:
         entries, _ = list_audit(session, action="referral.create")
         assert entries == []

@@ -1,5 +1,5 @@
-"""On the Ashraf scenario: workflow referrals reach the host state's portal, and a liaison's
-answer moves the case through the screening workflow."""
+"""On the Ashraf scenario: the replay's referrals are loaded with their refer steps (no sync),
+reach the host state's portal, and a liaison's answer moves the case through the workflow."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from fastapi.testclient import TestClient
 from web_world import PASSWORD, key_env
 
 from resettle.adapters.cli.scenario import DEMO_CONFIG, load_scenario, make_ashraf
-from resettle.adapters.db.casework_store import list_referrals, sync_referrals_from_history
 from resettle.adapters.db.engine import make_session_factory, open_database
+from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.adapters.db.registry.store import get_case
+from resettle.adapters.db.screening.store import SqlScreeningStore
 from resettle.adapters.db.security import store as user_store
 from resettle.adapters.web.app import create_app
 from resettle.adapters.web.config import WebConfig
@@ -31,10 +32,13 @@ def test_liaison_answer_advances_the_workflow(tmp_path: Path) -> None:
     keys = load_keyring(key_env())
     now = datetime.now(UTC)
     with make_session_factory(engine).begin() as session:
-        assert sync_referrals_from_history(session, now=now) > 0
-        assert sync_referrals_from_history(session, now=now) == 0  # idempotent
-        referrals, _ = list_referrals(session, limit=100_000)
-        target = next(r for r in referrals if r.decision == "pending")
+        referrals, _ = SqlReferralStore(session).list_referrals(limit=100_000)
+        # One record per refer step of the loaded history, written by the same load.
+        screening = SqlScreeningStore(session)
+        refer_steps = sum(1 for r in {r.case_id for r in referrals}
+                          for e in screening.history(r) if e.action == "refer")
+        assert len(referrals) == refer_steps > 0
+        target = next(r for r in referrals if r.state == "pending")
         other = next(r for r in referrals if r.country != target.country)
         user = user_store.add_user(session, keys=keys, username="liaison", password=PASSWORD,
                                    role=Role.HOST_STATE_LIAISON, state=target.country, now=now)

@@ -14,8 +14,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from key_samples import key_env, next_totp
+from referral_helpers import Clock, make_ready, refer_ready
 from resettle.adapters.db import casework_store
 from resettle.adapters.db.engine import make_session_factory, open_database
+from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.adapters.db.registry.store import store_batch
 from resettle.adapters.db.security import store as user_store
 from resettle.adapters.web.app import create_app
@@ -26,6 +28,7 @@ from resettle.core import (
     Category,
     MedicalCondition,
     Person,
+    Pledge,
     Priority,
     RegistryBatch,
     Relative,
@@ -47,6 +50,9 @@ MARKERS: dict[Section, tuple[str, ...]] = {
     Section.EXCLUSION: ("former_combatant", "EXCL-NOTE-SECRET"),
     Section.CONFIDENTIAL: ("CONF-NOTE-SECRET",),
 }
+# The host states of the sample world: a case may be referred only to a state that pledged.
+HOST_PLEDGES = tuple(Pledge(f"PL-{c}", c, date(2013, 1, 1), date(2013, 12, 31), 20)
+                     for c in ("ALB", "DEU"))
 USERS = {
     Role.ADMINISTRATOR: "admin",
     Role.REGISTRATION_OFFICER: "registrar",
@@ -76,11 +82,11 @@ def sample_cases() -> tuple[Case, ...]:
                     specific_needs=("survivor_of_torture", "older_person"),
                     relatives=(Relative("Relativename Karimi", "brother", "DEU"),))
     return (
-        Case("C-001", "C-001-P1", (shirin,), Priority.URGENT, CaseStatus.REFERRED,
+        Case("C-001", "C-001-P1", (shirin,), Priority.URGENT, CaseStatus.REGISTERED,
              Category.MEDICAL, None, date(2012, 2, 17)),
         Case("C-002", "C-002-P1", (person("C-002", 1, ("Reza", "Ahmadi", "رضا", "احمدی")),
                                    person("C-002", 2, ("Ali", "Ahmadi", "علی", "احمدی"))),
-             Priority.NORMAL, CaseStatus.REFERRED, Category.LEGAL_PHYSICAL, None,
+             Priority.NORMAL, CaseStatus.REGISTERED, Category.LEGAL_PHYSICAL, None,
              date(2012, 3, 1)),
         Case("C-003", "C-003-P1", (person("C-003", 1, ("Leila", "Hosseini", "لیلا", "حسینی")),),
              Priority.EMERGENCY, CaseStatus.INTERVIEWED, None, None, date(2012, 8, 1)),
@@ -123,7 +129,7 @@ def build_world(database_url: str) -> World:
     referral_ids: dict[str, int] = {}
     sessions = make_session_factory(engine, keys=config.keys)
     with sessions.begin() as session:
-        store_batch(session, batch=RegistryBatch(cases=sample_cases()))
+        store_batch(session, batch=RegistryBatch(cases=sample_cases(), pledges=HOST_PLEDGES))
         for role, username in USERS.items():
             secret = new_totp_secret()
             totp[username] = secret
@@ -139,10 +145,11 @@ def build_world(database_url: str) -> World:
                               (Section.CONFIDENTIAL, "CONF-NOTE-SECRET")):
             casework_store.add_note(session, keys=config.keys, case_id="C-001",
                                     section=section, text=text, author="protection", now=NOW)
-        referral_ids["C-001"] = casework_store.refer_case(
-            session, case_id="C-001", country="ALB", referred_by="placement", now=NOW)
-        referral_ids["C-002"] = casework_store.refer_case(
-            session, case_id="C-002", country="DEU", referred_by="placement", now=NOW)
+        # Through the real workflow and the referral service, as the web or CLI would.
+        referrals, clock = SqlReferralStore(session), Clock()
+        for case_id, country in (("C-001", "ALB"), ("C-002", "DEU")):
+            make_ready(referrals, case_id, clock)
+            referral_ids[case_id] = refer_ready(referrals, case_id, country, clock).referral_id
         sessions = {}
         for username in [*USERS.values(), "liaison_deu"]:
             user = user_store.get_user(session, keys=config.keys, username=username)

@@ -3,7 +3,10 @@
 A (case, locality) pair is allowed only if, in this order of precedence (the first failing
 rule is the recorded reason):
 
-1. ``no_return``: the locality's country is on no member's no-return list (non-refoulement);
+1. ``no_return``: the locality's country is on no member's no-return list (non-refoulement:
+   nationality, declared fears, first asylum);
+1b. ``refused``: the locality's state has not refused the case (refusal, "not considered",
+   a declined split): a refusal returns the case to placement with that state excluded;
 2. ``forbidden``: no caseworker prohibited the locality for the case;
 3. ``criteria``: a pledge behind the locality admits the case (size, services, profiles);
 4. ``no_capacity``: the locality has some capacity in every dimension the case needs;
@@ -194,6 +197,8 @@ def _protection_reason(case: PlacementCase, loc: PlacementLocality) -> str | Non
     """The rules that do not depend on scores: no-return, prohibitions, criteria, capacity."""
     if loc.country in case.no_return:
         return f"no_return: {loc.country} is on the case's no-return list"
+    if loc.country in case.refused:
+        return f"refused: {case.refused[loc.country]}"
     if loc.locality_id in case.forbidden_localities:
         return "forbidden: a caseworker prohibited this locality for the case"
     if loc.criteria is not None:

@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from resettle.core import Case, Locality, Pledge, PledgeCriteria, Priority
-from resettle.core.protection import ProtectionSettings, no_return_countries
+from resettle.core.protection import Declared, ProtectionSettings, no_return_countries
 
 
 class TieMode(StrEnum):
@@ -32,6 +32,9 @@ class PlacementCase:
     priority: Priority = Priority.NORMAL
     needs: Mapping[str, int] = field(default_factory=dict)  # extra dimensions; persons = size
     no_return: frozenset[str] = frozenset()  # ISO3, every member's list combined
+    # Host states that refused the case (refused, not considered, split declined): country ->
+    # what happened, e.g. "ALB refused the case on 2013-05-02". Never proposed there again.
+    refused: Mapping[str, str] = field(default_factory=dict)
     relative_countries: frozenset[str] = frozenset()
     forbidden_localities: frozenset[str] = frozenset()  # caseworker prohibitions
     lock_locality: str | None = None  # caseworker's "this case goes to X"
@@ -78,14 +81,18 @@ def placement_inputs_from_registry(
     forbidden: Mapping[str, Iterable[str]] | None = None,
     locks: Mapping[str, str] | None = None,
     group_of: Mapping[str, str] | None = None,
+    declared: Declared | None = None,
+    refused: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[list[PlacementCase], list[PlacementLocality]]:
     """Summarise registry records for placement on day ``on``.
 
     A locality is admitted under the criteria of its country's pledges active on ``on``;
     a country without an active pledge admits nobody. The no-return list comes from
-    :func:`resettle.core.protection.no_return_countries` (members' nationalities, declared
-    fears and the first-asylum country when configured).
+    :func:`resettle.core.protection.no_return_countries` (members' nationalities, the fears
+    they declared since, ``declared`` by person id, and the first-asylum country when
+    configured); ``refused``: by case id, the host states that refused it and why.
     """
+    refused = refused or {}
     forbidden = forbidden or {}
     locks = locks or {}
     group_of = group_of or {}
@@ -95,7 +102,8 @@ def placement_inputs_from_registry(
             size=case.size,
             priority=case.processing_priority,
             needs={str(d): n for d, n in case.needs(on).as_dict().items() if str(d) != "persons"},
-            no_return=no_return_countries(case, protection),
+            no_return=no_return_countries(case, protection, declared),
+            refused=dict(refused.get(case.case_id, {})),
             relative_countries=case.relative_countries,
             forbidden_localities=frozenset(forbidden.get(case.case_id, ())),
             lock_locality=locks.get(case.case_id),

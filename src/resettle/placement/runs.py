@@ -69,6 +69,10 @@ def fingerprint_problem(problem: PlacementProblem) -> str:
         "floors": [(f.name, f.cases.tolist(), f.min_share_placed, f.min_mean_score)
                    for f in problem.group_floors],
     }
+    refusals = sorted(f"{i}:{j}:{reason}" for (i, j), reason in
+                      problem.exclusion_reasons.items() if reason.startswith("refused:"))
+    if refusals:  # a host state's refusal is an input (absent: older hashes unchanged)
+        header["refused"] = refusals
     digest.update(json.dumps(header, sort_keys=True).encode())
     for array in (problem.needs, problem.capacity, problem.priority, problem.pair_case,
                   problem.pair_locality, problem.pair_score, problem.pair_pref_rank,

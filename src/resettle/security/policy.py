@@ -39,7 +39,10 @@ class Permission(StrEnum):
     PLACEMENT_OVERRIDE = "placement.override"
     REFERRAL_LIST = "referral.list"
     REFERRAL_READ = "referral.read"
-    REFERRAL_DECIDE = "referral.decide"
+    REFERRAL_CREATE = "referral.create"  # refer a case to a host state: its data is disclosed
+    REFERRAL_WITHDRAW = "referral.withdraw"  # take the file back from a host state
+    REFERRAL_DECIDE = "referral.decide"  # the host state's answer
+    REFERRAL_SPLIT = "referral.split"  # resolve a split decision: split the case, or decline
     AUDIT_VIEW = "audit.view"
     USER_MANAGE = "user.manage"
     REGISTRY_IMPORT = "registry.import"  # upload files of persons and cases
@@ -139,7 +142,9 @@ GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
     Role.PROTECTION_OFFICER: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
         A.CASE_EXPORT: Scope.ALL, A.NOTE_WRITE: Scope.ALL, A.SCREENING_ACT: Scope.ALL,
-        A.PLACEMENT_VIEW: Scope.NONE,
+        A.PLACEMENT_VIEW: Scope.NONE, A.REFERRAL_LIST: Scope.ALL, A.REFERRAL_READ: Scope.ALL,
+        A.REFERRAL_CREATE: Scope.ALL, A.REFERRAL_WITHDRAW: Scope.ALL,
+        A.REFERRAL_SPLIT: Scope.ALL,
     },
     Role.EXCLUSION_REVIEWER: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
@@ -150,6 +155,8 @@ GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         A.CASE_EXPORT: Scope.ALL, A.PLACEMENT_VIEW: Scope.NONE, A.PLACEMENT_RUN: Scope.NONE,
         A.PLACEMENT_ACCEPT: Scope.ALL, A.PLACEMENT_OVERRIDE: Scope.ALL,
         A.DEPARTURE_VIEW: Scope.NONE,
+        A.REFERRAL_LIST: Scope.ALL, A.REFERRAL_READ: Scope.ALL, A.REFERRAL_CREATE: Scope.ALL,
+        A.REFERRAL_WITHDRAW: Scope.ALL,
     },
     Role.HOST_STATE_LIAISON: {
         A.CASE_LIST: Scope.OWN_STATE, A.CASE_READ: Scope.OWN_STATE,
@@ -187,9 +194,14 @@ SECTIONS: Mapping[Role, frozenset[Section]] = {
 # Roles that write: the auditor is read-only by construction (no writing action granted).
 WRITE_ACTIONS = frozenset(
     {A.NOTE_WRITE, A.SCREENING_ACT, A.EXCLUSION_DECIDE, A.PLACEMENT_RUN, A.PLACEMENT_ACCEPT,
-     A.PLACEMENT_OVERRIDE, A.REFERRAL_DECIDE, A.USER_MANAGE, A.REGISTRY_IMPORT,
-     A.DEPARTURE_PLAN, A.DEPARTURE_RECORD, A.ARRIVAL_REPORT}
+     A.PLACEMENT_OVERRIDE, A.REFERRAL_CREATE, A.REFERRAL_WITHDRAW, A.REFERRAL_DECIDE,
+     A.REFERRAL_SPLIT, A.USER_MANAGE, A.REGISTRY_IMPORT, A.DEPARTURE_PLAN, A.DEPARTURE_RECORD,
+     A.ARRIVAL_REPORT}
 )
+# Actions that disclose a case to a state or take it back, or manage accounts: whoever holds
+# one logs in with a second factor.
+SECOND_FACTOR_ACTIONS = frozenset(
+    {A.USER_MANAGE, A.REFERRAL_CREATE, A.REFERRAL_WITHDRAW, A.REFERRAL_SPLIT})
 
 
 # Which permission each screening workflow step needs when taken from the case page, by the
@@ -197,7 +209,8 @@ WRITE_ACTIONS = frozenset(
 # names). Exclusion steps need exclusion.decide; referral steps and host-state answers are
 # taken on their own pages (None here); every other step needs screening.act.
 EXCLUSION_STEPS = frozenset({"start_exclusion_review", "clear_exclusion", "exclude"})
-STEPS_TAKEN_ELSEWHERE = frozenset({"refer", "accept", "refuse", "request_information"})
+STEPS_TAKEN_ELSEWHERE = frozenset({"refer", "accept", "refuse", "request_information",
+                                   "provide_information", "withdraw_referral"})
 DEFAULT_STEP_ACTION = A.SCREENING_ACT
 
 
@@ -283,8 +296,10 @@ def visible_sections(role: Role) -> frozenset[Section]:
 
 
 def needs_second_factor(role: Role) -> bool:
-    """Roles that see sensitive sections or manage users must log in with a TOTP code."""
-    return bool(visible_sections(role) & SENSITIVE_SECTIONS) or may_manage_users(role)
+    """Roles that see sensitive sections, refer cases or manage users log in with a TOTP
+    code."""
+    return bool(visible_sections(role) & SENSITIVE_SECTIONS) or bool(
+        SECOND_FACTOR_ACTIONS & set(GRANTS.get(role, {})))
 
 
 def may_manage_users(role: Role) -> bool:

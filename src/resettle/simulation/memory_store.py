@@ -14,6 +14,7 @@ from datetime import datetime
 
 from resettle.core import Case, CaseStatus, Priority
 from resettle.errors import ConflictError, NotFoundError
+from resettle.referral.records import Referral
 from resettle.screening.deadlines import CaseClock
 from resettle.screening.exclusion import ExclusionReview
 from resettle.screening.ports import ScreeningSettings
@@ -40,6 +41,8 @@ class MemoryScreeningStore:
         self._person_reviews: dict[str, list[str]] = defaultdict(list)
         self.statements: dict[str, list[ConfidentialStatement]] = defaultdict(list)
         self.declarations: dict[str, list[NoReturnDeclaration]] = defaultdict(list)
+        # Referral records written with the workflow's refer steps (memory_referrals).
+        self.referrals: dict[int, Referral] = {}
         self._settings = settings or ScreeningSettings()
         self._ids: Counter[str] = Counter()
         for case in cases:

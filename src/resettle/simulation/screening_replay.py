@@ -18,6 +18,8 @@ from datetime import date, datetime, timedelta
 import numpy as np
 
 from resettle.core import Case, CaseStatus, Pledge, RegistryBatch
+from resettle.referral import service as referral_service
+from resettle.referral.records import HostDecision
 from resettle.screening import service
 from resettle.screening.exclusion import (
     Assessment,
@@ -31,6 +33,7 @@ from resettle.screening.ports import ScreeningSettings
 from resettle.screening.records import Attendee, AttendeeKind, Interview
 from resettle.screening.workflow import Action
 from resettle.simulation.ashraf_config import COMMAND_ROLE, EXCLUSION_TRIGGERS
+from resettle.simulation.memory_referrals import MemoryReferralStore
 from resettle.simulation.memory_store import MemoryScreeningStore
 from resettle.simulation.sampling import Weighted, chance, pick
 
@@ -90,6 +93,7 @@ class _Driver:
     """Takes one case's actions through the service, on a clock that only moves forward."""
 
     store: MemoryScreeningStore
+    referrals: MemoryReferralStore
     rng: np.random.Generator
     case: Case
     adults: tuple[str, ...]
@@ -98,6 +102,7 @@ class _Driver:
     officer: str
     reviewer: str
     refused: tuple[str, ...] = ()
+    referral_id: int = 0
 
     def tick(self, hours: float) -> datetime:
         self.clock += timedelta(hours=hours)
@@ -156,13 +161,24 @@ class _Driver:
     def refer(self) -> None:
         country = _host_for(self.store.get_case(self.case.case_id), self.pledges, self.rng,
                             self.refused)
-        self.advance(Action.REFER, "submitted to the host state", country=country,
-                     submission_priority=str(self.case.processing_priority))
+        referral = referral_service.refer_case(
+            self.referrals, self.case.case_id, country, actor=self.officer,
+            reason="submitted to the host state", at=self.clock,
+            submission_priority=str(self.case.processing_priority))
+        self.referral_id = referral.referral_id
         self.refused = (*self.refused, country)
+
+    def host_answers(self, decision: HostDecision, reason: str) -> None:
+        referral_service.decide_referral(self.referrals, self.referral_id, decision,
+                                         actor=f"liaison-{decision}", reason=reason,
+                                         at=self.clock)
 
     def step(self, token: str) -> None:
         simple = _SIMPLE.get(token)
-        if simple is not None:
+        answer = _HOST_ANSWERS.get(token)
+        if answer is not None:
+            self.host_answers(*answer)
+        elif simple is not None:
             action, reason, data = simple
             self.advance(action, reason, **data)
         elif token == "assess_include":
@@ -191,14 +207,19 @@ _SIMPLE: dict[str, tuple[Action, str, dict[str, str]]] = {
     "request_revision": (Action.REQUEST_REVISION, "medical section incomplete", {}),
     "not_recommend": (Action.NOT_RECOMMEND, "resettlement not the appropriate solution", {}),
     "recommend": (Action.RECOMMEND, "submission reviewed and recommended", {}),
-    "refuse": (Action.REFUSE, "host state refused after security checks: place elsewhere", {}),
-    "request_information": (Action.REQUEST_INFORMATION, "host asks for medical reports", {}),
-    "accept": (Action.ACCEPT, "host state accepted the case", {}),
     "prepare_departure": (Action.PREPARE_DEPARTURE, "exit permit and travel booked", {}),
     "depart": (Action.DEPART, "flight departed", {}),
     "report_arrival": (Action.REPORT_ARRIVAL, "arrival reported by the host", {}),
     "hold": (Action.HOLD, "medical evaluation pending", {}),
     "withdraw": (Action.WITHDRAW, "applicant withdrew from resettlement", {}),
+}
+
+# The host state's answers go through the referral service, like a liaison's.
+_HOST_ANSWERS: dict[str, tuple[HostDecision, str]] = {
+    "refuse": (HostDecision.REFUSED, "host state refused after security checks: place "
+               "elsewhere"),
+    "request_information": (HostDecision.MORE_INFORMATION, "host asks for medical reports"),
+    "accept": (HostDecision.ACCEPTED, "host state accepted the case"),
 }
 
 
@@ -238,13 +259,14 @@ def replay_screening(batch: RegistryBatch, *, seed: int, as_of: date,
     rng = np.random.default_rng([seed, 4])  # a stream of its own: the batch draws are untouched
     store = MemoryScreeningStore((replace(c, status=S.REGISTERED) for c in batch.cases),
                                  settings)
+    referrals = MemoryReferralStore(store, (p.country for p in batch.pledges))
     for case in batch.cases:
-        _drive(store, rng, case, batch.pledges, as_of)
+        _drive(referrals, rng, case, batch.pledges, as_of)
     cases = tuple(store.cases[c.case_id] for c in batch.cases)
     return replace(batch, cases=cases), store
 
 
-def _drive(store: MemoryScreeningStore, rng: np.random.Generator, case: Case,
+def _drive(referrals: MemoryReferralStore, rng: np.random.Generator, case: Case,
            pledges: Sequence[Pledge], as_of: date) -> None:
     trigger = bool(case.profiles & EXCLUSION_TRIGGERS)
     route = _route(case.status, trigger, case.size == 1, rng)
@@ -254,8 +276,8 @@ def _drive(store: MemoryScreeningStore, rng: np.random.Generator, case: Case,
     # Space the steps over the time between registration and the snapshot.
     gaps = np.diff(np.sort(rng.uniform(0, span_hours * 0.9, len(route) + 1)), prepend=0.0)
     adults = tuple(m.person_id for m in case.members if m.is_adult_on(as_of))
-    driver = _Driver(store, rng, case, adults, pledges, start, pick(rng, OFFICERS),
-                     pick(rng, REVIEWERS))
+    driver = _Driver(referrals.screening, referrals, rng, case, adults, pledges, start,
+                     pick(rng, OFFICERS), pick(rng, REVIEWERS))
     for token, gap in zip(route, gaps.tolist(), strict=False):
         driver.tick(gap)
         driver.step(token)

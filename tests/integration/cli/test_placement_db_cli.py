@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from resettle.adapters.cli.main import app
 from resettle.adapters.db.engine import make_session_factory, open_database
 from resettle.adapters.db.placement.run_store import decisions_for_run, get_run, list_runs
+from resettle.adapters.db.referral.store import SqlReferralStore
 
 runner = CliRunner()
 ENV = {"COLUMNS": "200"}
@@ -35,10 +36,19 @@ def test_run_is_stored_reproducible_and_decisions_recorded(loaded: str) -> None:
     with make_session_factory(engine)() as session:
         one, two = (get_run(session, run_id=r) for r in run_ids)
         assert len(list_runs(session)) == 2
+        referrals = SqlReferralStore(session).referrals_of([c for c, _, _ in one.assignments])
     assert one.inputs_hash == two.inputs_hash and one.assignments == two.assignments
     assert one.status == "optimal" and one.assignments
     assert not any(loc and loc.startswith(("IRQ", "IRN")) for _, loc, _ in one.assignments)
-    case_id = one.assignments[0][0]
+    refused_by_alb = {r.case_id for r in referrals if r.country == "ALB" and r.excludes_state}
+    assert refused_by_alb  # the scenario has refusals: those cases are placed elsewhere
+    assert not any(loc and loc.startswith("ALB") for c, loc, _ in one.assignments
+                   if c in refused_by_alb)
+    back = runner.invoke(app, ["placement", "override", one.run_id, min(refused_by_alb),
+                               "--reason", "try", "--locality", "ALB-TIR",
+                               "--database-url", loaded], env=ENV)
+    assert back.exit_code == 1 and "not placed in ALB again" in back.output
+    case_id = next(c for c, loc, _ in one.assignments if loc and c not in refused_by_alb)
 
     accepted = runner.invoke(app, ["placement", "accept", one.run_id, case_id,
                                    "--database-url", loaded, "--actor", "officer1"], env=ENV)

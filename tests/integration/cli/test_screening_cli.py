@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from resettle.adapters.cli.main import app
 from resettle.adapters.db.engine import make_session_factory
+from resettle.adapters.db.registry.store import store_batch
+from resettle.core import Pledge, RegistryBatch
 from screening_helpers import family_case, load_cases
 
 runner = CliRunner()
@@ -19,6 +23,10 @@ CASE_COMMANDS = ["advance", "decide", "interview", "consent", "categories", "pri
 def stored(engine: Engine) -> str:
     with make_session_factory(engine)() as session:
         load_cases(session, family_case("F1"), family_case("F2", adults=1, children=0))
+        # Albania pledged places: a host state the cases may be referred to.
+        store_batch(session, batch=RegistryBatch(pledges=(
+            Pledge("PL-ALB", "ALB", date(2012, 1, 1), date(2013, 12, 31), 50),)))
+        session.commit()
     return engine.url.render_as_string(hide_password=False)
 
 

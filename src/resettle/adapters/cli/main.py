@@ -12,6 +12,7 @@ from resettle.adapters.cli import (
     placement_db,
     placement_dynamic,
     prediction,
+    referral,
     registry,
     reporting,
     scenario,
@@ -42,6 +43,7 @@ for register in (
     reporting.register,
     simulate.register,
     departures.register,
+    referral.register,
 ):
     register(app)
 

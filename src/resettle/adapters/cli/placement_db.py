@@ -3,9 +3,8 @@ caseworkers' accept and override decisions; and the demo step."""
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,42 +17,24 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, error_console, failing_cleanly
 from resettle.adapters.db.engine import make_session_factory, write_session
 from resettle.adapters.db.placement.explain_store import (
-    save_explanations,
     shadow_prices_of_run,
 )
 from resettle.adapters.db.placement.run_store import (
     decisions_for_run,
     get_run,
     list_runs,
-    record_decision,
-    save_run,
 )
-from resettle.adapters.db.registry.store import get_case, load_batch
-from resettle.adapters.db.screening.store import SqlScreeningStore
-from resettle.core import Case, CaseStatus, Locality
-from resettle.core.protection import ProtectionSettings, check_destination
-from resettle.errors import NotFoundError
-from resettle.placement.build import WARNING_CODES, build_problem, validate
-from resettle.placement.explain import explain_cases, rank_shadow_prices, shadow_prices
-from resettle.placement.records import placement_inputs_from_registry
+from resettle.adapters.db.placement.store import SqlPlacementStore
+from resettle.core import Case, Locality
+from resettle.placement.explain import rank_shadow_prices
 from resettle.placement.result import PlacementResult
-from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun, make_run
-from resettle.placement.simple_score import simple_scores
-from resettle.placement.solve import solve_placement
+from resettle.placement.runs import DecisionAction, PlacementRun
+from resettle.placement.service import Scoring, decide_placement, place_ready_cases
 from resettle.security.crypto import KeyRing
 
 if TYPE_CHECKING:
     from resettle.adapters.cli.demo import DemoContext
 
-READY = frozenset({CaseStatus.READY_FOR_REFERRAL})
-ScoreFunction = Callable[[Sequence[Case], Sequence[Locality], date], dict[tuple[str, str], float]]
-Scoring = tuple[str, ScoreFunction]
-
-
-def _simple_scoring(
-    cases: Sequence[Case], localities: Sequence[Locality], on: date
-) -> dict[tuple[str, str], float]:
-    return simple_scores(cases, localities, on=on)
 
 Actor = Annotated[str, typer.Option(help="Who decides (recorded with the decision).")]
 
@@ -91,46 +72,24 @@ def place_from_database(url: str, *, on: date, solver: str, time_limit: float | 
                         seed: int, label: str, actor: str,
                         scoring: Scoring | None = None,
                         keys: KeyRing | None = None) -> tuple[PlacementRun, PlacementResult]:
-    """Load, build, solve, then store the run. Scores come from ``scoring`` (a name recorded
-    with the run, and a function) or else the documented simple score. ``keys`` open the
-    encrypted fields (diagnoses, profiles); by default those of the environment.
-
-    The solve runs outside any transaction, so other writers are not held up meanwhile.
-    """
+    """The placement service on the database at ``url``; warnings go to the error console.
+    ``keys`` open the encrypted fields (diagnoses, profiles); by default the environment's."""
     engine = open_engine(url)
     try:
-        factory = make_session_factory(engine, keys=keys)
-        with factory() as session:
-            batch = load_batch(session)
-            protection = SqlScreeningStore(session).settings().protection
-        ready = [c for c in batch.cases if c.status in READY]
-        cases, localities = placement_inputs_from_registry(
-            ready, batch.localities, batch.pledges, on=on, protection=protection)
-        score_name, score_pairs = scoring or ("simple_score v1", _simple_scoring)
-        scores = score_pairs(ready, batch.localities, on)
-        warnings = [i for i in validate(cases, localities, scores) if i.code in WARNING_CODES]
-        if warnings:
-            error_console().print(f"{len(warnings)} case(s) have no allowed locality; "
-                                  "they stay unplaced (see `resettle placement show`)")
-        problem = build_problem(cases, localities, scores)
-        result = solve_placement(problem, solver=solver, time_limit=time_limit, seed=seed)
-        run = make_run(problem, result, run_id=f"PR-{uuid.uuid4().hex[:12]}",
-                       created_at=datetime.now(), created_by=actor,
-                       label=label or f"ready cases on {on}",
-                       parameters={"on": on.isoformat(), "time_limit": time_limit,
-                                   "score": score_name, "ties": "bonus 0.05",
-                                   "first_asylum": protection.first_asylum_country})
-        # Explained now: the inputs are not stored, only their fingerprint.
-        explained = result.status.has_solution
-        cases_why = explain_cases(problem, result) if explained else []
-        prices = shadow_prices(problem, result) if explained else []
-        with write_session(factory) as session:
-            save_run(session, run=run)
-            save_explanations(session, run_id=run.run_id, cases=cases_why, prices=prices)
-            session.commit()
-        return run, result
+        store = SqlPlacementStore(factory=make_session_factory(engine, keys=keys))
+        outcome = place_ready_cases(store, on=on, solver=solver, time_limit=time_limit,
+                                    seed=seed, label=label, actor=actor, now=datetime.now(),
+                                    scoring=scoring)
     finally:
         engine.dispose()
+    if outcome.warnings:
+        error_console().print(f"{len(outcome.warnings)} case(s) have no allowed locality; "
+                              "they stay unplaced (see `resettle placement show`)")
+    if outcome.held_persons or outcome.replacing:
+        error_console().print(f"{outcome.held_persons} person(s) keep the place a host state "
+                              f"holds for them; {len(outcome.replacing)} case(s) refused "
+                              "before are placed again elsewhere")
+    return outcome.run, outcome.result
 
 
 @app.command("runs")
@@ -168,8 +127,8 @@ def accept_command(run_id: str, case_id: str, database_url: DatabaseUrl = DEFAUL
                    actor: Actor = "cli") -> None:
     """Accept the run's proposed placement of a case."""
     with failing_cleanly(), _session(database_url, write=True) as session:
-        record_decision(session, decision=PlacementDecision(
-            run_id, case_id, DecisionAction.ACCEPT, None, "", actor, datetime.now()))
+        decide_placement(SqlPlacementStore(session), run_id, case_id, DecisionAction.ACCEPT,
+                         actor=actor, at=datetime.now())
         session.commit()
     console().print(f"accepted {case_id} in run {run_id}")
 
@@ -184,21 +143,10 @@ def override_command(
 ) -> None:
     """Override a proposed placement with a reason; never into a no-return country."""
     with failing_cleanly(), _session(database_url, write=True) as session:
-        if locality is not None:
-            _check_override(session, case_id, locality)
-        record_decision(session, decision=PlacementDecision(
-            run_id, case_id, DecisionAction.OVERRIDE, locality, reason, actor, datetime.now()))
+        decide_placement(SqlPlacementStore(session), run_id, case_id, DecisionAction.OVERRIDE,
+                         locality_id=locality, reason=reason, actor=actor, at=datetime.now())
         session.commit()
     console().print(f"overrode {case_id} in run {run_id}: {locality or 'unplaced'}")
-
-
-def _check_override(session: Session, case_id: str, locality_id: str) -> None:
-    batch = load_batch(session)
-    match = [loc for loc in batch.localities if loc.locality_id == locality_id]
-    if not match:
-        raise NotFoundError(f"no locality {locality_id}")
-    protection: ProtectionSettings = SqlScreeningStore(session).settings().protection
-    check_destination(get_case(session, case_id=case_id), match[0].country, protection)
 
 
 class _session:  # noqa: N801 - used as a context manager, like a function
@@ -232,7 +180,9 @@ def step_place_ashraf(ctx: DemoContext) -> None:
         f"{result.cases_placed}/{len(run.assignments)} ready cases "
         f"({result.total_persons_placed} persons) placed, {result.status} in "
         f"{result.seconds:.1f}s, gap {0 if result.gap is None else 100 * result.gap:.3f}%; "
-        f"cases by country: {top}; run {run.run_id}{_scarcest(ctx.database_url, run.run_id)}"
+        f"cases by country: {top}; {run.parameters.get('held_persons', 0)} persons keep the "
+        f"places host states hold for them; run {run.run_id}"
+        f"{_scarcest(ctx.database_url, run.run_id)}"
     )
 
 

@@ -16,9 +16,11 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console
 from resettle.adapters.cli.scenario import DEMO_CONFIG
 from resettle.adapters.cli.screening_actions import At, Version, case_app, do, show_case
+from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.adapters.db.screening.store import SqlScreeningStore, screening_store
 from resettle.core import CaseStatus, Priority, Relative
 from resettle.core.protection import ProtectionSettings
+from resettle.referral import service as referral_service
 from resettle.screening import service
 from resettle.screening.deadlines import DeadlineTargets
 from resettle.screening.exclusion import (
@@ -173,8 +175,10 @@ def no_return_command(
 
     def work(store: SqlScreeningStore) -> frozenset[str]:
         if person_id and country:
-            service.declare_no_return(store, case_id, person_id, country.upper(), actor=actor,
-                                      reason=reason)
+            # Through the referral stage: a referral to that country is withdrawn with it.
+            referral_service.declare_no_return(SqlReferralStore(store.session), case_id,
+                                               person_id, country.upper(), actor=actor,
+                                               reason=reason)
         return service.no_return_list(store, case_id)
 
     countries = do(database_url, work)

@@ -19,11 +19,14 @@ from rich.table import Table
 
 from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, failing_cleanly
+from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.adapters.db.screening.store import SqlScreeningStore, screening_store
 from resettle.core import Case, Category, Priority
+from resettle.errors import PermissionDeniedError
+from resettle.referral import service as referral_service
 from resettle.screening import service
 from resettle.screening.records import Attendee, AttendeeKind, Interview
-from resettle.screening.workflow import TRANSITIONS, ClosureReason, allowed_actions
+from resettle.screening.workflow import TRANSITIONS, Action, ClosureReason, allowed_actions
 
 T = TypeVar("T")
 case_app = typer.Typer(help="Screening actions on one case: advance, interview, consent, "
@@ -76,12 +79,35 @@ def advance_command(
     version: Version = None, at: At = None, database_url: DatabaseUrl = DEFAULT_URL,
 ) -> None:
     """Take one workflow action; an illegal one names the actions allowed now."""
+    if action in REFERRAL_STEPS:
+        with failing_cleanly():
+            raise PermissionDeniedError(
+                f"'{action}' is a host state's answer or a withdrawal: use `resettle referral "
+                "decide` or `resettle referral withdraw`, so the referral's record follows")
     data = {key: str(value) for key, value in (("country", country),
             ("submission_priority", submission_priority), ("closure", closure)) if value}
-    case = do(database_url, lambda s: service.advance_case(
-        s, case_id, action, actor=actor, reason=reason, at=at, data=data,
-        expected_version=version))
+    if action == Action.REFER:  # through the referral stage: one record, same transaction
+        case = do(database_url, lambda s: _refer(s, case_id, country or "", actor=actor,
+                                                 reason=reason, at=at, version=version,
+                                                 priority=str(submission_priority or "")))
+    else:
+        case = do(database_url, lambda s: service.advance_case(
+            s, case_id, action, actor=actor, reason=reason, at=at, data=data,
+            expected_version=version))
     show_case(case)
+
+
+# Steps only the referral stage takes (``resettle referral ...``).
+REFERRAL_STEPS = frozenset({Action.ACCEPT, Action.REFUSE, Action.REQUEST_INFORMATION,
+                            Action.PROVIDE_INFORMATION, Action.WITHDRAW_REFERRAL})
+
+
+def _refer(store: SqlScreeningStore, case_id: str, country: str, *, actor: str, reason: str,
+           at: datetime | None, version: int | None, priority: str) -> Case:
+    referral_service.refer_case(SqlReferralStore(store.session), case_id, country,
+                                actor=actor, reason=reason, at=at, expected_version=version,
+                                submission_priority=priority)
+    return store.get_case(case_id)
 
 
 @case_app.command("decide")

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from resettle.adapters.db.casework_store import Decision
 from resettle.adapters.db.security.audit_store import list_audit
 from resettle.adapters.web import services
 from resettle.adapters.web.config import MAX_PAGE
@@ -57,15 +56,6 @@ class MeOut(BaseModel):
 class NoteIn(BaseModel):
     section: Section
     text: str = Field(min_length=1, max_length=20_000)
-
-
-class ReferralIn(BaseModel):
-    country: str = Field(pattern=r"^[A-Z]{3}$")
-
-
-class DecisionIn(BaseModel):
-    decision: Decision
-    reason: str = Field(default="", max_length=5000)
 
 
 class StepIn(BaseModel):
@@ -161,28 +151,6 @@ def take_step(case_id: str, body: StepIn,
     steps; checked on the case); answers the case's new status."""
     case = screening_actions.take_step(ctx, case_id, body.step, body.reason, body.data)
     return {"case_id": case.case_id, "status": str(case.status), "version": case.version}
-
-
-@router.post("/cases/{case_id}/referrals", status_code=201)
-def refer(case_id: str, body: ReferralIn,
-          ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_ACCEPT))]) -> CreatedOut:
-    """Refer a case to a host state (never to a country on its no-return list)."""
-    return CreatedOut(id=services.refer_case_to_state(ctx, case_id, body.country))
-
-
-@router.get("/referrals")
-def referrals(ctx: Annotated[Ctx, Depends(allowed(Permission.REFERRAL_LIST))],
-              offset: Offset = 0, limit: Limit = 50) -> PageOut:
-    """Referrals in your scope: a liaison sees those to their own state only."""
-    return _page(services.list_visible_referrals(ctx, offset=offset, limit=limit))
-
-
-@router.post("/referrals/{referral_id}/decision")
-def decide(referral_id: Annotated[int, Field(ge=1, le=2**31)], body: DecisionIn,
-           ctx: Annotated[Ctx, Depends(allowed(Permission.REFERRAL_DECIDE))]) -> dict[str, Any]:
-    """A host state's answer: accepted, refused or more_information (with a reason)."""
-    decided = services.decide_on_referral(ctx, referral_id, body.decision, body.reason)
-    return {"referral_id": decided.referral_id, "decision": str(decided.decision)}
 
 
 @router.get("/audit")

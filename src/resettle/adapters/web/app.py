@@ -21,6 +21,8 @@ from resettle.adapters.web.departures import pages as departures_pages
 from resettle.adapters.web.placement import api as placement_api
 from resettle.adapters.web.placement import pages as placement_pages
 from resettle.adapters.web.problems import install_error_handlers, internal_error
+from resettle.adapters.web.referral import api as referral_api
+from resettle.adapters.web.referral import pages as referral_pages
 from resettle.adapters.web.registry import pages as registry_pages
 from resettle.adapters.web.reporting import pages as reporting_pages
 from resettle.adapters.web.screening import api as exclusion_api
@@ -129,12 +131,14 @@ def create_app(config: WebConfig) -> FastAPI:
     app.add_middleware(RequestsInFlight)
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(referral_api.router)
     app.include_router(placement_api.router)
     app.include_router(exclusion_api.router)
     app.include_router(user_api.router)
     app.include_router(registry_pages.api)
     app.include_router(departures_api.router)
     app.include_router(pages.router)
+    app.include_router(referral_pages.router)
     app.include_router(placement_pages.router)
     app.include_router(exclusion_pages.router)
     app.include_router(user_pages.router)

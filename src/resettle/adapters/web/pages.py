@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from resettle.adapters.db.casework_store import Decision
 from resettle.adapters.db.registry.name_search import SEARCH_CAP
 from resettle.adapters.db.security.audit_store import list_audit
 from resettle.adapters.web import services
@@ -203,41 +202,6 @@ def case_note(request: Request, case_id: str, section: Annotated[Section, Form()
               ctx: Annotated[Ctx, Depends(allowed(Permission.NOTE_WRITE))]) -> Response:
     return act_on_case(request, ctx, case_id,
                        lambda: services.add_case_note(ctx, case_id, section, text))
-
-
-@router.post("/cases/{case_id}/referrals")
-def case_refer(request: Request, case_id: str,
-               country: Annotated[str, Form(pattern=r"^[A-Z]{3}$")],
-               ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_ACCEPT))]) -> Response:
-    return act_on_case(request, ctx, case_id,
-                       lambda: services.refer_case_to_state(ctx, case_id, country))
-
-
-@router.get("/referrals")
-def referrals(request: Request, ctx: Annotated[Ctx, Depends(allowed(Permission.REFERRAL_LIST))],
-              offset: Offset = 0) -> Response:
-    return referrals_page(request, ctx, offset)
-
-
-def referrals_page(request: Request, ctx: Ctx, offset: int = 0, *,
-                   problem: ResettleError | None = None) -> Response:
-    page = services.list_visible_referrals(ctx, offset=offset, limit=25)
-    return render(request, ctx, "referrals.html", page=page, decisions=list(Decision)[1:],
-                  problem=problem, status_code=problem.http_status if problem else 200)
-
-
-@router.post("/referrals/{referral_id}/decision")
-def referral_decision(
-    request: Request, referral_id: int, decision: Annotated[Decision, Form()],
-    ctx: Annotated[Ctx, Depends(allowed(Permission.REFERRAL_DECIDE))],
-    reason: Annotated[str, Form(max_length=5000)] = "",
-) -> Response:
-    try:
-        services.decide_on_referral(ctx, referral_id, decision, reason)
-    except ON_PAGE as refused:  # e.g. the workflow refuses: consent withdrawn meanwhile
-        record_refusal(request, ctx, refused, subject_id=str(referral_id))
-        return referrals_page(request, ctx, problem=refused)
-    return see_other("/referrals")
 
 
 @router.get("/audit")

@@ -9,23 +9,20 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
-from resettle.adapters.cli.placement_db import place_from_database
 from resettle.adapters.db.placement.explain_store import case_explanations, shadow_prices_of_run
 from resettle.adapters.db.placement.run_store import (
     decisions_for_run,
     get_run,
     list_runs,
-    record_decision,
 )
+from resettle.adapters.db.placement.store import SqlPlacementStore
 from resettle.adapters.db.placement.tables import PlacementRunRow
-from resettle.adapters.db.registry.store import get_case, get_cases
-from resettle.adapters.db.registry.tables import LocalityRow, PledgeRow
-from resettle.adapters.db.screening.store import SqlScreeningStore
+from resettle.adapters.db.registry.store import get_cases
+from resettle.adapters.db.registry.tables import PledgeRow
 from resettle.adapters.web.guards import Ctx
-from resettle.core.protection import check_destination
-from resettle.errors import NotFoundError
 from resettle.placement.explain import CaseExplanation, ShadowPrice, rank_shadow_prices
 from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun
+from resettle.placement.service import decide_placement, place_ready_cases
 from resettle.security.policy import Permission, Section, authorize, visible_rule, visible_sections
 
 RUN_TIME_LIMIT = 60.0
@@ -44,6 +41,8 @@ class RunReview:
     explanations: dict[str, CaseExplanation]
     prices: list[ShadowPrice]  # ranked: where one more pledged place helps most first
     names: dict[str, CaseName] = field(default_factory=dict)  # only for roles seeing identity
+    # Re-placements: per case, the host states that refused it (never proposed there again)
+    refused: dict[str, list[str]] = field(default_factory=dict)
 
 
 def list_placement_runs(ctx: Ctx, *, offset: int, limit: int) -> tuple[list[PlacementRun], int]:
@@ -70,15 +69,15 @@ def start_run(ctx: Ctx, label: str, on: date | None = None) -> PlacementRun:
     (default :func:`pledge_day`), exact solver."""
     authorize(ctx.user, Permission.PLACEMENT_RUN)
     on = on or pledge_day(ctx)
-    url = ctx.config.engine.url.render_as_string(hide_password=False)
-    # The placement stage solves outside any transaction and stores the run in its own; let
-    # go of this request's write lock first, so other users are not kept waiting for the
-    # solver. The audit entry follows in this request's next transaction, committed before
-    # the answer is sent.
+    # The placement stage reads in one short session, solves outside any transaction and
+    # stores the run in its own; let go of this request's write lock first, so other users are
+    # not kept waiting for the solver. The audit entry follows in this request's next
+    # transaction, committed before the answer is sent.
     ctx.pause_writing()
-    run, _ = place_from_database(url, on=on, solver="exact",
-                                 time_limit=RUN_TIME_LIMIT, seed=0, label=label,
-                                 actor=ctx.user.username, keys=ctx.config.keys)
+    outcome = place_ready_cases(SqlPlacementStore(factory=ctx.config.sessions), on=on,
+                                solver="exact", time_limit=RUN_TIME_LIMIT, seed=0, label=label,
+                                actor=ctx.user.username, now=ctx.now.replace(tzinfo=None))
+    run = outcome.run
     ctx.audit("placement.run", subject_type="placement_run", subject_id=run.run_id,
               detail=f"pledges active on {on}")
     return run
@@ -95,6 +94,8 @@ def review_run(ctx: Ctx, run_id: str) -> RunReview:
             ctx, case_explanations(ctx.session, run_id=run_id, placed=placed)),
         prices=rank_shadow_prices(shadow_prices_of_run(ctx.session, run_id=run_id)),
         names=_names(ctx, list(placed)),
+        refused={case_id: sorted(states.values()) for case_id, states in SqlPlacementStore(
+            ctx.session).placement_inputs(list(placed)).refused.items()},
     )
     ctx.audit("placement.view", subject_type="placement_run", subject_id=run_id,
               detail="with names" if review.names else "")
@@ -130,21 +131,10 @@ def decide_on_case(ctx: Ctx, run_id: str, case_id: str, action: DecisionAction, 
     (placement.override), never into a country on the case's no-return list."""
     authorize(ctx.user, Permission.PLACEMENT_ACCEPT if action == DecisionAction.ACCEPT
               else Permission.PLACEMENT_OVERRIDE)
-    if action == DecisionAction.OVERRIDE and locality_id:
-        _check_override(ctx, case_id, locality_id)
-    decision = PlacementDecision(
-        run_id, case_id, action, locality_id if action == DecisionAction.OVERRIDE else None,
-        reason, ctx.user.username, datetime.now(UTC).replace(tzinfo=None))
-    record_decision(ctx.session, decision=decision)
+    decide_placement(SqlPlacementStore(ctx.session), run_id, case_id, action,
+                     locality_id=locality_id, reason=reason, actor=ctx.user.username,
+                     at=datetime.now(UTC).replace(tzinfo=None))
     ctx.audit(f"placement.{action}", subject_type="case", subject_id=case_id,
               detail=f"run {run_id}")
     return next(d for d in reversed(decisions_for_run(ctx.session, run_id=run_id))
                 if d.case_id == case_id)
-
-
-def _check_override(ctx: Ctx, case_id: str, locality_id: str) -> None:
-    locality = ctx.session.get(LocalityRow, locality_id)
-    if locality is None:
-        raise NotFoundError(f"no locality {locality_id}")
-    protection = SqlScreeningStore(ctx.session).settings().protection
-    check_destination(get_case(ctx.session, case_id=case_id), locality.country, protection)

@@ -10,15 +10,18 @@ from datetime import datetime
 from typing import Any
 
 from resettle.adapters.db import casework_store as casework
+from resettle.adapters.db.referral.store import case_ids_with_access_query, states_with_access
 from resettle.adapters.db.registry.store import find_cases, get_case, list_cases
 from resettle.adapters.db.screening.store import SqlScreeningStore
 from resettle.adapters.web.guards import Ctx
 from resettle.core import Case, CaseStatus, Category, Dimension, Issue, Priority
-from resettle.core.protection import ProtectionSettings, check_destination
-from resettle.errors import NotFoundError, PermissionDeniedError, ValidationError
-from resettle.screening.service import advance_case
-from resettle.screening.workflow import Action as Step
-from resettle.screening.workflow import referral_country
+from resettle.errors import (
+    NotFoundError,
+    PermissionDeniedError,
+    RefoulementError,
+    ValidationError,
+)
+from resettle.screening.service import check_case_destination
 from resettle.security.policy import (
     SENSITIVE_SECTIONS,
     Permission,
@@ -27,7 +30,6 @@ from resettle.security.policy import (
     Scope,
     Section,
     authorize,
-    in_scope,
     scope_of,
     section_of_category,
     section_of_event,
@@ -35,8 +37,6 @@ from resettle.security.policy import (
 )
 from resettle.security.views import TimelineEvent, view_case, view_case_summary
 
-# Ashraf: Iraq, the country of first asylum, is on every no-return list.
-PROTECTION = ProtectionSettings(first_asylum_country="IRQ")
 AUDIT_IDS_SHOWN = 100
 
 
@@ -66,11 +66,11 @@ def _within(principal: Principal, scope: Scope) -> Any:
     """The SQL form of a record scope, so that lists and single reads agree (parity test)."""
     if scope is Scope.ALL:
         return None
-    return casework.referred_case_ids_query(principal.state or "")
+    return case_ids_with_access_query(principal.state or "")
 
 
 def _facts(ctx: Ctx, case_id: str) -> RecordFacts:
-    return RecordFacts(case_id, casework.referred_states(ctx.session, case_id=case_id))
+    return RecordFacts(case_id, states_with_access(ctx.session, case_id))
 
 
 def _unseen(case_id: str) -> NotFoundError:
@@ -147,14 +147,6 @@ def case_timeline(ctx: Ctx, case: Case) -> list[TimelineEvent]:
         events.append(TimelineEvent(datetime.combine(case.registered_on, datetime.min.time()),
                                     "registered"))
     events.extend(screening_history(ctx, case.case_id))
-    referrals, _ = casework.list_referrals(ctx.session, case_id=case.case_id, limit=1000)
-    for referral in reversed(referrals):
-        events.append(TimelineEvent(referral.referred_at, f"referred to {referral.country}",
-                                    referral.referred_by))
-        if referral.decided_at is not None:
-            events.append(TimelineEvent(referral.decided_at,
-                                        f"{referral.country}: {referral.decision}",
-                                        referral.decided_by or "", referral.reason))
     return sorted(events, key=lambda e: e.at.replace(tzinfo=None))
 
 
@@ -200,58 +192,6 @@ def add_case_note(ctx: Ctx, case_id: str, section: Section, text: str) -> int:
     return note_id
 
 
-def refer_case_to_state(ctx: Ctx, case_id: str, country: str) -> int:
-    case = _load_case(ctx, Permission.PLACEMENT_ACCEPT, case_id)
-    check_destination(case, country, PROTECTION)  # non-refoulement, before anything is written
-    referral_id = casework.refer_case(ctx.session, case_id=case_id, country=country,
-                                      referred_by=ctx.user.username, now=ctx.now)
-    ctx.audit("referral.create", subject_type="case", subject_id=case_id,
-              detail=f"referral {referral_id} to {country}")
-    return referral_id
-
-
-def list_visible_referrals(ctx: Ctx, *, offset: int, limit: int) -> Page:
-    principal = ctx.user
-    authorize(principal, Permission.REFERRAL_LIST)
-    country = principal.state or "" if scope_of(principal.role, Permission.REFERRAL_LIST) \
-        is Scope.OWN_STATE else None
-    referrals, total = casework.list_referrals(ctx.session, country=country, offset=offset,
-                                               limit=limit)
-    items = []
-    for referral in referrals:
-        case = get_case(ctx.session, case_id=referral.case_id)
-        row = view_case_summary(case, visible_sections(principal.role))
-        row.update(referral_id=referral.referral_id, country=referral.country,
-                   decision=str(referral.decision), reason=referral.reason,
-                   referred_at=referral.referred_at.isoformat())
-        items.append(row)
-    ctx.audit("referral.list", subject_type="case",
-              detail=" ".join(r.case_id for r in referrals[:AUDIT_IDS_SHOWN]))
-    return Page(items, total, offset, limit)
-
-
-def decide_on_referral(
-    ctx: Ctx, referral_id: int, decision: casework.Decision, reason: str
-) -> casework.Referral:
-    principal = ctx.user
-    authorize(principal, Permission.REFERRAL_DECIDE)
-    scope = scope_of(principal.role, Permission.REFERRAL_DECIDE)
-    try:
-        referral = casework.get_referral(ctx.session, referral_id=referral_id)
-    except NotFoundError:
-        referral = None
-    facts = RecordFacts(referral.case_id, frozenset({referral.country})) if referral else None
-    if referral is None or scope is None or facts is None or not in_scope(principal, scope,
-                                                                          facts):
-        raise NotFoundError(f"no referral {referral_id} that you may see")
-    decided = casework.decide_referral(ctx.session, referral_id=referral_id, decision=decision,
-                                       reason=reason, decided_by=principal.username, now=ctx.now)
-    _advance_workflow(ctx, referral, decision, reason)
-    ctx.audit("referral.decide", subject_type="case", subject_id=referral.case_id,
-              detail=f"referral {referral_id}: {decision}")
-    return decided
-
-
 def export_visible_cases(ctx: Ctx, *, offset: int, limit: int) -> list[Case]:
     """Cases in the user's export scope; the export itself is audited with every case id."""
     principal = ctx.user
@@ -259,27 +199,19 @@ def export_visible_cases(ctx: Ctx, *, offset: int, limit: int) -> list[Case]:
     scope = scope_of(principal.role, Permission.CASE_EXPORT)
     assert scope is not None
     page = list_cases(ctx.session, offset=offset, limit=limit, within=_within(principal, scope))
+    cases = list(page.cases)
+    if scope is Scope.OWN_STATE:  # an export to a host state: never of a case that fears it
+        cases = [c for c in cases if _may_go_to(ctx, c.case_id, principal.state or "")]
     ctx.audit("case.export", subject_type="case",
-              detail=" ".join(c.case_id for c in page.cases[:AUDIT_IDS_SHOWN]))
-    return list(page.cases)
+              detail=" ".join(c.case_id for c in cases[:AUDIT_IDS_SHOWN]))
+    return cases
 
 
-HOST_STEPS = {casework.Decision.ACCEPTED: Step.ACCEPT, casework.Decision.REFUSED: Step.REFUSE,
-              casework.Decision.MORE_INFORMATION: Step.REQUEST_INFORMATION}
-
-
-def _advance_workflow(ctx: Ctx, referral: casework.Referral, decision: casework.Decision,
-                      reason: str) -> None:
-    """A case referred through the screening workflow takes the host's answer as its next step.
-
-    The workflow checks it (consent, non-refoulement...); if it refuses, the answer is not
-    recorded either (one transaction).
-    """
-    store = SqlScreeningStore(ctx.session)
-    history = store.history(referral.case_id)
-    if referral_country(history) != referral.country:
-        return  # referred outside the workflow: the referral record is all there is
-    status = store.get_case(referral.case_id).status
-    if status in (CaseStatus.REFERRED, CaseStatus.MORE_INFORMATION):
-        advance_case(store, referral.case_id, HOST_STEPS[decision], actor=ctx.user.username,
-                     reason=reason or f"{referral.country}: {decision}")
+def _may_go_to(ctx: Ctx, case_id: str, country: str) -> bool:
+    try:
+        check_case_destination(SqlScreeningStore(ctx.session), case_id, country)
+    except RefoulementError:
+        ctx.audit("case.export", subject_type="case", subject_id=case_id, outcome="refused",
+                  detail=f"{country} is on the case's no-return list")
+        return False
+    return True

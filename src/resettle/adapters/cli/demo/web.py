@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from resettle.adapters.cli.options import open_engine
 from resettle.adapters.cli.security import run_server
-from resettle.adapters.db.casework_store import list_referrals, sync_referrals_from_history
 from resettle.adapters.db.engine import make_session_factory
+from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.adapters.db.security import store as user_store
 from resettle.security.auth import new_token, new_totp_secret, totp_now
 from resettle.security.crypto import KeyRing, generate_key_file, load_keyring
@@ -39,8 +39,8 @@ def _liaison_state(counts: Counter[str]) -> str:
 
 
 def step_web(ctx: DemoContext) -> None:
-    """Demo: create the demo users (one per role, two exclusion reviewers), index referrals,
-    print the logins; serve if asked."""
+    """Demo: create the demo users (one per role, two exclusion reviewers; the liaison of the
+    state holding most referrals), print the logins; serve if asked."""
     key_file = ctx.output_dir / "resettle-keys.json"
     if os.environ.get("RESETTLE_DATA_KEYS") or os.environ.get("RESETTLE_KEY_FILE"):
         keys = load_keyring()
@@ -53,8 +53,9 @@ def step_web(ctx: DemoContext) -> None:
     lines: list[str] = []
     try:
         with make_session_factory(engine).begin() as session:
-            added = sync_referrals_from_history(session, now=now)
-            referrals, _ = list_referrals(session, limit=100_000)
+            # The referrals were written with the workflow's refer steps (scenario load).
+            referrals, added = SqlReferralStore(session).list_referrals(
+                with_access_only=True, limit=100_000)
             state = _liaison_state(Counter(r.country for r in referrals))
             for username, role in DEMO_ACCOUNTS:
                 password = new_token()[:16]
@@ -80,8 +81,8 @@ def step_web(ctx: DemoContext) -> None:
     ctx.console.print("TOTP: add the secret to an authenticator app (or `python -c \"import "
                       "pyotp; print(pyotp.TOTP('SECRET').now())\"`).")
     port = int(os.environ.get(DEMO_PORT_ENV, "8000"))
-    ctx.summary["web"] = (f"{len(DEMO_ACCOUNTS)} demo users, {added} referrals indexed for host "
-                          f"states; `make demo` serves http://127.0.0.1:{port}/")
+    ctx.summary["web"] = (f"{len(DEMO_ACCOUNTS)} demo users, {added} referrals open or accepted "
+                          f"in host states; `make demo` serves http://127.0.0.1:{port}/")
     if ctx.serve:
         ctx.after.append(lambda: _serve(ctx, port, keys))
 

@@ -1,4 +1,4 @@
-"""Tables of the web app's security: users, sessions, the audit chain, sensitive notes, referrals.
+"""Tables of the web app's security: users, sessions, the audit chain, sensitive notes.
 
 Secrets never stored in clear: passwords as argon2 hashes, sessions by token digest, TOTP
 secrets and note texts AES-GCM encrypted with keys that live outside the database.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from resettle.adapters.db.base import Base
@@ -100,21 +100,3 @@ class CaseNoteRow(Base):
     author: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
-
-class ReferralRow(Base):
-    """A case referred to a host state, and that state's answer."""
-
-    __tablename__ = "host_referrals"
-    __table_args__ = (Index("ix_host_referrals_country_case", "country", "case_id"),)
-
-    referral_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    case_id: Mapped[str] = mapped_column(
-        String(ID), ForeignKey("cases.case_id", ondelete="CASCADE"), index=True
-    )
-    country: Mapped[str] = mapped_column(String(3))
-    referred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    referred_by: Mapped[str] = mapped_column(String(80))
-    decision: Mapped[str] = mapped_column(String(20))  # pending|accepted|refused|more_information
-    reason: Mapped[str] = mapped_column(Text, default="")
-    decided_by: Mapped[str | None] = mapped_column(String(80))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -14,6 +14,7 @@ from dataclasses import replace
 from sqlalchemy import Engine, MetaData, Table, inspect, select
 from sqlalchemy.orm import Session
 
+from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.adapters.db.registry.store import load_batch, store_batch
 from resettle.adapters.db.registry.tables import CaseRow
 from resettle.adapters.db.screening.store import SqlScreeningStore
@@ -87,7 +88,8 @@ def store_scenario(
 
 
 def store_screening_records(session: Session, history: MemoryScreeningStore) -> None:
-    """Copy settings, events, interviews, consents and exclusion reviews into the database."""
+    """Copy settings, events, interviews, consents, exclusion reviews and the referrals the
+    replay wrote with its refer steps into the database (one transaction: the caller's)."""
     sql = SqlScreeningStore(session)
     sql.save_settings(history.settings())
     events = history.all_events()
@@ -99,3 +101,4 @@ def store_screening_records(session: Session, history: MemoryScreeningStore) -> 
         sql.add_consent(consent)
     for review in history.reviews.values():
         sql.save_review(review)
+    SqlReferralStore(session).add_referrals(list(history.referrals.values()))

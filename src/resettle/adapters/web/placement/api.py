@@ -49,7 +49,9 @@ def _summary(run: PlacementRun) -> dict[str, Any]:
     return {"run_id": run.run_id, "created_at": run.created_at.isoformat(),
             "created_by": run.created_by, "label": run.label, "solver": run.solver,
             "status": run.status, "objective": run.objective, "gap": run.gap,
-            "persons_placed": run.persons_placed, "inputs_hash": run.inputs_hash}
+            "persons_placed": run.persons_placed, "inputs_hash": run.inputs_hash,
+            # persons keeping the place a host state holds for them (open/accepted referrals)
+            "held_persons": run.parameters.get("held_persons", 0)}
 
 
 def _decision(d: PlacementDecision) -> DecisionOut:
@@ -91,7 +93,8 @@ def get_run(run_id: RunId,
             "alternative_score": why.alternative_score if why else None,
             "why_not": why.why_not if why else None,
             "not_allowed": [list(p) for p in why.not_allowed] if why else [],
-            "decision": _decision(decided).model_dump() if decided else None}
+            "decision": _decision(decided).model_dump() if decided else None,
+            "refused_by": found.refused.get(case_id, [])}  # a re-placement if not empty
         if case_id in found.names:
             item["name"] = found.names[case_id].latin
             item["name_original"] = found.names[case_id].original

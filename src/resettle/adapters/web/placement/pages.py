@@ -51,6 +51,7 @@ def run_page(request: Request, ctx: Ctx, run_id: str, *, problem: ResettleError 
     found = placement_service.review_run(ctx, run_id)
     return render(request, ctx, "placement.html", run=found.run, decided=found.decided,
                   why=found.explanations, prices=found.prices, names=found.names,
+                  refused=found.refused,
                   problem=problem, status_code=problem.http_status if problem else 200)
 
 

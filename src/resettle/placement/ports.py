@@ -1,0 +1,52 @@
+"""What the placement service needs from storage. The database adapter implements it.
+
+The inputs are read in one short read, the solve runs outside any transaction, and the run is
+stored in one short write, so other users are not held up while the solver works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from resettle.core import Case, Locality, RegistryBatch
+from resettle.core.protection import ProtectionSettings
+from resettle.placement.explain import CaseExplanation, ShadowPrice
+from resettle.placement.runs import PlacementDecision, PlacementRun
+
+
+@dataclass(frozen=True)
+class PlacementInputs:
+    """Everything a placement run reads, as stored now."""
+
+    batch: RegistryBatch  # cases, localities, pledges
+    protection: ProtectionSettings
+    declared: Mapping[str, Sequence[str]] = field(default_factory=dict)  # person -> fears
+    # case -> {host state: what happened}: states that refused it (never proposed again)
+    refused: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # case -> host state holding its file now (open or accepted referral): it keeps a place
+    holding: Mapping[str, str] = field(default_factory=dict)
+    # case -> the locality its last accepted or overridden placement named
+    decided_localities: Mapping[str, str] = field(default_factory=dict)
+
+
+class PlacementStore(Protocol):
+    def placement_inputs(self, case_ids: Sequence[str] | None = None) -> PlacementInputs:
+        """The registry and the protection facts (all cases, or only ``case_ids``)."""
+        ...
+
+    def get_locality(self, locality_id: str) -> Locality:
+        """The locality, or NotFoundError."""
+        ...
+
+    def get_case(self, case_id: str) -> Case: ...
+
+    def get_run(self, run_id: str) -> PlacementRun: ...
+
+    def save_run(self, run: PlacementRun, cases: Sequence[CaseExplanation],
+                 prices: Sequence[ShadowPrice]) -> None:
+        """Store a run with its explanations (committed by the store or its caller)."""
+        ...
+
+    def record_decision(self, decision: PlacementDecision) -> None: ...

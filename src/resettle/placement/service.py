@@ -1,0 +1,147 @@
+"""The placement service: the one place the CLI and the web place ready cases and accept or
+override a proposal. Non-refoulement is :mod:`resettle.core.protection`'s rule, asked here
+with every member's declared fears and the stored protection settings; a host state that
+refused a case is a pair rule ("refused: ...") in every later run and refuses accept and
+override there too.
+
+Re-placement: cases whose file a host state holds (an open or accepted referral) keep their
+place — their persons are taken off their locality's capacity — and the run places the cases
+ready for referral, including those a state returned, among the places that remain.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from resettle.core import Case, CaseStatus, Locality
+from resettle.core.issues import Issue
+from resettle.core.needs import Dimension
+from resettle.core.protection import check_destination
+from resettle.errors import ConflictError
+from resettle.placement.build import WARNING_CODES, build_problem, validate
+from resettle.placement.explain import explain_cases, shadow_prices
+from resettle.placement.ports import PlacementInputs, PlacementStore
+from resettle.placement.records import placement_inputs_from_registry
+from resettle.placement.result import PlacementResult
+from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun, make_run
+from resettle.placement.simple_score import simple_scores
+from resettle.placement.solve import solve_placement
+
+READY = frozenset({CaseStatus.READY_FOR_REFERRAL})
+ScoreFunction = Callable[[Sequence[Case], Sequence[Locality], date], dict[tuple[str, str], float]]
+Scoring = tuple[str, ScoreFunction]
+
+
+def _simple_scoring(cases: Sequence[Case], localities: Sequence[Locality],
+                    on: date) -> dict[tuple[str, str], float]:
+    return simple_scores(cases, localities, on=on)
+
+
+SIMPLE_SCORING: Scoring = ("simple_score v1", _simple_scoring)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    run: PlacementRun
+    result: PlacementResult
+    warnings: list[Issue]  # e.g. a case with no allowed locality: it stays unplaced
+    held_persons: int  # persons keeping a place because a host state holds their file
+    replacing: tuple[str, ...]  # ready cases a host state refused before: re-placements
+
+
+def declared_of(inputs: PlacementInputs, case: Case) -> dict[str, Sequence[str]]:
+    return {m.person_id: inputs.declared[m.person_id] for m in case.members
+            if m.person_id in inputs.declared}
+
+
+def remaining_localities(inputs: PlacementInputs) -> tuple[list[Locality], int]:
+    """Localities with the places of cases a host state holds taken off; and how many
+    persons keep their place."""
+    capacity = {loc.locality_id: dict(loc.capacity) for loc in inputs.batch.localities}
+    by_country: dict[str, list[str]] = {}
+    for loc in inputs.batch.localities:
+        by_country.setdefault(loc.country, []).append(loc.locality_id)
+    held = 0
+    for case in inputs.batch.cases:
+        country = inputs.holding.get(case.case_id)
+        if country is None or not by_country.get(country):
+            continue
+        decided = inputs.decided_localities.get(case.case_id)
+        if decided not in by_country[country]:  # the most places left in the host state
+            decided = max(by_country[country],
+                          key=lambda j: capacity[j].get(Dimension.PERSONS, 0))
+        places = capacity[decided]
+        places[Dimension.PERSONS] = max(0, places.get(Dimension.PERSONS, 0) - case.size)
+        held += case.size
+    return [replace(loc, capacity=capacity[loc.locality_id])
+            for loc in inputs.batch.localities], held
+
+
+def place_ready_cases(
+    store: PlacementStore, *, on: date, solver: str, time_limit: float | None, seed: int,
+    label: str, actor: str, now: datetime, scoring: Scoring | None = None,
+) -> RunOutcome:
+    """Load, build (every placement rule, non-refoulement and refusals included), solve,
+    explain and store the run. Returns warnings instead of printing them."""
+    inputs = store.placement_inputs()
+    ready = [c for c in inputs.batch.cases if c.status in READY]
+    localities, held = remaining_localities(inputs)
+    cases, places = placement_inputs_from_registry(
+        ready, localities, inputs.batch.pledges, on=on, protection=inputs.protection,
+        declared=inputs.declared, refused=inputs.refused)
+    score_name, score_pairs = scoring or SIMPLE_SCORING
+    scores = score_pairs(ready, localities, on)
+    warnings = [i for i in validate(cases, places, scores) if i.code in WARNING_CODES]
+    problem = build_problem(cases, places, scores)
+    result = solve_placement(problem, solver=solver, time_limit=time_limit, seed=seed)
+    run = make_run(problem, result, run_id=f"PR-{uuid.uuid4().hex[:12]}", created_at=now,
+                   created_by=actor, label=label or f"ready cases on {on}",
+                   parameters={"on": on.isoformat(), "time_limit": time_limit,
+                               "score": score_name, "ties": "bonus 0.05",
+                               "first_asylum": inputs.protection.first_asylum_country,
+                               "held_persons": held})
+    # Explained now: the inputs are not stored, only their fingerprint.
+    explained = result.status.has_solution
+    store.save_run(run, explain_cases(problem, result) if explained else [],
+                   shadow_prices(problem, result) if explained else [])
+    replacing = tuple(c.case_id for c in ready if inputs.refused.get(c.case_id))
+    return RunOutcome(run, result, warnings, held, replacing)
+
+
+def check_country_for_case(inputs: PlacementInputs, case: Case, country: str) -> None:
+    """Non-refoulement (core.protection, with declared fears and the stored settings), then
+    the refusals: raises RefoulementError or ConflictError."""
+    check_destination(case, country, inputs.protection, declared_of(inputs, case))
+    refusal = inputs.refused.get(case.case_id, {}).get(country)
+    if refusal is not None:
+        raise ConflictError(f"{refusal}: case {case.case_id} is not placed in {country} "
+                            "again; choose a locality in another host state")
+
+
+def decide_placement(
+    store: PlacementStore, run_id: str, case_id: str, action: DecisionAction | str, *,
+    actor: str, at: datetime, locality_id: str | None = None, reason: str = "",
+) -> PlacementDecision:
+    """Accept the run's proposal for a case, or override it with a reason (another locality,
+    or none); never into a country on a member's no-return list or that refused the case."""
+    action = DecisionAction(action)
+    target = locality_id if action == DecisionAction.OVERRIDE else _proposed(store, run_id,
+                                                                             case_id)
+    if target:
+        inputs = store.placement_inputs([case_id])
+        check_country_for_case(inputs, store.get_case(case_id),
+                               store.get_locality(target).country)
+    decision = PlacementDecision(run_id, case_id, action,
+                                 locality_id if action == DecisionAction.OVERRIDE else None,
+                                 reason, actor, at)
+    store.record_decision(decision)
+    return decision
+
+
+def _proposed(store: PlacementStore, run_id: str, case_id: str) -> str | None:
+    proposed: Mapping[str, str | None] = {c: loc for c, loc, _ in
+                                          store.get_run(run_id).assignments}
+    return proposed.get(case_id)
