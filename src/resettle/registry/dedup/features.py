@@ -9,6 +9,7 @@ keep the year, the 1 January flag and the dates they may have been mistaken for.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from resettle.core.case import Case
@@ -21,15 +22,19 @@ FeatureRow = dict[str, Any]
 
 def name_features(prefix: str, name: str, original: str, *, family: bool) -> FeatureRow:
     """``<prefix>_latin``, ``<prefix>_key`` and ``<prefix>_candidates`` for one name."""
+    latin, key, candidates = _name_columns(name, original, family=family)
+    return {f"{prefix}_latin": latin, f"{prefix}_key": key,
+            f"{prefix}_candidates": list(candidates) or None}
+
+
+@lru_cache(maxsize=200_000)  # names repeat: a registry has far fewer names than persons
+def _name_columns(name: str, original: str, *, family: bool,
+                  ) -> tuple[str | None, str | None, tuple[str, ...]]:
     candidates = romanize(name)
     if original and has_arabic_script(original) and not has_arabic_script(name):
         candidates = tuple(dict.fromkeys((*candidates, *romanize(original))))
     key = skeleton(name, family=family) or skeleton(original, family=family)
-    return {
-        f"{prefix}_latin": candidates[0] if candidates else None,
-        f"{prefix}_key": key or None,
-        f"{prefix}_candidates": list(candidates) or None,
-    }
+    return (candidates[0] if candidates else None), (key or None), candidates
 
 
 def person_features(person: Person, household: Iterable[Person] = ()) -> FeatureRow:

@@ -16,12 +16,7 @@ from splink import Linker, SettingsCreator, block_on
 
 from resettle.registry.dedup.features import FeatureRow
 from resettle.registry.dedup.records import Agreement, Backend, DedupResult, MatchPair
-from resettle.registry.dedup.settings import (
-    DETERMINISTIC_RULES,
-    PREDICTION_BLOCKING,
-    TRAINING_BLOCKING,
-    dedup_settings,
-)
+from resettle.registry.dedup.settings import DEDUP, PREDICTION_BLOCKING, ModelSpec
 
 PAIR_THRESHOLD = 0.5  # pairs below this probability are not worth an officer's time
 CLUSTER_THRESHOLD = 0.9  # links clustering follows: a wrong merge costs more than a miss
@@ -42,12 +37,12 @@ def make_linker(rows: Sequence[FeatureRow], settings: SettingsCreator | dict[str
     return Linker(frame, settings, db_api=DuckDBAPI())
 
 
-def train(linker: Linker, *, seed: int = 0) -> dict[str, Any]:
+def train(linker: Linker, spec: ModelSpec = DEDUP, *, seed: int = 0) -> dict[str, Any]:
     """Learn the model's probabilities from the data itself; returns the model as JSON data."""
     linker.training.estimate_probability_two_random_records_match(
-        [block_on(*cols) for cols in DETERMINISTIC_RULES], recall=0.7)
+        [block_on(*cols) for cols in spec.deterministic_rules], recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
-    for cols in TRAINING_BLOCKING:
+    for cols in spec.training_blocking:
         linker.training.estimate_parameters_using_expectation_maximisation(
             block_on(*cols), estimate_without_term_frequencies=True)
     model: dict[str, Any] = linker.misc.save_model_to_json()
@@ -55,12 +50,12 @@ def train(linker: Linker, *, seed: int = 0) -> dict[str, Any]:
 
 
 def deduplicate(rows: Sequence[FeatureRow], *, model: dict[str, Any] | None = None,
-                backend: Backend = Backend.DUCKDB, spark: Any = None, seed: int = 0,
+                spec: ModelSpec = DEDUP, backend: Backend = Backend.DUCKDB, spark: Any = None, seed: int = 0,
                 pair_threshold: float = PAIR_THRESHOLD,
                 cluster_threshold: float = CLUSTER_THRESHOLD) -> DedupResult:
     """Score and cluster the registry; trains a model first unless one is given."""
-    linker = make_linker(rows, model or dedup_settings(), backend=backend, spark=spark)
-    trained = model or train(linker, seed=seed)
+    linker = make_linker(rows, model or spec.settings(), backend=backend, spark=spark)
+    trained = model or train(linker, spec, seed=seed)
     predictions = linker.inference.predict(threshold_match_probability=pair_threshold)
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=cluster_threshold)

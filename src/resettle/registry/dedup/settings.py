@@ -8,6 +8,8 @@ maximisation), so no weight here is set by hand.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import splink.comparison_level_library as cll
@@ -21,7 +23,7 @@ PREDICTION_BLOCKING = (
     ("dob", "sex"),
 )
 # Training blocks: each EM pass fixes the columns it blocks on and learns the others.
-TRAINING_BLOCKING = (("dob",), ("name_key",))
+TRAINING_BLOCKING = (("dob",), ("family_key", "sex"))
 DETERMINISTIC_RULES = (("name_key", "dob"),)
 
 
@@ -102,3 +104,20 @@ def as_dict(settings: SettingsCreator, dialect: str = "duckdb") -> dict[str, Any
     """The settings as plain data (JSON-ready), as Splink stores them in a model file."""
     result: dict[str, Any] = settings.get_settings(dialect).as_dict()
     return result
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A linkage model as data: its settings and how its probabilities are trained."""
+
+    name: str
+    settings: Callable[[], SettingsCreator]
+    training_blocking: tuple[tuple[str, ...], ...]
+    deterministic_rules: tuple[tuple[str, ...], ...]
+
+
+DEDUP = ModelSpec("scripts, skeletons and calendars", dedup_settings, TRAINING_BLOCKING,
+                  DETERMINISTIC_RULES)
+BASELINE = ModelSpec("baseline: Jaro-Winkler on ASCII names + exact date of birth",
+                     baseline_settings, (("dob",), ("given_plain", "family_plain")),
+                     (("given_plain", "family_plain", "dob"),))
