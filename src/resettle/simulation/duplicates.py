@@ -59,7 +59,7 @@ COMPOUND = re.compile(r"^(gholam|abdol|mohammad|ali)(?=\w{3,})", re.IGNORECASE)
 
 
 def generate_registry_with_duplicates(seed: int, population: int,
-                                      noise: DuplicateNoise = DuplicateNoise(),  # noqa: B008
+                                      noise: DuplicateNoise = DuplicateNoise(),
                                       ) -> SyntheticRegistry:
     """About ``population`` first registrations plus their re-registrations, and the truth."""
     rng = np.random.default_rng(seed)
@@ -79,7 +79,7 @@ def generate_registry_with_duplicates(seed: int, population: int,
         for index, member in enumerate(members, start=1):
             copy = reregister(rng, member, f"{new_case_id}-{index:02d}", noise)
             truth[copy.person_id] = member.person_id
-            if copy.given_name != member.given_name and copy.given_name == member.given_name_original:
+            if copy.given_name and copy.given_name == member.given_name_original:
                 persian.add(copy.person_id)
             copies.append(copy)
         cases.append(replace(case, case_id=new_case_id, members=tuple(copies),

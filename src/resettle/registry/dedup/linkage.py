@@ -50,7 +50,8 @@ def train(linker: Linker, spec: ModelSpec = DEDUP, *, seed: int = 0) -> dict[str
 
 
 def deduplicate(rows: Sequence[FeatureRow], *, model: dict[str, Any] | None = None,
-                spec: ModelSpec = DEDUP, backend: Backend = Backend.DUCKDB, spark: Any = None, seed: int = 0,
+                spec: ModelSpec = DEDUP, backend: Backend = Backend.DUCKDB, spark: Any = None,
+                seed: int = 0,
                 pair_threshold: float = PAIR_THRESHOLD,
                 cluster_threshold: float = CLUSTER_THRESHOLD) -> DedupResult:
     """Score and cluster the registry; trains a model first unless one is given."""

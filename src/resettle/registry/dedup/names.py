@@ -99,7 +99,8 @@ def _icu_bgn() -> object | None:
         import icu  # noqa: PLC0415  (optional native dependency)
     except ImportError:  # pragma: no cover - PyICU is a declared dependency
         return None
-    return icu.Transliterator.createInstance("Persian-Latin/BGN; Latin-ASCII")
+    transliterator: object = icu.Transliterator.createInstance("Persian-Latin/BGN; Latin-ASCII")
+    return transliterator
 
 
 def icu_romanize(name: str) -> str:
