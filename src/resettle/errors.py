@@ -82,6 +82,13 @@ class RefoulementError(ResettleError):
     http_status = 422
 
 
+class DedupModelNeededError(ResettleError):
+    """Too few persons to train the deduplication model on, and no saved model given."""
+
+    code = "dedup_model_needed"
+    http_status = 422
+
+
 class AuthenticationError(ResettleError):
     """No valid session (or wrong credentials): log in again."""
 

@@ -7,6 +7,7 @@ import typer
 from resettle import __version__
 from resettle.adapters.cli import (
     cases,
+    dedup,
     demo,
     placement,
     placement_db,
@@ -30,6 +31,7 @@ for register in (
     demo.register,
     prediction.register,
     registry.register,
+    dedup.register,
     cases.register,
     screening.register,
     scenario.register,

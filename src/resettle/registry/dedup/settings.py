@@ -119,5 +119,5 @@ class ModelSpec:
 DEDUP = ModelSpec("scripts, skeletons and calendars", dedup_settings, TRAINING_BLOCKING,
                   DETERMINISTIC_RULES)
 BASELINE = ModelSpec("baseline: Jaro-Winkler on ASCII names + exact date of birth",
-                     baseline_settings, (("dob",), ("given_plain", "family_plain")),
+                     baseline_settings, (("dob",), ("family_plain", "sex")),
                      (("given_plain", "family_plain", "dob"),))
