@@ -21,6 +21,7 @@ from resettle.registry.dedup.settings import DEDUP, PREDICTION_BLOCKING, ModelSp
 PAIR_THRESHOLD = 0.5  # pairs below this probability are not worth an officer's time
 CLUSTER_THRESHOLD = 0.9  # links clustering follows: a wrong merge costs more than a miss
 U_SAMPLE_PAIRS = 1_000_000
+TRUTH_COLUMN = "true_person"  # only a benchmark's rows carry it
 
 
 def make_linker(rows: Sequence[FeatureRow], settings: SettingsCreator | dict[str, Any],
@@ -42,6 +43,8 @@ def train(linker: Linker, spec: ModelSpec = DEDUP, *, seed: int = 0) -> dict[str
     linker.training.estimate_probability_two_random_records_match(
         [block_on(*cols) for cols in spec.deterministic_rules], recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+    if spec.m_from_truth:
+        linker.training.estimate_m_from_label_column(TRUTH_COLUMN)
     for cols in spec.training_blocking:
         linker.training.estimate_parameters_using_expectation_maximisation(
             block_on(*cols), estimate_without_term_frequencies=True)
