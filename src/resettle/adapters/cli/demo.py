@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 # Step modules import DemoContext only for type checking, so importing them here is no cycle.
+from resettle.adapters.cli.dedup import step_dedup
 from resettle.adapters.cli.placement_db import step_place_ashraf
 from resettle.adapters.cli.prediction import step_predict
 from resettle.adapters.cli.registry import step_registry_files
@@ -49,6 +50,7 @@ DemoStep = Callable[[DemoContext], None]
 STEPS: tuple[DemoStep, ...] = (
     step_load_ashraf,
     step_registry_files,
+    step_dedup,
     step_screening_funnel,
     step_predict,
     step_place_ashraf,
