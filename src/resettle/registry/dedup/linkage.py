@@ -31,11 +31,31 @@ def make_linker(rows: Sequence[FeatureRow], settings: SettingsCreator | dict[str
     if backend is Backend.SPARK:
         from splink.backends.spark import SparkAPI  # noqa: PLC0415 (optional, heavy)
 
+        if isinstance(settings, dict):
+            settings = in_dialect(settings, DEDUP, "spark")
         return Linker(spark.createDataFrame(frame), settings, db_api=SparkAPI(
             spark_session=spark, num_partitions_on_repartition=2))
     from splink.backends.duckdb import DuckDBAPI  # noqa: PLC0415
 
     return Linker(frame, settings, db_api=DuckDBAPI())
+
+
+def in_dialect(model: dict[str, Any], spec: ModelSpec, dialect: str) -> dict[str, Any]:
+    """A trained model's probabilities on the spec's settings written for another SQL dialect.
+
+    A saved model holds SQL in the dialect it was trained in (DuckDB quotes names with double
+    quotes, which Spark reads as strings), so the settings are rebuilt from the spec and the
+    learned probabilities copied level by level.
+    """
+    fresh: dict[str, Any] = spec.settings().get_settings(dialect).as_dict()
+    fresh["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    for new, learned in zip(fresh["comparisons"], model["comparisons"], strict=True):
+        for new_level, learned_level in zip(new["comparison_levels"],
+                                            learned["comparison_levels"], strict=True):
+            for key in ("m_probability", "u_probability"):
+                if key in learned_level:
+                    new_level[key] = learned_level[key]
+    return fresh
 
 
 def train(linker: Linker, spec: ModelSpec = DEDUP, *, seed: int = 0) -> dict[str, Any]:
