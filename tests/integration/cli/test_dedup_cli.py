@@ -27,11 +27,18 @@ def test_run_then_check_a_persian_spelling(tmp_path: Path) -> None:
         session.commit()
     engine.dispose()
     pairs_csv, model = tmp_path / "pairs.csv", tmp_path / "model.json"
+    copy_id = sorted(registry.persian_script_ids)[0]
+    decided = runner.invoke(app, ["dedup", "decide", copy_id, registry.truth[copy_id], "--same",
+                                  "--officer", "amina", "--reason", "same passport",
+                                  "--database-url", url])
+    assert decided.exit_code == 0, decided.output
+    assert "same_person" in decided.output
 
     ran = runner.invoke(app, ["dedup", "run", "--database-url", url, "--out", str(pairs_csv),
                               "--save-model", str(model)])
     assert ran.exit_code == 0, ran.output
     assert "clusters of two or more" in ran.output
+    assert "(1 already decided)" in ran.output
     rows = list(csv.DictReader(pairs_csv.open(encoding="utf-8")))
     truth = registry.truth
     true_rows = [r for r in rows if truth[r["person_id"]] == truth[r["other_person_id"]]]
@@ -54,3 +61,11 @@ def test_run_on_a_tiny_registry_asks_for_a_model(tmp_path: Path) -> None:
     ran = runner.invoke(app, ["dedup", "run", "--database-url", url])
     assert ran.exit_code == 1
     assert "resettle dedup run --save-model" in ran.output
+
+
+def test_decide_refuses_a_pair_of_one_record(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    refused = runner.invoke(app, ["dedup", "decide", "P-1", "P-1", "--different", "--officer",
+                                  "amina", "--reason", "x", "--database-url", url])
+    assert refused.exit_code == 1
+    assert "1 problem found; nothing was written" in refused.output

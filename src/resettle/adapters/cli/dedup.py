@@ -7,7 +7,7 @@ reject, never merged here. Output names persons by id, never by name.
 from __future__ import annotations
 
 import csv
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,18 +18,23 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console as stdout_console
 from resettle.adapters.cli.output import failing_cleanly
 from resettle.adapters.db.engine import make_session_factory
+from resettle.adapters.db.registry.dedup_store import SqlDecisionStore
 from resettle.adapters.db.repository import load_batch
 from resettle.core.case import Case
 from resettle.core.person import Person, Sex
 from resettle.registry.dedup import (
+    Decision,
     MatchPair,
     check_person,
+    decide_pair,
     find_duplicates,
     load_model,
+    review_queue,
     save_model,
 )
 from resettle.registry.dedup.evaluation import pair_recall, pairwise_scores
 from resettle.registry.dedup.linkage import CLUSTER_THRESHOLD
+from resettle.registry.dedup.ports import MemoryDecisionStore
 from resettle.simulation.duplicates import generate_registry_with_duplicates
 
 if TYPE_CHECKING:
@@ -44,10 +49,18 @@ def register(app: typer.Typer) -> None:
 
 
 def _load_cases(database_url: str) -> tuple[Case, ...]:
+    return _load(database_url)[0]
+
+
+def _load(database_url: str) -> tuple[tuple[Case, ...], MemoryDecisionStore]:
+    """The registry's cases and the officers' decisions so far (copied into memory)."""
     engine = open_engine(database_url)
     try:
         with make_session_factory(engine)() as session:
-            return load_batch(session).cases
+            decided = MemoryDecisionStore()
+            for decision in SqlDecisionStore(session).decisions().values():
+                decided.save_decision(decision)
+            return load_batch(session).cases, decided
     finally:
         engine.dispose()
 
@@ -77,10 +90,13 @@ def run(
     """Score the whole registry: candidate pairs and clusters for an officer to review."""
     console = stdout_console()
     with failing_cleanly():
-        cases = _load_cases(database_url)
+        cases, decided = _load(database_url)
         result = find_duplicates(cases, model=load_model(model) if model else None)
     pairs = tuple(sorted(result.pairs, key=lambda p: -p.match_probability))
-    console.print(_pairs_table("Likely duplicates", pairs, show))
+    queue = review_queue(result, decided)
+    console.print(_pairs_table("Likely duplicates to review", queue, show))
+    console.print(f"{len(queue):,} pairs wait for an officer's decision "
+                  f"({len(pairs) - len(queue):,} already decided): 'resettle dedup decide'")
     groups = result.groups()
     console.print(f"{len(pairs):,} candidate pairs; {len(groups):,} clusters of two or more "
                   f"persons ({sum(len(g) for g in groups):,} persons) at probability >= "
@@ -103,6 +119,33 @@ def _write_pairs(path: Path, pairs: tuple[MatchPair, ...], clusters: dict[str, s
             writer.writerow([pair.left_id, pair.right_id, f"{pair.match_probability:.4f}",
                              f"{pair.match_weight:.2f}", pair.reasons,
                              clusters.get(pair.left_id, "") if same else ""])
+
+
+@dedup_app.command("decide")
+def decide(  # noqa: PLR0917 - Typer maps parameters to options
+    person_id: Annotated[str, typer.Argument(help="One person's id.")],
+    other_person_id: Annotated[str, typer.Argument(help="The other person's id.")],
+    same: Annotated[bool, typer.Option(
+        "--same/--different", help="Whether the two records are the same person.")],
+    officer: Annotated[str, typer.Option(help="Who decided (your username).")],
+    reason: Annotated[str, typer.Option(help="What you compared, e.g. 'documents seen'.")],
+    database_url: DatabaseUrl = DEFAULT_URL,
+) -> None:
+    """Record a registration officer's decision about a candidate pair (nothing is merged)."""
+    console = stdout_console()
+    with failing_cleanly():
+        engine = open_engine(database_url)
+        try:
+            with make_session_factory(engine)() as session:
+                made = decide_pair(
+                    SqlDecisionStore(session), person_id, other_person_id,
+                    Decision.SAME_PERSON if same else Decision.DIFFERENT_PERSONS,
+                    officer=officer, reason=reason, now=datetime.now(UTC))
+                session.commit()
+        finally:
+            engine.dispose()
+    console.print(f"{made.person_id} and {made.other_person_id}: {made.decision.value} "
+                  f"(by {made.officer})")
 
 
 @dedup_app.command("check")

@@ -23,10 +23,14 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def import_table_modules() -> None:
-    """Import ``tables`` and every ``*_tables`` module so their tables join ``Base.metadata``."""
-    for info in pkgutil.iter_modules(db_package.__path__):
-        if info.name == "tables" or info.name.endswith("_tables"):
-            importlib.import_module(f"{db_package.__name__}.{info.name}")
+    """Import ``tables`` and every ``*_tables`` module so their tables join ``Base.metadata``.
+
+    Stage folders (``adapters/db/<stage>/tables.py``) are walked too."""
+    prefix = f"{db_package.__name__}."
+    for info in pkgutil.walk_packages(db_package.__path__, prefix):
+        leaf = info.name.rsplit(".", 1)[-1]
+        if leaf == "tables" or leaf.endswith("_tables"):
+            importlib.import_module(info.name)
 
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:

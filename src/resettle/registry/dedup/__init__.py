@@ -5,11 +5,20 @@ model (``settings``: blocking and comparisons as data) trained by EM and cluster
 (``linkage``); ``service`` holds the use cases the CLI calls.
 """
 
-from resettle.registry.dedup.records import Agreement, Backend, Decision, DedupResult, MatchPair
+from resettle.registry.dedup.records import (
+    Agreement,
+    Backend,
+    Decision,
+    DedupResult,
+    MatchPair,
+    PairDecision,
+)
 from resettle.registry.dedup.service import (
     check_person,
+    decide_pair,
     find_duplicates,
     load_model,
+    review_queue,
     save_model,
 )
 
@@ -19,8 +28,11 @@ __all__ = [
     "Decision",
     "DedupResult",
     "MatchPair",
+    "PairDecision",
     "check_person",
+    "decide_pair",
     "find_duplicates",
     "load_model",
+    "review_queue",
     "save_model",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -59,3 +60,25 @@ class DedupResult:
             members.setdefault(cluster_id, []).append(person_id)
         found = [sorted(ids) for ids in members.values() if len(ids) > 1]
         return sorted(found, key=lambda ids: (-len(ids), ids))
+
+
+@dataclass(frozen=True)
+class PairDecision:
+    """An officer's answer about two person records; the pair is stored in sorted order."""
+
+    person_id: str
+    other_person_id: str
+    decision: Decision
+    officer: str
+    reason: str
+    decided_at: datetime
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return pair_key(self.person_id, self.other_person_id)
+
+
+def pair_key(person_id: str, other_person_id: str) -> tuple[str, str]:
+    """The same key whichever record is named first."""
+    first, second = sorted((person_id, other_person_id))
+    return first, second

@@ -1,0 +1,1 @@
+"""Database adapters of the registry stage (new layout: one folder per stage)."""
