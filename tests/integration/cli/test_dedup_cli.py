@@ -69,3 +69,18 @@ def test_decide_refuses_a_pair_of_one_record(tmp_path: Path) -> None:
                                   "amina", "--reason", "x", "--database-url", url])
     assert refused.exit_code == 1
     assert "1 problem found; nothing was written" in refused.output
+
+
+def test_demo_step_reports_the_seeded_duplicates(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from resettle.adapters.cli.dedup import step_dedup
+    from resettle.adapters.cli.demo import STEPS, DemoContext
+
+    assert step_dedup in STEPS
+    console = Console(record=True, width=120)
+    context = DemoContext(f"sqlite:///{tmp_path / 'demo.db'}", tmp_path, 2016, console)
+    step_dedup(context)
+    line = context.summary["deduplication"]
+    assert "known re-registrations" in line and "pairwise precision" in line
+    assert "Likely duplicates" in console.export_text()

@@ -7,6 +7,7 @@ reject, never merged here. Output names persons by id, never by name.
 from __future__ import annotations
 
 import csv
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -46,6 +47,12 @@ dedup_app = typer.Typer(help="Find persons registered more than once (Splink, Du
 
 def register(app: typer.Typer) -> None:
     app.add_typer(dedup_app, name="dedup")
+
+
+@dedup_app.callback()
+def _quiet_splink() -> None:
+    """Splink logs each training step at INFO; an officer needs only the result."""
+    logging.getLogger("splink").setLevel(logging.WARNING)
 
 
 def _load_cases(database_url: str) -> tuple[Case, ...]:
@@ -181,6 +188,7 @@ DEMO_POPULATION = 800
 
 def step_dedup(ctx: DemoContext) -> None:
     """Demo: a synthetic registry seeded with known re-registrations, deduplicated."""
+    _quiet_splink()
     registry = generate_registry_with_duplicates(ctx.seed, DEMO_POPULATION)
     result = find_duplicates(registry.cases, seed=ctx.seed)
     scores = pairwise_scores(result.clusters, registry.truth)
