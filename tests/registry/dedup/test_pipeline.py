@@ -46,7 +46,7 @@ def test_pairs_carry_reasons_and_the_trained_model(result: DedupResult) -> None:
     best = max(result.pairs, key=lambda p: p.match_probability)
     assert "given:" in best.reasons and "family:" in best.reasons
     levels = {c["output_column_name"] for c in result.model["comparisons"]}
-    assert {"given", "family", "dob", "sex", "nationality", "relatives_keys"} <= levels
+    assert {"given", "family", "dob", "sex", "nationality", "relatives"} <= levels
 
 
 def test_a_new_registration_in_persian_script_is_flagged(registry: SyntheticRegistry,

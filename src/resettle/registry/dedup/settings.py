@@ -33,7 +33,8 @@ def name_comparison(prefix: str) -> cl.CustomComparison:
         output_column_name=prefix,
         comparison_levels=[
             cll.NullLevel(key),
-            cll.ExactMatchLevel(latin).configure(tf_adjustment_column=latin),
+            cll.ExactMatchLevel(latin).configure(tf_adjustment_column=latin,
+                                                 label_for_charts="same spelling"),
             cll.ExactMatchLevel(key).configure(label_for_charts="same consonant skeleton"),
             cll.ArrayIntersectLevel(f"{prefix}_candidates", 1).configure(
                 label_for_charts="one romanization agrees"),
@@ -49,7 +50,7 @@ def birth_date_comparison() -> cl.CustomComparison:
         output_column_name="dob",
         comparison_levels=[
             cll.NullLevel("dob"),
-            cll.ExactMatchLevel("dob"),
+            cll.ExactMatchLevel("dob").configure(label_for_charts="same date"),
             cll.ArrayIntersectLevel("dob_variants", 1).configure(
                 label_for_charts="calendar conversion or day/month swap"),
             cll.CustomLevel(
@@ -58,9 +59,19 @@ def birth_date_comparison() -> cl.CustomComparison:
                 base_dialect_str="duckdb",
             ),
             cll.AbsoluteDateDifferenceLevel(
-                "dob", input_is_string=True, threshold=1, metric="year"),
+                "dob", input_is_string=True, threshold=1, metric="year",
+            ).configure(label_for_charts="within a year"),
             cll.ElseLevel(),
         ],
+    )
+
+
+def same_or_not(column: str) -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[cll.NullLevel(column),
+                           cll.ExactMatchLevel(column).configure(label_for_charts="same"),
+                           cll.ElseLevel()],
     )
 
 
@@ -75,9 +86,19 @@ def dedup_settings(*, probability_two_random_records_match: float = 1e-4) -> Set
             name_comparison("given"),
             name_comparison("family"),
             birth_date_comparison(),
-            cl.ExactMatch("sex"),
-            cl.ExactMatch("nationality"),
-            cl.ArrayIntersectAtSizes("relatives_keys", [2, 1]),
+            same_or_not("sex"),
+            same_or_not("nationality"),
+            cl.CustomComparison(
+                output_column_name="relatives",
+                comparison_levels=[
+                    cll.NullLevel("relatives_keys"),
+                    cll.ArrayIntersectLevel("relatives_keys", 2).configure(
+                        label_for_charts="two or more names shared"),
+                    cll.ArrayIntersectLevel("relatives_keys", 1).configure(
+                        label_for_charts="one name shared"),
+                    cll.ElseLevel(),
+                ],
+            ),
         ],
         retain_intermediate_calculation_columns=True,
         additional_columns_to_retain=["case_id"],
