@@ -28,6 +28,7 @@ CODES: dict[str, str] = {
     "file_too_large": "a file or upload above the size limit: split it",
     "illegal_transition": "the case's current state does not allow this workflow action",
     "refoulement_forbidden": "the destination is on the person's no-return list: never allowed",
+    "dedup_model_needed": "too few persons to train the deduplication model: give a saved model",
     "not_travel_ready": "a pre-departure item missing or expired: not bookable, not flown",
     "placement_check_failed": "a solver's placement broke a hard rule (a bug, never user input)",
     "placement_failed": "the solver found no placement (infeasible or out of time)",
@@ -94,6 +95,8 @@ CODES: dict[str, str] = {
     "lock_not_allowed": "a case locked to a locality not allowed for it",
     "conflicting_locks": "cases locked to one locality need more than its capacity",
     "no_allowed_locality": "a case no locality may take",
+    # issues: deduplication
+    "same_record": "a person compared with themself: name two different registrations",
     # issues: referral
     "unknown_host_state": "a country that is not a host state of this operation (no pledge)",
     "unreadable": "an agreements file that cannot be read or parsed",
@@ -228,6 +231,13 @@ class NotTravelReadyError(ResettleError):
 
     code = "not_travel_ready"
     http_status = 409
+
+
+class DedupModelNeededError(ResettleError):
+    """Too few persons to train the deduplication model on, and no saved model given."""
+
+    code = "dedup_model_needed"
+    http_status = 422
 
 
 class AuthenticationError(ResettleError):

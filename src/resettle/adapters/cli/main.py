@@ -6,6 +6,7 @@ import typer
 
 from resettle import __version__
 from resettle.adapters.cli import (
+    dedup,
     demo,
     departures,
     placement,
@@ -33,6 +34,7 @@ for register in (
     demo.register,
     prediction.register,
     registry.register,
+    dedup.register,
     cases.register,
     screening.register,
     scenario.register,

@@ -16,9 +16,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from resettle.adapters.cli.demo.web import step_web
-
 # Step modules import DemoContext only for type checking, so importing them here is no cycle.
+from resettle.adapters.cli.dedup import step_dedup
+from resettle.adapters.cli.demo.web import step_web
 from resettle.adapters.cli.departures import step_plan_departures
 from resettle.adapters.cli.placement_db import step_place_ashraf
 from resettle.adapters.cli.prediction import step_predict
@@ -53,6 +53,7 @@ DemoStep = Callable[[DemoContext], None]
 STEPS: tuple[DemoStep, ...] = (
     step_load_ashraf,
     step_registry_files,
+    step_dedup,
     step_screening_funnel,
     step_predict,
     step_place_ashraf,

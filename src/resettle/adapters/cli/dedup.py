@@ -1,0 +1,205 @@
+"""``resettle dedup run`` and ``resettle dedup check``: likely duplicates for an officer.
+
+Both only read the registry: a pair is a candidate for a registration officer to confirm or
+reject, never merged here. Output names persons by id, never by name.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
+from resettle.adapters.cli.output import console as stdout_console
+from resettle.adapters.cli.output import failing_cleanly
+from resettle.adapters.db.engine import make_session_factory
+from resettle.adapters.db.registry.dedup_store import SqlDecisionStore
+from resettle.adapters.db.registry.store import load_batch
+from resettle.core.case import Case
+from resettle.core.person import Person, Sex
+from resettle.registry.dedup import (
+    Decision,
+    MatchPair,
+    check_person,
+    decide_pair,
+    find_duplicates,
+    load_model,
+    review_queue,
+    save_model,
+)
+from resettle.registry.dedup.evaluation import pair_recall, pairwise_scores
+from resettle.registry.dedup.linkage import CLUSTER_THRESHOLD
+from resettle.registry.dedup.ports import MemoryDecisionStore
+from resettle.simulation.duplicates import generate_registry_with_duplicates
+
+if TYPE_CHECKING:
+    from resettle.adapters.cli.demo import DemoContext
+
+dedup_app = typer.Typer(help="Find persons registered more than once (Splink, DuckDB).",
+                        no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(dedup_app, name="dedup")
+
+
+@dedup_app.callback()
+def _quiet_splink() -> None:
+    """Splink logs each training step at INFO; an officer needs only the result."""
+    logging.getLogger("splink").setLevel(logging.WARNING)
+
+
+def _load_cases(database_url: str) -> tuple[Case, ...]:
+    return _load(database_url)[0]
+
+
+def _load(database_url: str) -> tuple[tuple[Case, ...], MemoryDecisionStore]:
+    """The registry's cases and the officers' decisions so far (copied into memory)."""
+    engine = open_engine(database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            decided = MemoryDecisionStore()
+            for decision in SqlDecisionStore(session).decisions().values():
+                decided.save_decision(decision)
+            return load_batch(session).cases, decided
+    finally:
+        engine.dispose()
+
+
+def _pairs_table(title: str, pairs: tuple[MatchPair, ...], limit: int) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("person", "likely the same as", "probability", "what agrees"):
+        table.add_column(column, justify="right" if column == "probability" else "left")
+    for pair in pairs[:limit]:
+        table.add_row(pair.left_id, pair.right_id, f"{pair.match_probability:.3f}",
+                      pair.reasons)
+    return table
+
+
+@dedup_app.command("run")
+def run(
+    database_url: DatabaseUrl = DEFAULT_URL,
+    out: Annotated[Path | None, typer.Option(
+        help="Write every candidate pair (ids, probability, reasons, cluster) to this CSV.",
+    )] = None,
+    model: Annotated[Path | None, typer.Option(
+        help="Use this saved model instead of training on the registry.")] = None,
+    save_model_to: Annotated[Path | None, typer.Option(
+        "--save-model", help="Save the trained model (JSON) for 'resettle dedup check'.")] = None,
+    show: Annotated[int, typer.Option(help="How many pairs to print.")] = 20,
+) -> None:
+    """Score the whole registry: candidate pairs and clusters for an officer to review."""
+    console = stdout_console()
+    with failing_cleanly():
+        cases, decided = _load(database_url)
+        result = find_duplicates(cases, model=load_model(model) if model else None)
+    pairs = tuple(sorted(result.pairs, key=lambda p: -p.match_probability))
+    queue = review_queue(result, decided)
+    console.print(_pairs_table("Likely duplicates to review", queue, show))
+    console.print(f"{len(queue):,} pairs wait for an officer's decision "
+                  f"({len(pairs) - len(queue):,} already decided): 'resettle dedup decide'")
+    groups = result.groups()
+    console.print(f"{len(pairs):,} candidate pairs; {len(groups):,} clusters of two or more "
+                  f"persons ({sum(len(g) for g in groups):,} persons) at probability >= "
+                  f"{CLUSTER_THRESHOLD}")
+    if out:
+        _write_pairs(out, pairs, result.clusters)
+        console.print(f"pairs written to {out}")
+    if save_model_to:
+        save_model(result.model, save_model_to)
+        console.print(f"model saved to {save_model_to}")
+
+
+def _write_pairs(path: Path, pairs: tuple[MatchPair, ...], clusters: dict[str, str]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["person_id", "other_person_id", "match_probability", "match_weight",
+                         "reasons", "cluster_id"])
+        for pair in pairs:
+            same = clusters.get(pair.left_id) == clusters.get(pair.right_id)
+            writer.writerow([pair.left_id, pair.right_id, f"{pair.match_probability:.4f}",
+                             f"{pair.match_weight:.2f}", pair.reasons,
+                             clusters.get(pair.left_id, "") if same else ""])
+
+
+@dedup_app.command("decide")
+def decide(  # noqa: PLR0917 - Typer maps parameters to options
+    person_id: Annotated[str, typer.Argument(help="One person's id.")],
+    other_person_id: Annotated[str, typer.Argument(help="The other person's id.")],
+    same: Annotated[bool, typer.Option(
+        "--same/--different", help="Whether the two records are the same person.")],
+    officer: Annotated[str, typer.Option(help="Who decided (your username).")],
+    reason: Annotated[str, typer.Option(help="What you compared, e.g. 'documents seen'.")],
+    database_url: DatabaseUrl = DEFAULT_URL,
+) -> None:
+    """Record a registration officer's decision about a candidate pair (nothing is merged)."""
+    console = stdout_console()
+    with failing_cleanly():
+        engine = open_engine(database_url)
+        try:
+            with make_session_factory(engine)() as session:
+                made = decide_pair(
+                    SqlDecisionStore(session), person_id, other_person_id,
+                    Decision.SAME_PERSON if same else Decision.DIFFERENT_PERSONS,
+                    officer=officer, reason=reason, now=datetime.now(UTC))
+                session.commit()
+        finally:
+            engine.dispose()
+    console.print(f"{made.person_id} and {made.other_person_id}: {made.decision.value} "
+                  f"(by {made.officer})")
+
+
+@dedup_app.command("check")
+def check(  # noqa: PLR0917 - Typer maps parameters to options
+    given_name: Annotated[str, typer.Option(help="Given name, in Latin or Persian script.")],
+    family_name: Annotated[str, typer.Option(help="Family name, in Latin or Persian script.")],
+    birth_date: Annotated[str, typer.Option(help="Date of birth, YYYY-MM-DD.")],
+    sex: Annotated[Sex, typer.Option(help="F, M or X.")],
+    model: Annotated[Path, typer.Option(help="The model saved by 'resettle dedup run'.")],
+    nationality: Annotated[str, typer.Option(help="ISO 3166-1 alpha-3.")] = "IRN",
+    database_url: DatabaseUrl = DEFAULT_URL,
+    show: Annotated[int, typer.Option(help="How many matches to print.")] = 10,
+) -> None:
+    """Check one new person against the registry before registering them."""
+    try:
+        born = datetime.strptime(birth_date, "%Y-%m-%d").date()
+    except ValueError:
+        raise typer.BadParameter(f"'{birth_date}' is not a date; write it as YYYY-MM-DD") from None
+    person = Person(person_id="NEW", case_id="NEW", given_name=given_name,
+                    family_name=family_name, sex=sex, birth_date=born, nationality=nationality)
+    console = stdout_console()
+    with failing_cleanly():
+        matches = check_person(person, _load_cases(database_url), load_model(model))
+    if not matches:
+        console.print("No likely match in the registry: register this person.")
+        return
+    console.print(_pairs_table("Possibly already registered", matches, show))
+    console.print("Compare with the registered person before registering again.")
+
+
+DEMO_POPULATION = 800
+
+
+def step_dedup(ctx: DemoContext) -> None:
+    """Demo: a synthetic registry seeded with known re-registrations, deduplicated."""
+    _quiet_splink()
+    registry = generate_registry_with_duplicates(ctx.seed, DEMO_POPULATION)
+    result = find_duplicates(registry.cases, seed=ctx.seed)
+    scores = pairwise_scores(result.clusters, registry.truth)
+    seeded = len(registry.truth) - len(set(registry.truth.values()))
+    persian = pair_recall(result.clusters,
+                          [(p, registry.truth[p]) for p in registry.persian_script_ids])
+    ctx.console.rule("registry: likely duplicates (a separate synthetic registry)")
+    pairs = tuple(sorted(result.pairs, key=lambda p: -p.match_probability))
+    ctx.console.print(_pairs_table("Likely duplicates (first 5)", pairs, 5))
+    line = (f"{len(registry.truth):,} records with {seeded} known re-registrations: "
+            f"{len(result.groups())} clusters found, pairwise precision {scores.precision:.2f}, "
+            f"recall {scores.recall:.2f}; Persian-script re-registrations found {persian:.0%}")
+    ctx.console.print(line)
+    ctx.summary["deduplication"] = line

@@ -1,0 +1,92 @@
+"""Deduplication use cases, the one place the CLI (and later the web) call.
+
+- ``find_duplicates``: the whole registry, trained on itself (or with a saved model), scored
+  and clustered; the pairs are candidates for a registration officer, never merged here.
+- ``check_person``: one new person against the registry before it is stored: likely matches
+  with the fields that agree.
+- ``decide_pair`` and ``review_queue``: an officer confirms or rejects a candidate pair; the
+  queue holds the pairs nobody has decided yet. Merging records is the screening workflow's
+  business, not this module's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from resettle.core.case import Case
+from resettle.core.issues import Issue
+from resettle.core.person import Person
+from resettle.errors import DedupModelNeededError, ValidationError
+from resettle.registry.dedup.features import person_features, registry_rows
+from resettle.registry.dedup.linkage import PAIR_THRESHOLD, deduplicate, find_matches
+from resettle.registry.dedup.ports import DecisionStore
+from resettle.registry.dedup.records import (
+    Backend,
+    Decision,
+    DedupResult,
+    MatchPair,
+    PairDecision,
+    pair_key,
+)
+
+MIN_PERSONS_TO_TRAIN = 200  # EM needs enough pairs; below this, use a saved model
+
+
+def find_duplicates(cases: Iterable[Case], *, model: dict[str, Any] | None = None,
+                    backend: Backend = Backend.DUCKDB, spark: Any = None,
+                    seed: int = 0) -> DedupResult:
+    """Likely duplicate pairs and clusters of the registry's persons."""
+    rows = list(registry_rows(cases))
+    if model is None and len(rows) < MIN_PERSONS_TO_TRAIN:
+        raise DedupModelNeededError(
+            f"the registry holds {len(rows)} persons; training needs at least "
+            f"{MIN_PERSONS_TO_TRAIN}: give a model saved by 'resettle dedup run --save-model'")
+    return deduplicate(rows, model=model, backend=backend, spark=spark, seed=seed)
+
+
+def check_person(person: Person, cases: Iterable[Case], model: dict[str, Any], *,
+                 household: Iterable[Person] = (), threshold: float = PAIR_THRESHOLD,
+                 ) -> tuple[MatchPair, ...]:
+    """Registry persons likely to be ``person``, most likely first, with their reasons."""
+    rows = [row for row in registry_rows(cases) if row["unique_id"] != person.person_id]
+    return find_matches(rows, person_features(person, household), model, threshold=threshold)
+
+
+def save_model(model: dict[str, Any], path: Path) -> None:
+    path.write_text(json.dumps(model, indent=1), encoding="utf-8")
+
+
+def load_model(path: Path) -> dict[str, Any]:
+    model: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return model
+
+
+def decide_pair(store: DecisionStore, person_id: str, other_person_id: str, decision: Decision,
+                *, officer: str, reason: str, now: datetime) -> PairDecision:
+    """Record an officer's answer about two records (a later answer replaces an earlier one)."""
+    problems = []
+    if person_id == other_person_id:
+        problems.append(Issue("same_record", "a person cannot be a duplicate of themselves: "
+                              "give two different ids", field="other_person_id"))
+    if not officer.strip():
+        problems.append(Issue("missing_value", "say which officer decided", field="officer"))
+    if not reason.strip():
+        problems.append(Issue("missing_value", "give the reason for the decision (what you "
+                              "compared)", field="reason"))
+    if problems:
+        raise ValidationError(problems)
+    first, second = pair_key(person_id, other_person_id)
+    made = PairDecision(first, second, decision, officer.strip(), reason.strip(), now)
+    store.save_decision(made)
+    return made
+
+
+def review_queue(result: DedupResult, store: DecisionStore) -> tuple[MatchPair, ...]:
+    """Candidate pairs no officer has decided yet, most likely first."""
+    decided = store.decisions()
+    waiting = (p for p in result.pairs if pair_key(p.left_id, p.right_id) not in decided)
+    return tuple(sorted(waiting, key=lambda p: -p.match_probability))
