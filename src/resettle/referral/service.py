@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from resettle.core.case import Case
 from resettle.core.issues import Issue
 from resettle.core.status import CaseStatus
 from resettle.errors import ConflictError, NotFoundError, ValidationError
+from resettle.referral.agreements import AgreementBook
 from resettle.referral.ports import ReferralStore
 from resettle.referral.records import (
     NEEDS_REASON,
@@ -62,6 +63,7 @@ def refer_case(
             "unknown_host_state", f"{country or 'no country'} is not a host state of this "
             f"operation (host states: {known}); refer to one of them", field="country",
             record=case_id)])
+    _check_agreement(store, case_id, country, at.date())
     current = [r for r in store.referrals_of([case_id]) if r.is_open]
     if current:
         raise ConflictError(f"case {case_id} is already with {current[-1].country} (referral "
@@ -72,6 +74,24 @@ def refer_case(
                                  "submission_priority": submission_priority})
     return store.add_referral(Referral(0, case_id, country, at, actor,
                                        submission_priority=submission_priority))
+
+
+def _check_agreement(store: ReferralStore, case_id: str, country: str, on: date) -> None:
+    """A host state may be referred to only while a data-sharing agreement with it is in
+    force: without one, nothing of the case could be shared with it."""
+    try:
+        store.agreements().in_force(country, on)
+    except NotFoundError as missing:
+        raise ValidationError([Issue(
+            "no_agreement", f"{missing.message} (load it with `resettle referral agreements "
+            "load FILE`)", field="country", record=case_id)]) from None
+
+
+def configure_agreements(store: ReferralStore, book: AgreementBook) -> frozenset[str]:
+    """Store the operation's agreements (replacing those stored); returns the host states
+    that have no agreement in the book, to which no case can then be referred."""
+    store.save_agreements(book)
+    return store.host_states() - book.states
 
 
 def decide_referral(
