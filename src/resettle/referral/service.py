@@ -18,6 +18,7 @@ from resettle.core.issues import Issue
 from resettle.core.status import CaseStatus
 from resettle.errors import ConflictError, NotFoundError, ValidationError
 from resettle.referral.agreements import AgreementBook
+from resettle.referral.dossier import Dossier, build_dossier, dossier_digest
 from resettle.referral.ports import ReferralStore
 from resettle.referral.records import (
     NEEDS_REASON,
@@ -30,6 +31,7 @@ from resettle.referral.records import (
     state_may_see,
 )
 from resettle.screening import service as screening
+from resettle.screening.records import consenting_persons
 from resettle.screening.workflow import Action
 
 # The workflow step each host answer takes. A split decision holds the case: a protection
@@ -297,12 +299,9 @@ def list_referrals(store: ReferralStore, *, viewer_state: str | None = None,
 
 @dataclass(frozen=True)
 class ReferralView:
-    """What a host state's liaison is shown of one referral.
-
-    ``case`` is the case as stored; adapters render it through the role's field sections.
-    The data-sharing agreement's dossier (built from the state's allow-list) plugs in here:
-    the lead wires ``referral_view`` to build it, so every door shows the same thing.
-    """
+    """A referral with its case as stored, for the operation's own staff (adapters render
+    the case through the role's field sections). A host state's viewer gets a
+    :class:`Disclosure` instead (:func:`dossier_for`), never the case."""
 
     referral: Referral
     case: Case
@@ -312,3 +311,35 @@ def referral_view(store: ReferralStore, referral_id: int, *,
                   viewer_state: str | None) -> ReferralView:
     referral = get_referral(store, referral_id, viewer_state=viewer_state)
     return ReferralView(referral, store.screening.get_case(referral.case_id))
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What a host state receives of one referral: the dossier of its agreement in force,
+    and the SHA-256 of the dossier (``dossier_digest``) for the audit entry."""
+
+    referral: Referral
+    dossier: Dossier
+    digest: str
+
+
+def dossier_for(store: ReferralStore, referral_id: int, *, viewer_state: str | None,
+                requested_by: str, on: date | None = None) -> Disclosure:
+    """The dossier of a referral for its host state, built from that state's agreement in
+    force on ``on`` (default today) and nothing else, after checking again that every adult
+    of the case consents (consent can be withdrawn after the referral).
+
+    The same scope as :func:`get_referral` (a state sees only its own referrals while it has
+    access). Raises NotFoundError (``no_agreement``) when no agreement is in force — nothing
+    is shared — and ValidationError (``consent_missing``) when an adult has not consented.
+    """
+    referral = get_referral(store, referral_id, viewer_state=viewer_state)
+    on = on or screening.utc_now().date()
+    agreement = store.agreements().in_force(referral.country, on)
+    case = store.screening.get_case(referral.case_id)
+    consents = store.screening.consents_of([m.person_id for m in case.members])
+    consenting = consenting_persons(
+        consents, require_private=store.screening.settings().require_private_consent)
+    dossier = build_dossier(case, agreement, consenting=consenting, requested_by=requested_by,
+                            on=on)
+    return Disclosure(referral, dossier, dossier_digest(dossier))
