@@ -172,3 +172,10 @@ def test_consent_withdrawn_after_referral_withholds_the_dossier(world: World) ->
     assert refused.json()["error"]["issues"][0]["code"] == "consent_missing"
     row = alb.get("/api/referrals").json()["items"][0]
     assert "withheld" in row and "given_name" not in row
+
+
+def test_officers_may_open_what_the_state_receives_but_not_every_role(world: World) -> None:
+    rid = world.referral_ids["C-002"]  # to DEU: the RRF minimum, no languages
+    page = world.login("placement").get(f"/referrals/{rid}/dossier.html")
+    assert page.status_code == 200 and 'data-field="languages"' not in page.text
+    assert world.login("registrar").get(f"/referrals/{rid}/dossier.pdf").status_code == 403
