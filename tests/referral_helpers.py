@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from resettle.core import Category
 from resettle.referral import service as referral_service
+from resettle.referral.agreements import AgreementBook
 from resettle.referral.ports import ReferralStore
 from resettle.referral.records import Referral
 from resettle.screening import service as screening
@@ -23,7 +24,10 @@ class Clock:
 
 
 def make_ready(store: ReferralStore, case_id: str, clock: Clock) -> None:
-    """From registered to ready for referral, with every adult heard and consenting."""
+    """From registered to ready for referral, with every adult heard and consenting; if the
+    operation has no data-sharing agreements yet, the RRF minimum with every host state."""
+    if not store.agreements().agreements:
+        store.save_agreements(AgreementBook().with_defaults(store.host_states()))
     s = store.screening
     case = s.get_case(case_id)
     # Adults then or now (a child of 2008 is an adult today): each heard, each consenting.

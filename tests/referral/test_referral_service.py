@@ -3,6 +3,8 @@ record and the case history never drift, and nobody is separated or sent back si
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from referral_helpers import Clock, make_ready, refer_ready
@@ -10,6 +12,7 @@ from resettle.core import CaseStatus
 from resettle.core.protection import ProtectionSettings
 from resettle.errors import ConflictError, IllegalTransitionError, RefoulementError, ValidationError
 from resettle.referral import service
+from resettle.referral.agreements import AgreementBook, DataSharingAgreement
 from resettle.referral.records import HostDecision, ReferralState
 from resettle.screening.ports import ScreeningSettings
 from resettle.screening.workflow import refused_by
@@ -152,3 +155,20 @@ def test_a_split_decision_split_through_the_workflow(store: MemoryReferralStore)
                                                                                 "F1-K1"}
     assert status(store) == S.READY_FOR_REFERRAL  # the rest go back to placement
     assert [r.state for r in store.referrals_of([new_id])] == [ReferralState.ACCEPTED]
+
+
+def test_a_host_state_needs_an_agreement_in_force(store: MemoryReferralStore) -> None:
+    """A pledging state whose agreement ended (or that has none) is refused with what to do;
+    the case stays ready and no record is written."""
+    store.save_agreements(AgreementBook((
+        DataSharingAgreement("ALB", "1", date(2010, 1, 1), "admission", 365,
+                             valid_until=date(2011, 12, 31)),
+        DataSharingAgreement("DEU", "1", date(2010, 1, 1), "admission", 365))))
+    for country in ("ALB", "CAN"):  # ended in 2011; never agreed
+        with pytest.raises(ValidationError) as refused:
+            refer_ready(store, "F1", country)
+        assert [i.code for i in refused.value.issues] == ["no_agreement"]
+        assert "agreements load" in refused.value.issues[0].message
+    assert status(store) == S.READY_FOR_REFERRAL and store.referrals_of(["F1"]) == []
+    assert refer_ready(store, "F1", "DEU").country == "DEU"
+    assert service.configure_agreements(store, store.agreements()) == {"CAN"}

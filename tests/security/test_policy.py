@@ -41,20 +41,25 @@ def test_auditor_is_read_only() -> None:
     assert not set(GRANTS[Role.AUDITOR]) & WRITE_ACTIONS
 
 
-def test_liaison_sees_only_cases_referred_to_their_state() -> None:
-    authorize(ALB_LIAISON, Permission.CASE_READ, RecordFacts("C-1", frozenset({"ALB"})))
+def test_liaison_sees_only_referrals_its_state_holds() -> None:
+    read = Permission.REFERRAL_READ
+    authorize(ALB_LIAISON, read, RecordFacts("C-1", frozenset({"ALB"})))
     with pytest.raises(NotFoundError):
-        authorize(ALB_LIAISON, Permission.CASE_READ, RecordFacts("C-2", frozenset({"DEU"})))
+        authorize(ALB_LIAISON, read, RecordFacts("C-2", frozenset({"DEU"})))
     with pytest.raises(NotFoundError):
-        authorize(ALB_LIAISON, Permission.CASE_READ, RecordFacts("C-3"))
+        authorize(ALB_LIAISON, read, RecordFacts("C-3"))
     unbound = Principal(2, "x", Role.HOST_STATE_LIAISON, state=None)
     with pytest.raises(NotFoundError):
-        authorize(unbound, Permission.CASE_READ, RecordFacts("C-1", frozenset({"ALB"})))
+        authorize(unbound, read, RecordFacts("C-1", frozenset({"ALB"})))
 
 
-def test_liaison_gets_no_sensitive_section() -> None:
+def test_liaison_gets_no_view_of_a_case_but_its_dossier() -> None:
+    """A host state receives the dossier of its agreement (referral routes), never a
+    role-section view of the case: no case list, read or export."""
     assert not visible_sections(Role.HOST_STATE_LIAISON) & SENSITIVE_SECTIONS
-    assert GRANTS[Role.HOST_STATE_LIAISON][Permission.CASE_READ] is Scope.OWN_STATE
+    grants = GRANTS[Role.HOST_STATE_LIAISON]
+    assert not {Permission.CASE_LIST, Permission.CASE_READ, Permission.CASE_EXPORT} & set(grants)
+    assert grants[Permission.REFERRAL_READ] is Scope.OWN_STATE
 
 
 def test_sensitive_sections_only_where_needed() -> None:

@@ -58,12 +58,13 @@ def test_a_list_page_and_its_audit_entry_commit_in_one_transaction(world: World)
 
 def test_a_refused_read_is_audited_although_the_request_rolls_back(world: World) -> None:
     client = world.login("liaison_alb")
-    answer = client.get("/api/cases/C-002")  # referred to Germany, not to Albania
+    other = str(world.referral_ids["C-002"])  # referred to Germany, not to Albania
+    answer = client.get(f"/api/referrals/{other}")
     assert answer.status_code == 404
     with world.config.sessions() as session:
-        entries, _ = list_audit(session, actor="liaison_alb", subject_id="C-002")
+        entries, _ = list_audit(session, actor="liaison_alb", subject_id=other)
         report = verify_audit(session, key=world.config.keys.audit_key)
-    assert [(e.event.action, e.event.outcome) for e in entries] == [("case.read", "denied")]
+    assert [(e.event.action, e.event.outcome) for e in entries] == [("referral.read", "denied")]
     assert report.ok, report.problems
 
 

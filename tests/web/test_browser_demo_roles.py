@@ -152,11 +152,12 @@ def liaison_answers_and_is_kept_to_its_state(browser: Any, served: DemoServed) -
         submit(page, "Send", within=form)
         answered = page.locator("table.list tbody tr", has_text=case_id).first.inner_text()
         assert "accepted" in answered and "security vetting passed" in answered
-        other = query(served, "select case_id from host_referrals where country != ? and "
-                      "case_id not in (select case_id from host_referrals where country = ?) "
-                      "limit 1", country, country)[0][0]
-        answer = page.goto(f"{served.base}/cases/{other}")
+        other = query(served, "select referral_id from host_referrals where country != ? "
+                      "limit 1", country)[0][0]
+        answer = page.goto(f"{served.base}/referrals/{other}/dossier.html")
         assert answer is not None and answer.status == 404
+        answer = page.goto(f"{served.base}/cases/{case_id}")  # its own case: dossier only
+        assert answer is not None and answer.status == 403
 
 
 def filter_audit(page: Any, *, actor: str = "", action: str = "", subject: str = "") -> str:

@@ -19,13 +19,18 @@ def test_a_refused_case_is_re_placed_in_another_state(
     log_in(page, base, world, "liaison_alb")
     page.goto(f"{base}/referrals")
     referral = world.referral_ids["C-001"]
+    with page.expect_navigation():  # the dossier its agreement allows, names in own script
+        page.get_by_role("link", name="page").first.click()
+    assert 'data-field="given_name_original"' in page.content()
+    page.goto(f"{base}/referrals")
     page.locator(f"#d-{referral}").select_option("refused")
     page.locator(f"#reason-{referral}").fill("security vetting not passed")
     with page.expect_response(lambda r: r.request.method == "POST"):
         page.get_by_role("button", name="Send").click()
     page.wait_for_url(f"{base}/referrals")
     assert "No referral." in page.locator("table.list").inner_text()  # access ended
-    assert page.goto(f"{base}/cases/C-001").status == 404
+    assert page.goto(f"{base}/referrals/{referral}/dossier.html").status == 404
+    assert page.goto(f"{base}/cases/C-001").status == 403  # never the case page
 
     page.context.clear_cookies()
     log_in(page, base, world, "placement")

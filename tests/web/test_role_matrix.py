@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from registry_uploads import GOOD_CASES, GOOD_PERSONS, files
-from web_world import MARKERS, USERS, World
+from web_world import MARKERS, USERS, WORLD_AGREEMENTS, World
 
 from resettle.adapters.db.registry.store import get_case
 from resettle.adapters.db.security.audit_store import list_audit
@@ -147,7 +149,20 @@ def test_actions(world: World, role: Role, action: Permission, *, method: str, p
         assert answer.json()["error"]["code"] == REFUSED_BY_THE_STAGE[action], answer.text
         return
     assert answer.status_code in (200, 201), answer.text
+    if role is Role.HOST_STATE_LIAISON and action is Permission.REFERRAL_READ:
+        assert_only_dossier(answer.json())  # its agreement's fields, not the role's sections
+        return
     assert_no_leak(role, answer.text)
+
+
+def assert_only_dossier(body: dict[str, Any]) -> None:
+    """A liaison's referral: the dossier of ALB's agreement in force, and no case view."""
+    assert "case" not in body
+    dossier = body["dossier"]
+    allowed = WORLD_AGREEMENTS.in_force("ALB", date.today()).fields
+    assert set(dossier["case"]) <= allowed
+    assert all(set(member) <= allowed for member in dossier["members"])
+    assert "SECRET" not in json.dumps(body)  # notes of any section are never shared
 
 
 # Granted, then refused by the stage itself: C-003 is not ready for referral, referral 1
@@ -211,7 +226,7 @@ def test_liaison_decides_only_own_state_referrals(world: World) -> None:
     assert accepted.status_code == 200 and accepted.json()["decision"] == "accepted"
     listed = alb.get("/api/referrals").json()["items"]
     assert [r["case_id"] for r in listed] == ["C-001"]
-    assert world.login("liaison_deu").get("/api/cases/C-001").status_code == 404
+    assert world.login("liaison_deu").get(f"/api/referrals/{mine}").status_code == 404
 
 
 # Security findings of issue 18 that are a question of who sees what.
@@ -354,7 +369,7 @@ def test_liaison_404s_on_other_states_referrals_are_audited(world: World) -> Non
 @pytest.mark.parametrize("ending", ["refused", "withdrawn"])
 def test_a_state_that_refused_or_was_withdrawn_loses_access(world: World, ending: str) -> None:
     alb, mine = world.login("liaison_alb"), world.referral_ids["C-001"]
-    assert alb.get("/api/cases/C-001").status_code == 200
+    assert alb.get(f"/api/referrals/{mine}").status_code == 200
     if ending == "refused":
         answer = alb.post(f"/api/referrals/{mine}/decision",
                           json={"decision": "refused", "reason": "security vetting"})
@@ -363,10 +378,10 @@ def test_a_state_that_refused_or_was_withdrawn_loses_access(world: World, ending
                                                json={"reason": "case needs review"})
     assert answer.status_code == 200, answer.text
     assert answer.json()["state"] == ending
-    for path in ("/api/cases/C-001", "/cases/C-001", f"/api/referrals/{mine}"):
+    for path in (f"/api/referrals/{mine}", f"/referrals/{mine}/dossier.html",
+                 f"/referrals/{mine}/dossier.pdf"):
         assert alb.get(path).status_code == 404
     assert alb.get("/api/referrals").json()["items"] == []
-    assert alb.get("/api/cases").json()["items"] == []
     status = world.login("placement").get("/api/cases/C-001").json()["status"]
     assert status == "ready_for_referral"  # back to placement, never towards return
 
@@ -377,6 +392,6 @@ def test_a_withdrawn_case_is_seen_by_no_host_state(world: World) -> None:
     step = world.login("protection").post("/api/cases/C-001/steps", json={
         "step": "withdraw", "reason": "applicant withdrew from resettlement"})
     assert step.status_code == 200, step.text
-    assert alb.get("/api/cases/C-001").status_code == 404
     assert alb.get(f"/api/referrals/{world.referral_ids['C-001']}").status_code == 404
+    assert alb.get(f"/referrals/{world.referral_ids['C-001']}/dossier.html").status_code == 404
     assert alb.get("/api/referrals").json()["items"] == []

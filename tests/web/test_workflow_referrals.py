@@ -53,7 +53,8 @@ def test_liaison_answer_advances_the_workflow(tmp_path: Path) -> None:
     assert answer.status_code == 200, answer.text
     with make_session_factory(engine)() as session:
         assert get_case(session, case_id=target.case_id).status == CaseStatus.ACCEPTED
-    assert client.get(f"/api/cases/{other.case_id}").status_code == 404
+    assert client.get(f"/api/cases/{other.case_id}").status_code == 403  # dossiers only
+    assert client.get(f"/api/referrals/{other.referral_id}").status_code == 404
     assert client.post(f"/api/referrals/{other.referral_id}/decision",
                        json={"decision": "accepted"}).status_code == 404
     engine.dispose()

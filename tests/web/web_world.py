@@ -35,6 +35,8 @@ from resettle.core import (
     Severity,
     Sex,
 )
+from resettle.referral.agreements import AgreementBook, DataSharingAgreement
+from resettle.referral.fields import RRF_MINIMUM
 from resettle.security.auth import new_token, new_totp_secret, token_digest
 from resettle.security.crypto import load_keyring
 from resettle.security.policy import Role, Section
@@ -53,6 +55,13 @@ MARKERS: dict[Section, tuple[str, ...]] = {
 # The host states of the sample world: a case may be referred only to a state that pledged.
 HOST_PLEDGES = tuple(Pledge(f"PL-{c}", c, date(2013, 1, 1), date(2013, 12, 31), 20)
                      for c in ("ALB", "DEU"))
+# ALB's agreement allows languages, specific needs and medical conditions (sealed); DEU's is
+# the RRF minimum.
+WORLD_AGREEMENTS = AgreementBook((
+    DataSharingAgreement("ALB", "2012-1", date(2012, 1, 1), "admission and reception", 1825,
+                         RRF_MINIMUM | {"languages", "specific_needs", "medical_conditions"}),
+    DataSharingAgreement("DEU", "2012-1", date(2012, 1, 1), "admission decision", 365),
+))
 USERS = {
     Role.ADMINISTRATOR: "admin",
     Role.REGISTRATION_OFFICER: "registrar",
@@ -147,6 +156,7 @@ def build_world(database_url: str) -> World:
                                     section=section, text=text, author="protection", now=NOW)
         # Through the real workflow and the referral service, as the web or CLI would.
         referrals, clock = SqlReferralStore(session), Clock()
+        referrals.save_agreements(WORLD_AGREEMENTS)
         for case_id, country in (("C-001", "ALB"), ("C-002", "DEU")):
             make_ready(referrals, case_id, clock)
             referral_ids[case_id] = refer_ready(referrals, case_id, country, clock).referral_id

@@ -268,3 +268,18 @@ def _version_issues(agreements: Sequence[DataSharingAgreement], source: str) -> 
 
 # The example agreements of the Camp Ashraf scenario's twelve host states (shipped).
 ASHRAF_AGREEMENTS_FILE = Path(__file__).with_name("ashraf_agreements.toml")
+
+
+def agreements_to_data(book: AgreementBook) -> dict[str, Any]:
+    """The book as parsed data (dates as text): :func:`parse_agreements` reads it back, so a
+    stored book passes the same checks as a file."""
+    entries: list[dict[str, Any]] = []
+    for a in book.agreements:
+        entry: dict[str, Any] = {"country": a.country, "version": a.version,
+                                 "valid_from": a.valid_from.isoformat(), "purpose": a.purpose,
+                                 "retention_days": a.retention_days,
+                                 "fields": sorted(a.fields)}
+        if a.valid_until is not None:
+            entry["valid_until"] = a.valid_until.isoformat()
+        entries.append(entry)
+    return {"agreement": entries, "source": book.source}

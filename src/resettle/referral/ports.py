@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from resettle.referral.agreements import AgreementBook
 from resettle.referral.records import Referral
 from resettle.screening.ports import ScreeningStore
 
@@ -22,6 +23,14 @@ class ReferralStore(Protocol):
 
     def host_states(self) -> frozenset[str]:
         """Countries configured as host states (ISO3): a case may be referred only there."""
+        ...
+
+    def agreements(self) -> AgreementBook:
+        """The operation's data-sharing agreements as loaded (empty if none was loaded)."""
+        ...
+
+    def save_agreements(self, book: AgreementBook) -> None:
+        """Replace the stored agreements with ``book`` (every version of every state)."""
         ...
 
     def add_referral(self, referral: Referral) -> Referral:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from resettle.core.case import Case
 from resettle.core.issues import Issue
 from resettle.core.status import CaseStatus
 from resettle.errors import ConflictError, NotFoundError, ValidationError
+from resettle.referral.agreements import AgreementBook
+from resettle.referral.dossier import Dossier, build_dossier, dossier_digest
 from resettle.referral.ports import ReferralStore
 from resettle.referral.records import (
     NEEDS_REASON,
@@ -29,6 +31,7 @@ from resettle.referral.records import (
     state_may_see,
 )
 from resettle.screening import service as screening
+from resettle.screening.records import consenting_persons
 from resettle.screening.workflow import Action
 
 # The workflow step each host answer takes. A split decision holds the case: a protection
@@ -62,6 +65,7 @@ def refer_case(
             "unknown_host_state", f"{country or 'no country'} is not a host state of this "
             f"operation (host states: {known}); refer to one of them", field="country",
             record=case_id)])
+    _check_agreement(store, case_id, country, at.date())
     current = [r for r in store.referrals_of([case_id]) if r.is_open]
     if current:
         raise ConflictError(f"case {case_id} is already with {current[-1].country} (referral "
@@ -72,6 +76,24 @@ def refer_case(
                                  "submission_priority": submission_priority})
     return store.add_referral(Referral(0, case_id, country, at, actor,
                                        submission_priority=submission_priority))
+
+
+def _check_agreement(store: ReferralStore, case_id: str, country: str, on: date) -> None:
+    """A host state may be referred to only while a data-sharing agreement with it is in
+    force: without one, nothing of the case could be shared with it."""
+    try:
+        store.agreements().in_force(country, on)
+    except NotFoundError as missing:
+        raise ValidationError([Issue(
+            "no_agreement", f"{missing.message} (load it with `resettle referral agreements "
+            "load FILE`)", field="country", record=case_id)]) from None
+
+
+def configure_agreements(store: ReferralStore, book: AgreementBook) -> frozenset[str]:
+    """Store the operation's agreements (replacing those stored); returns the host states
+    that have no agreement in the book, to which no case can then be referred."""
+    store.save_agreements(book)
+    return store.host_states() - book.states
 
 
 def decide_referral(
@@ -277,12 +299,9 @@ def list_referrals(store: ReferralStore, *, viewer_state: str | None = None,
 
 @dataclass(frozen=True)
 class ReferralView:
-    """What a host state's liaison is shown of one referral.
-
-    ``case`` is the case as stored; adapters render it through the role's field sections.
-    The data-sharing agreement's dossier (built from the state's allow-list) plugs in here:
-    the lead wires ``referral_view`` to build it, so every door shows the same thing.
-    """
+    """A referral with its case as stored, for the operation's own staff (adapters render
+    the case through the role's field sections). A host state's viewer gets a
+    :class:`Disclosure` instead (:func:`dossier_for`), never the case."""
 
     referral: Referral
     case: Case
@@ -292,3 +311,35 @@ def referral_view(store: ReferralStore, referral_id: int, *,
                   viewer_state: str | None) -> ReferralView:
     referral = get_referral(store, referral_id, viewer_state=viewer_state)
     return ReferralView(referral, store.screening.get_case(referral.case_id))
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What a host state receives of one referral: the dossier of its agreement in force,
+    and the SHA-256 of the dossier (``dossier_digest``) for the audit entry."""
+
+    referral: Referral
+    dossier: Dossier
+    digest: str
+
+
+def dossier_for(store: ReferralStore, referral_id: int, *, viewer_state: str | None,
+                requested_by: str, on: date | None = None) -> Disclosure:
+    """The dossier of a referral for its host state, built from that state's agreement in
+    force on ``on`` (default today) and nothing else, after checking again that every adult
+    of the case consents (consent can be withdrawn after the referral).
+
+    The same scope as :func:`get_referral` (a state sees only its own referrals while it has
+    access). Raises NotFoundError (``no_agreement``) when no agreement is in force — nothing
+    is shared — and ValidationError (``consent_missing``) when an adult has not consented.
+    """
+    referral = get_referral(store, referral_id, viewer_state=viewer_state)
+    on = on or screening.utc_now().date()
+    agreement = store.agreements().in_force(referral.country, on)
+    case = store.screening.get_case(referral.case_id)
+    consents = store.screening.consents_of([m.person_id for m in case.members])
+    consenting = consenting_persons(
+        consents, require_private=store.screening.settings().require_private_consent)
+    dossier = build_dossier(case, agreement, consenting=consenting, requested_by=requested_by,
+                            on=on)
+    return Disclosure(referral, dossier, dossier_digest(dossier))

@@ -158,9 +158,10 @@ GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         A.REFERRAL_LIST: Scope.ALL, A.REFERRAL_READ: Scope.ALL, A.REFERRAL_CREATE: Scope.ALL,
         A.REFERRAL_WITHDRAW: Scope.ALL,
     },
+    # A liaison sees a case only as its state's dossier (the data-sharing agreement's fields),
+    # through the referral routes: no case list, case page or case export.
     Role.HOST_STATE_LIAISON: {
-        A.CASE_LIST: Scope.OWN_STATE, A.CASE_READ: Scope.OWN_STATE,
-        A.CASE_EXPORT: Scope.OWN_STATE, A.REFERRAL_LIST: Scope.OWN_STATE,
+        A.REFERRAL_LIST: Scope.OWN_STATE,
         A.REFERRAL_READ: Scope.OWN_STATE, A.REFERRAL_DECIDE: Scope.OWN_STATE,
         A.ARRIVAL_REPORT: Scope.OWN_STATE,  # arrivals in its own state only
     },

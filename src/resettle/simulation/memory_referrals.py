@@ -8,14 +8,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from resettle.errors import NotFoundError
+from resettle.referral.agreements import AgreementBook
 from resettle.referral.records import Referral, state_may_see
 from resettle.simulation.memory_store import MemoryScreeningStore
 
 
 class MemoryReferralStore:
-    def __init__(self, screening: MemoryScreeningStore, host_states: Iterable[str]) -> None:
+    def __init__(self, screening: MemoryScreeningStore, host_states: Iterable[str],
+                 agreements: AgreementBook | None = None) -> None:
         self._screening = screening
         self._host_states = frozenset(host_states)
+        # A synthetic world without agreements of its own: the RRF minimum for every state.
+        self._agreements = (agreements if agreements is not None
+                            else AgreementBook().with_defaults(self._host_states))
 
     @property
     def screening(self) -> MemoryScreeningStore:
@@ -23,6 +28,12 @@ class MemoryReferralStore:
 
     def host_states(self) -> frozenset[str]:
         return self._host_states
+
+    def agreements(self) -> AgreementBook:
+        return self._agreements
+
+    def save_agreements(self, book: AgreementBook) -> None:
+        self._agreements = book
 
     @property
     def _records(self) -> dict[int, Referral]:

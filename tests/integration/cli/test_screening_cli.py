@@ -11,6 +11,7 @@ from resettle.adapters.cli.main import app
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.registry.store import store_batch
 from resettle.core import Pledge, RegistryBatch
+from resettle.referral.agreements import ASHRAF_AGREEMENTS_FILE
 from screening_helpers import family_case, load_cases
 
 runner = CliRunner()
@@ -65,6 +66,13 @@ def test_a_case_is_screened_from_the_command_line(engine: Engine) -> None:
     out = invoke(url, "advance", "F1", "refer", *who, "--country", "IRN",
                  "--submission-priority", "urgent", ok=False)
     assert "refoulement_forbidden" in out
+    out = invoke(url, "advance", "F1", "refer", *who, "--country", "ALB",
+                 "--submission-priority", "urgent", ok=False)
+    assert "no_agreement" in out and "agreements load" in out  # no agreements loaded yet
+    loaded = runner.invoke(app, ["referral", "agreements", "load", str(ASHRAF_AGREEMENTS_FILE),
+                                 "--database-url", url], env=WIDE)
+    assert loaded.exit_code == 0, loaded.output
+    assert "loaded from ashraf_agreements.toml" in loaded.output
     out = invoke(url, "advance", "F1", "refer", *who, "--country", "ALB",
                  "--submission-priority", "urgent")
     assert "referred" in out

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, TypeVar
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.markup import escape
@@ -21,7 +23,11 @@ from resettle.adapters.cli.output import console, failing_cleanly
 from resettle.adapters.db.referral.store import SqlReferralStore, referral_store
 from resettle.core import Priority
 from resettle.referral import service
+from resettle.referral.agreements import ASHRAF_AGREEMENTS_FILE, AgreementBook, load_agreements
 from resettle.referral.records import HostDecision, Referral, label
+
+if TYPE_CHECKING:
+    from resettle.adapters.cli.demo import DemoContext
 
 T = TypeVar("T")
 app = typer.Typer(help="Referrals to host states: list, show, refer, decide, withdraw, "
@@ -31,6 +37,12 @@ Actor = Annotated[str, typer.Option("--actor", help="Who takes the action (staff
 Reason = Annotated[str, typer.Option("--reason", help="Why: recorded with the referral and "
                                      "in the case history.")]
 ReferralId = Annotated[int, typer.Argument(help="The referral's number.")]
+
+
+agreements_app = typer.Typer(help="The operation's data-sharing agreements with host states: "
+                             "load the file once, show what is in force.",
+                             no_args_is_help=True)
+app.add_typer(agreements_app, name="agreements")
 
 
 def register(root: typer.Typer) -> None:
@@ -150,3 +162,56 @@ def split_command(
     _show(resolved.referral)
     if resolved.accepted_case is not None:
         console().print(f"accepted members now form case {escape(resolved.accepted_case.case_id)}")
+
+
+@agreements_app.command("load")
+def agreements_load_command(
+    path: Annotated[Path, typer.Argument(help="The agreements file (TOML or JSON, format in "
+                                         "docs/referral-agreements.md).")],
+    database_url: DatabaseUrl = DEFAULT_URL,
+) -> None:
+    """Check the agreements file and store it, replacing the agreements stored before; a
+    file with a problem is refused whole (every problem listed) and nothing changes."""
+    def store_book(store: SqlReferralStore) -> tuple[AgreementBook, frozenset[str]]:
+        book = load_agreements(path)
+        return book, service.configure_agreements(store, book)
+
+    book, uncovered = _do(database_url, store_book)
+    console().print(f"{len(book.agreements)} agreement version(s) of {len(book.states)} "
+                    f"state(s) loaded from {escape(path.name)}")
+    if uncovered:
+        console().print("no agreement, so no referral possible, with host state(s): "
+                        + ", ".join(sorted(uncovered)))
+
+
+@agreements_app.command("show")
+def agreements_show_command(
+    on: Annotated[str | None, typer.Option(help="Day (YYYY-MM-DD); default today.")] = None,
+    database_url: DatabaseUrl = DEFAULT_URL,
+) -> None:
+    """Show each host state's agreement in force on a day and the fields it allows."""
+    day = date.fromisoformat(on) if on else date.today()
+    book, states = _do(database_url, lambda s: (s.agreements(), s.host_states()))
+    table = Table("state", "version", "retention (days)", "fields")
+    for country in sorted(states | book.states):
+        found = book.find(country, day)
+        table.add_row(country, found.version if found else "none in force",
+                      str(found.retention_days) if found else "",
+                      ", ".join(sorted(found.fields)) if found else "")
+    console().print(table)
+
+
+def step_referral_agreements(ctx: DemoContext) -> None:
+    """Demo: load the Ashraf scenario's data-sharing agreements (what each host state may
+    receive of a referred case)."""
+    def store_book(store: SqlReferralStore) -> tuple[AgreementBook, frozenset[str]]:
+        book = load_agreements(ASHRAF_AGREEMENTS_FILE)
+        return book, service.configure_agreements(store, book)
+
+    book, uncovered = _do(ctx.database_url, store_book)
+    line = (f"{len(book.agreements)} agreement versions of {len(book.states)} host states "
+            f"loaded from {ASHRAF_AGREEMENTS_FILE.name}"
+            + (f"; none with {', '.join(sorted(uncovered))}" if uncovered else ""))
+    ctx.console.rule("referral: data-sharing agreements")
+    ctx.console.print(line)
+    ctx.summary["agreements"] = line

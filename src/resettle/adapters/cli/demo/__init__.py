@@ -22,6 +22,7 @@ from resettle.adapters.cli.demo.web import step_web
 from resettle.adapters.cli.departures import step_plan_departures
 from resettle.adapters.cli.placement_db import step_place_ashraf
 from resettle.adapters.cli.prediction import step_predict
+from resettle.adapters.cli.referral import step_referral_agreements
 from resettle.adapters.cli.registry import step_registry_files
 from resettle.adapters.cli.reporting import step_reports
 from resettle.adapters.cli.scenario import step_load_ashraf
@@ -52,6 +53,7 @@ DemoStep = Callable[[DemoContext], None]
 # The web step stays last: with --serve it serves the app once everything else has run.
 STEPS: tuple[DemoStep, ...] = (
     step_load_ashraf,
+    step_referral_agreements,
     step_registry_files,
     step_dedup,
     step_screening_funnel,

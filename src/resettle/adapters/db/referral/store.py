@@ -19,7 +19,9 @@ from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.referral.tables import ReferralRow
 from resettle.adapters.db.registry.tables import CaseRow, PledgeRow
 from resettle.adapters.db.screening.store import SqlScreeningStore
+from resettle.adapters.db.screening.tables import ScreeningSettingsRow
 from resettle.errors import NotFoundError
+from resettle.referral.agreements import AgreementBook, agreements_to_data, parse_agreements
 from resettle.referral.records import (
     ACCESS_STATES,
     CASE_ENDED,
@@ -34,6 +36,9 @@ from resettle.security.crypto import KeyRing
 _referrals = cast(Table, ReferralRow.__table__)
 _cases = cast(Table, CaseRow.__table__)
 PENDING = "pending"
+# The operation's agreements file, parsed and checked, is kept as one row of the operation's
+# settings table (key, JSON value): loaded once by `resettle referral agreements load FILE`.
+AGREEMENTS_KEY = "data_sharing_agreements"
 
 
 @contextmanager
@@ -122,6 +127,17 @@ class SqlReferralStore:
     def host_states(self) -> frozenset[str]:
         """Countries that pledged places (any period): the operation's host states."""
         return frozenset(self.session.scalars(select(PledgeRow.country).distinct()))
+
+    def agreements(self) -> AgreementBook:
+        row = self.session.get(ScreeningSettingsRow, AGREEMENTS_KEY)
+        if row is None:
+            return AgreementBook()
+        return parse_agreements(row.value, source=str(row.value.get("source", "")))
+
+    def save_agreements(self, book: AgreementBook) -> None:
+        self.session.merge(ScreeningSettingsRow(key=AGREEMENTS_KEY,
+                                                value=agreements_to_data(book)))
+        self.session.flush()
 
     def add_referral(self, referral: Referral) -> Referral:
         referral_id = self.session.execute(

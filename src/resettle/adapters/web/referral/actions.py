@@ -8,15 +8,18 @@ that refusal is audited.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.adapters.web.guards import Ctx
-from resettle.errors import NotFoundError
+from resettle.errors import NotFoundError, ValidationError
 from resettle.referral import service
+from resettle.referral.dossier import Dossier
 from resettle.referral.records import HostDecision, Referral, label
+from resettle.referral.service import Disclosure
 from resettle.security.policy import Permission, Scope, authorize, scope_of, visible_sections
 from resettle.security.views import view_case_summary
 
@@ -65,13 +68,48 @@ def list_visible_referrals(ctx: Ctx, *, offset: int, limit: int,
     store = _store(ctx)
     referrals, total = service.list_referrals(store, viewer_state=state, case_id=case_id,
                                               offset=offset, limit=limit)
-    sections = visible_sections(ctx.user.role)
-    cases = {c: store.screening.get_case(c) for c in {r.case_id for r in referrals}}
-    items = [{**view_case_summary(cases[r.case_id], sections), **referral_row(r)}
-             for r in referrals]
-    ctx.audit("referral.list", subject_type="case",
-              detail=" ".join(r.case_id for r in referrals[:AUDIT_IDS_SHOWN]))
+    if state is not None:  # a host state: each row from its dossier, nothing else
+        items, shown = _dossier_rows(ctx, store, referrals, state)
+    else:
+        sections = visible_sections(ctx.user.role)
+        cases = {c: store.screening.get_case(c) for c in {r.case_id for r in referrals}}
+        items = [{**view_case_summary(cases[r.case_id], sections), **referral_row(r)}
+                 for r in referrals]
+        shown = [r.case_id for r in referrals]
+    ctx.audit("referral.list", subject_type="case", detail=" ".join(shown[:AUDIT_IDS_SHOWN]))
     return ReferralPage(items, total, offset, limit)
+
+
+def _dossier_rows(ctx: Ctx, store: SqlReferralStore, referrals: list[Referral],
+                  state: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """A liaison's rows: the referral, and the case's size and principal's names only as
+    far as the state's dossier holds them; a row whose dossier cannot be built (no
+    agreement in force, an adult's consent missing) says so and shows nothing of the case."""
+    items, shown = [], []
+    for referral in referrals:
+        try:
+            disclosure = service.dossier_for(store, referral.referral_id, viewer_state=state,
+                                             requested_by=ctx.user.username)
+        except (NotFoundError, ValidationError) as withheld:
+            items.append({**referral_row(referral), "withheld": withheld.message})
+            shown.append(f"{referral.case_id}:withheld")
+            continue
+        items.append({**dossier_summary(disclosure.dossier), **referral_row(referral)})
+        shown.append(f"{referral.case_id}:agreement {disclosure.dossier.agreement_version}:"
+                     f"sha256 {disclosure.digest}")
+    return items, shown
+
+
+def dossier_summary(dossier: Dossier) -> dict[str, Any]:
+    """A list row's case part, read from the dossier: only allow-listed values."""
+    row: dict[str, Any] = {"case_id": dossier.case_id}
+    if "case_size" in dossier.case:
+        row["size"] = dossier.case["case_size"]
+    principal = next((m for m in dossier.members if m.get("relationship") == "principal"),
+                     None)
+    if principal is not None:
+        row.update({n: principal[n] for n in ("given_name", "family_name") if n in principal})
+    return row
 
 
 def _scoped(ctx: Ctx, action: Permission, referral_id: int) -> Referral:
@@ -86,14 +124,44 @@ def _scoped(ctx: Ctx, action: Permission, referral_id: int) -> Referral:
 
 
 def read_referral(ctx: Ctx, referral_id: int) -> dict[str, Any]:
-    """One referral with its case as the role may see it (the liaison's dossier view)."""
+    """One referral: for a host state's liaison, its dossier and nothing else of the case;
+    for the operation's staff, the case as the role may see it."""
     _scoped(ctx, Permission.REFERRAL_READ, referral_id)
-    view = service.referral_view(_store(ctx), referral_id,
-                                 viewer_state=viewer_state(ctx, Permission.REFERRAL_READ))
+    state = viewer_state(ctx, Permission.REFERRAL_READ)
+    if state is not None:
+        disclosure, _ = disclose(ctx, referral_id, "api")
+        return {**referral_row(disclosure.referral), "dossier": disclosure.dossier.to_json()}
+    view = service.referral_view(_store(ctx), referral_id, viewer_state=None)
     ctx.audit("referral.read", subject_type="case", subject_id=view.case.case_id,
               detail=f"referral {referral_id}")
     return {**referral_row(view.referral),
             "case": view_case_summary(view.case, visible_sections(ctx.user.role))}
+
+
+def disclose(ctx: Ctx, referral_id: int, channel: str,
+             render: Callable[[Dossier], bytes] | None = None) -> tuple[Disclosure, bytes]:
+    """Build the referral's dossier for its state (in scope), render it if asked, and audit
+    the disclosure: the channel, the agreement's version, the dossier's SHA-256 and, for a
+    file, the SHA-256 of the bytes sent. A refusal (out of scope, no agreement, consent
+    missing) is audited as denied."""
+    state = viewer_state(ctx, Permission.REFERRAL_READ)
+    try:
+        disclosure = service.dossier_for(_store(ctx), referral_id, viewer_state=state,
+                                         requested_by=ctx.user.username)
+    except (NotFoundError, ValidationError) as refused:
+        ctx.audit(str(Permission.REFERRAL_READ), subject_type="referral",
+                  subject_id=str(referral_id), outcome="denied",
+                  detail=f"dossier ({channel}) not disclosed: {refused.code}")
+        raise
+    dossier, body, sent = disclosure.dossier, b"", ""
+    if render is not None:
+        body = render(dossier)
+        sent = f"; file sha256 {hashlib.sha256(body).hexdigest()}"
+    ctx.audit("referral.read", subject_type="case", subject_id=dossier.case_id,
+              detail=f"referral {referral_id} dossier via {channel} to {dossier.country}; "
+                     f"agreement {dossier.agreement_version}; dossier sha256 "
+                     f"{disclosure.digest}{sent}")
+    return disclosure, body
 
 
 def refer(ctx: Ctx, case_id: str, country: str, *, reason: str,

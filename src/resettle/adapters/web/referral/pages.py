@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from resettle.adapters.web.dossier_render import render_dossier_html, render_dossier_pdf
 from resettle.adapters.web.guards import Ctx, allowed
 from resettle.adapters.web.pages import ON_PAGE, act_on_case, record_refusal, render, see_other
 from resettle.adapters.web.referral import actions
@@ -55,6 +56,25 @@ def _acting(request: Request, ctx: Ctx, referral_id: int,
         record_refusal(request, ctx, refused, subject_id=str(referral_id))
         return referrals_page(request, ctx, problem=refused)
     return see_other("/referrals")
+
+
+@router.get("/referrals/{referral_id}/dossier.html")
+def referral_dossier_html(referral_id: Annotated[int, Path(ge=1, le=2**31)],
+                          ctx: Annotated[Ctx, Depends(allowed(Permission.REFERRAL_READ))]
+                          ) -> Response:
+    """The dossier the referral's host state receives (its agreement's fields only)."""
+    _, body = actions.disclose(ctx, referral_id, "html",
+                               lambda d: render_dossier_html(d).encode("utf-8"))
+    return Response(body, media_type="text/html; charset=utf-8")
+
+
+@router.get("/referrals/{referral_id}/dossier.pdf")
+def referral_dossier_pdf(referral_id: Annotated[int, Path(ge=1, le=2**31)],
+                         ctx: Annotated[Ctx, Depends(allowed(Permission.REFERRAL_READ))]
+                         ) -> Response:
+    _, body = actions.disclose(ctx, referral_id, "pdf", render_dossier_pdf)
+    return Response(body, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="referral-{referral_id}-dossier.pdf"'})
 
 
 @router.post("/referrals/{referral_id}/decision")
