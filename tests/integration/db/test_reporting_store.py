@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from resettle.core import RegistryBatch
 from resettle.reporting.memory import MemoryReportingStore
 from resettle.reporting.service import build_aggregates
 from resettle.reporting.stats import registry_stats
+from resettle.screening.workflow import Action
 
 runner = CliRunner()
 DAYS = (date(2013, 3, 31), date(2013, 4, 30), date(2013, 6, 30), date(2026, 1, 1))
@@ -93,3 +95,21 @@ def test_a_bad_month_is_refused_with_what_to_write(engine: Engine) -> None:
     result = runner.invoke(app, ["report", "--month", "June", "--database-url", url])
     assert result.exit_code == 1
     assert "YYYY-MM" in result.output
+
+
+def test_a_refusal_reason_sealed_in_the_history_is_still_counted(engine: Engine) -> None:
+    """Every event reason is sealed in the database; the report opens a refusal's (and only
+    counts it, grouped) instead of reading 'no reason recorded' for every refusal."""
+    cases, events, pledges = world(5)
+    events = [replace(e, data={k: v for k, v in e.data.items() if k != "refusal_reason"})
+              if e.action == Action.REFUSE else e for e in events]
+    with make_session_factory(engine)() as session, session.begin():
+        store_batch(session, batch=RegistryBatch(cases=tuple(cases), pledges=tuple(pledges)))
+    with screening_store(engine) as store:
+        store.append_events(events)
+    day = DAYS[-1]
+    with reporting_store(engine) as store:
+        stored = build_aggregates(store, day).refusal_reasons
+    expected = build_aggregates(MemoryReportingStore(cases, events, pledges), day)
+    assert stored == expected.refusal_reasons
+    assert any("place elsewhere" in reason for reason in stored), stored

@@ -21,7 +21,9 @@ from resettle.adapters.db.registry.mapping import pledge_from_row
 from resettle.adapters.db.registry.tables import CaseRow, PersonRow, PledgeRow
 from resettle.adapters.db.screening.store import SqlScreeningStore
 from resettle.adapters.db.screening.tables import CaseEventRow
+from resettle.adapters.db.sealing import open_event_reason
 from resettle.core import CaseStatus, Pledge, Priority, Sex
+from resettle.errors import KeyProblemError
 from resettle.reporting.facts import (
     DECISION_ACTIONS,
     MOVEMENT_ACTIONS,
@@ -90,7 +92,7 @@ class SqlReportingStore:
             query = query.where(_events.c.case_id.in_(changed))
         rows = self.session.execute(
             query.order_by(_events.c.at, _events.c.case_id, _events.c.sequence)).mappings()
-        return facts_from_events(_event(r) for r in rows)
+        return facts_from_events(_event(self.session, r) for r in rows)
 
     def _decisions_until(self, until: datetime) -> EventFacts:
         if until not in self._facts:  # referrals and movements: one read, a few per case
@@ -115,7 +117,19 @@ class SqlReportingStore:
         return SqlScreeningStore(self.session).settings().deadlines
 
 
-def _event(row: Any) -> CaseEvent:
+def _event(session: Session, row: Any) -> CaseEvent:
     return CaseEvent(row["case_id"], row["sequence"], Action(row["action"]), row["actor"],
-                     row["at"], row["reason"], CaseStatus(row["from_status"]),
+                     row["at"], _refusal_reason(session, row), CaseStatus(row["from_status"]),
                      CaseStatus(row["to_status"]), dict(row["data"] or {}))
+
+
+def _refusal_reason(session: Session, row: Any) -> str:
+    """Only a host state's refusal has a reason the report counts (grouped, never quoted under
+    five cases); every event reason is sealed, so only those are opened, and without the data
+    keys the report counts them as 'no reason recorded' rather than failing."""
+    if row["action"] != Action.REFUSE.value or row["reason_enc"] is None:
+        return str(row["reason"] or "")
+    try:
+        return open_event_reason(session, row)
+    except KeyProblemError:
+        return ""
