@@ -85,8 +85,10 @@ def test_liaison_accepts_a_referral_and_cannot_open_another_states_case(
         page.get_by_role("button", name="Send").click()
     page.wait_for_load_state()
     assert "accepted" in page.locator("table.list tbody").inner_text()
+    # A liaison reads cases only through its state's dossiers: no case page at all, and so
+    # the same answer for another state's case as for its own.
     answer = page.goto(f"{base}/cases/C-002")  # referred to Germany, not Albania
-    assert answer is not None and answer.status == 404
+    assert answer is not None and answer.status == 403
     assert "Karimi" not in page.content() and "Ahmadi" not in page.content()
 
 

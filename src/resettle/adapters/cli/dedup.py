@@ -6,7 +6,6 @@ reject, never merged here. Output names persons by id, never by name.
 
 from __future__ import annotations
 
-import csv
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.registry.dedup_store import SqlDecisionStore
 from resettle.adapters.db.registry.store import load_batch
 from resettle.core.case import Case
+from resettle.core.csv_cells import formula_safe_writer
 from resettle.core.person import Person, Sex
 from resettle.registry.dedup import (
     Decision,
@@ -118,7 +118,7 @@ def run(
 
 def _write_pairs(path: Path, pairs: tuple[MatchPair, ...], clusters: dict[str, str]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = formula_safe_writer(handle)
         writer.writerow(["person_id", "other_person_id", "match_probability", "match_weight",
                          "reasons", "cluster_id"])
         for pair in pairs:
