@@ -18,10 +18,8 @@ from resettle.core import Case, CaseStatus, Category, Dimension, Issue, Priority
 from resettle.errors import (
     NotFoundError,
     PermissionDeniedError,
-    RefoulementError,
     ValidationError,
 )
-from resettle.screening.service import check_case_destination
 from resettle.security.policy import (
     SENSITIVE_SECTIONS,
     Permission,
@@ -200,18 +198,7 @@ def export_visible_cases(ctx: Ctx, *, offset: int, limit: int) -> list[Case]:
     assert scope is not None
     page = list_cases(ctx.session, offset=offset, limit=limit, within=_within(principal, scope))
     cases = list(page.cases)
-    if scope is Scope.OWN_STATE:  # an export to a host state: never of a case that fears it
-        cases = [c for c in cases if _may_go_to(ctx, c.case_id, principal.state or "")]
     ctx.audit("case.export", subject_type="case",
               detail=" ".join(c.case_id for c in cases[:AUDIT_IDS_SHOWN]))
     return cases
 
-
-def _may_go_to(ctx: Ctx, case_id: str, country: str) -> bool:
-    try:
-        check_case_destination(SqlScreeningStore(ctx.session), case_id, country)
-    except RefoulementError:
-        ctx.audit("case.export", subject_type="case", subject_id=case_id, outcome="refused",
-                  detail=f"{country} is on the case's no-return list")
-        return False
-    return True
