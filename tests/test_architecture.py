@@ -40,8 +40,7 @@ ALLOWED_SIDEWAYS = {
 }
 # Imports that break the rank in files another branch is rewriting; the lead deletes each entry
 # once that branch is merged (the test then keeps them out for good).
-KNOWN_EXCEPTIONS: set[tuple[str, str]] = {
-}
+KNOWN_EXCEPTIONS: set[tuple[str, str]] = set()
 # Stage folders that exist with no code yet, filled by a branch not merged yet.
 EMPTY_STAGE_EXCEPTIONS: set[str] = set()
 
