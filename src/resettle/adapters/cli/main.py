@@ -18,10 +18,11 @@ from resettle.adapters.cli import (
     reporting,
     scenario,
     screening,
+    security,
+    serve,
     simulate,
 )
 from resettle.adapters.cli import registry_cases as cases
-from resettle.adapters.cli import security as web
 
 app = typer.Typer(
     name="resettle",
@@ -38,7 +39,8 @@ for register in (
     cases.register,
     screening.register,
     scenario.register,
-    web.register,
+    serve.register,
+    security.register,
     placement.register,
     placement_db.register,
     placement_dynamic.register,

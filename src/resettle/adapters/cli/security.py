@@ -1,8 +1,7 @@
-"""``resettle serve``, ``resettle users``, ``resettle audit`` and ``resettle keys``."""
+"""``resettle users``, ``resettle audit`` and ``resettle keys``."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,9 +19,6 @@ from resettle.adapters.db.security import user_admin
 from resettle.adapters.db.security.audit_store import append_audit, verify_audit
 from resettle.adapters.db.security.rotation import reencrypt_all
 from resettle.adapters.db.security.user_admin import CLI_ACTOR, Credentials
-from resettle.adapters.web import server
-from resettle.adapters.web.config import WebConfig
-from resettle.adapters.web.server import default_workers
 from resettle.errors import ResettleError
 from resettle.security.audit import AuditEvent, parse_anchors
 from resettle.security.crypto import KeyRing, add_key_to_file, generate_key_file, load_keyring
@@ -35,7 +31,6 @@ keys_app = typer.Typer(help="Encryption keys kept outside the database.", no_arg
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(serve)
     app.add_typer(users_app, name="users")
     app.add_typer(audit_app, name="audit")
     app.add_typer(keys_app, name="keys")
@@ -57,37 +52,6 @@ def _audit_cli(session: Session, keys: KeyRing, action: str, username: str) -> N
     event = AuditEvent(actor="cli", role="operator", action=action, subject_type="user",
                        subject_id=username)
     append_audit(session, key=keys.audit_key, event=event, now=datetime.now(UTC))
-
-
-def serve(
-    database_url: DatabaseUrl = DEFAULT_URL,
-    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] =
-    "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    secure_cookies: Annotated[bool, typer.Option(
-        help="Mark cookies Secure (set this behind an HTTPS proxy).")] = False,
-    workers: Annotated[int, typer.Option(
-        min=1, max=64, help="Server processes (default: one per core, at most 4).")] = 0,
-) -> None:
-    """Serve the web app and API (keys from RESETTLE_KEY_FILE or RESETTLE_DATA_KEYS)."""
-    run_server(database_url, host=host, port=port, secure_cookies=secure_cookies,
-               workers=workers or default_workers())
-
-
-def run_server(database_url: str, *, host: str, port: int, secure_cookies: bool = False,
-               keys: KeyRing | None = None, workers: int = 1) -> None:
-    """Serve; with several workers the keys must come from the environment or key file."""
-    try:
-        config = WebConfig(open_engine(database_url), keys or load_keyring(),
-                           secure_cookies=secure_cookies)
-        if workers > 1:
-            load_keyring()  # each worker loads them itself: fail here, once, if it cannot
-    except ResettleError as error:
-        fail(error)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    console().print(f"resettle is serving on http://{host}:{port}/ with {workers} "
-                    f"process{'es' if workers > 1 else ''} (Ctrl+C stops it)")
-    server.serve(config, host=host, port=port, workers=workers)
 
 
 def _print_credentials(credentials: Credentials) -> None:

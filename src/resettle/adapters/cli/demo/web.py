@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from resettle.adapters.cli.options import open_engine
-from resettle.adapters.cli.security import run_server
+from resettle.adapters.cli.serve import run_server
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.adapters.db.security import store as user_store
