@@ -21,7 +21,8 @@ from datetime import date
 from typing import Any
 
 from bench.machine import describe_machine
-from resettle.adapters.cli.scenario import DEMO_CONFIG, make_ashraf
+from resettle.adapters.cli.demo.scenario import DEMO_CONFIG
+from resettle.adapters.cli.scenario import make_ashraf
 from resettle.reporting.memory import MemoryReportingStore
 from resettle.reporting.service import build_report, export_aggregates
 from resettle.simulation.random_instances import generate_random

@@ -76,7 +76,8 @@ def bench_random() -> None:
 
 
 def bench_ashraf() -> None:
-    from resettle.adapters.cli.scenario import DEMO_CONFIG, load_scenario, make_ashraf
+    from resettle.adapters.cli.demo.scenario import DEMO_CONFIG
+    from resettle.adapters.cli.scenario import load_scenario, make_ashraf
     from resettle.simulation.ashraf import generate_ashraf
 
     _, wall, cpu = timed(lambda: generate_ashraf(2011, DEMO_CONFIG))

@@ -21,8 +21,8 @@ from rich.console import Console
 
 from key_samples import next_totp
 from resettle.adapters.cli.demo import DemoContext, demo_keys
+from resettle.adapters.cli.demo.scenario import step_load_ashraf
 from resettle.adapters.cli.demo.web import step_web
-from resettle.adapters.cli.scenario import step_load_ashraf
 from resettle.security.crypto import KeyRing, load_keyring
 
 KEY_ENV = ("RESETTLE_DATA_KEYS", "RESETTLE_KEY_FILE")

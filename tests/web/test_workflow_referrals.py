@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from web_world import PASSWORD, key_env
 
-from resettle.adapters.cli.scenario import DEMO_CONFIG, load_scenario, make_ashraf
+from resettle.adapters.cli.demo.scenario import DEMO_CONFIG
+from resettle.adapters.cli.scenario import load_scenario, make_ashraf
 from resettle.adapters.db.engine import make_session_factory, open_database
 from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.adapters.db.registry.store import get_case

@@ -12,13 +12,9 @@ from typer.testing import CliRunner
 
 from registry_samples import make_batch
 from resettle.adapters.cli.demo import DemoContext
+from resettle.adapters.cli.demo.scenario import DEMO_CONFIG, step_load_ashraf
 from resettle.adapters.cli.main import app
-from resettle.adapters.cli.scenario import (
-    DEMO_CONFIG,
-    load_scenario,
-    make_ashraf,
-    step_load_ashraf,
-)
+from resettle.adapters.cli.scenario import load_scenario, make_ashraf
 from resettle.adapters.db.engine import make_session_factory, open_database
 from resettle.adapters.db.inspection import count_rows, digest_database
 from resettle.adapters.db.registry.store import load_batch, store_batch

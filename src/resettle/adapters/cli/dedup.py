@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
 
 
 @dedup_app.callback()
-def _quiet_splink() -> None:
+def quiet_splink() -> None:
     """Splink logs each training step at INFO; an officer needs only the result."""
     logging.getLogger("splink").setLevel(logging.WARNING)
 
@@ -72,7 +72,7 @@ def _load(database_url: str) -> tuple[tuple[Case, ...], MemoryDecisionStore]:
         engine.dispose()
 
 
-def _pairs_table(title: str, pairs: tuple[MatchPair, ...], limit: int) -> Table:
+def pairs_table(title: str, pairs: tuple[MatchPair, ...], limit: int) -> Table:
     table = Table(title=title, title_justify="left")
     for column in ("person", "likely the same as", "probability", "what agrees"):
         table.add_column(column, justify="right" if column == "probability" else "left")
@@ -101,7 +101,7 @@ def run(
         result = find_duplicates(cases, model=load_model(model) if model else None)
     pairs = tuple(sorted(result.pairs, key=lambda p: -p.match_probability))
     queue = review_queue(result, decided)
-    console.print(_pairs_table("Likely duplicates to review", queue, show))
+    console.print(pairs_table("Likely duplicates to review", queue, show))
     console.print(f"{len(queue):,} pairs wait for an officer's decision "
                   f"({len(pairs) - len(queue):,} already decided): 'resettle dedup decide'")
     groups = result.groups()
@@ -179,7 +179,7 @@ def check(  # noqa: PLR0917 - Typer maps parameters to options
     if not matches:
         console.print("No likely match in the registry: register this person.")
         return
-    console.print(_pairs_table("Possibly already registered", matches, show))
+    console.print(pairs_table("Possibly already registered", matches, show))
     console.print("Compare with the registered person before registering again.")
 
 
@@ -188,7 +188,7 @@ DEMO_POPULATION = 800
 
 def step_dedup(ctx: DemoContext) -> None:
     """Demo: a synthetic registry seeded with known re-registrations, deduplicated."""
-    _quiet_splink()
+    quiet_splink()
     registry = generate_registry_with_duplicates(ctx.seed, DEMO_POPULATION)
     result = find_duplicates(registry.cases, seed=ctx.seed)
     scores = pairwise_scores(result.clusters, registry.truth)
@@ -197,7 +197,7 @@ def step_dedup(ctx: DemoContext) -> None:
                           [(p, registry.truth[p]) for p in registry.persian_script_ids])
     ctx.console.rule("registry: likely duplicates (a separate synthetic registry)")
     pairs = tuple(sorted(result.pairs, key=lambda p: -p.match_probability))
-    ctx.console.print(_pairs_table("Likely duplicates (first 5)", pairs, 5))
+    ctx.console.print(pairs_table("Likely duplicates (first 5)", pairs, 5))
     line = (f"{len(registry.truth):,} records with {seeded} known re-registrations: "
             f"{len(result.groups())} clusters found, pairwise precision {scores.precision:.2f}, "
             f"recall {scores.recall:.2f}; Persian-script re-registrations found {persian:.0%}")

@@ -348,7 +348,7 @@ def _demo_flights(store: SqlDeparturesStore, cases: list[str], first_flight: dat
 def step_plan_departures(ctx: DemoContext) -> None:
     """Demo: the accepted cases made travel-ready (one in ten still lacking an exit permit),
     charters to each accepting state, a plan by HiGHS, and a manifest (CSV and HTML)."""
-    from resettle.adapters.cli.scenario import DEMO_CONFIG  # noqa: PLC0415 - demo only
+    from resettle.adapters.cli.demo.scenario import DEMO_CONFIG  # noqa: PLC0415 - demo only
 
     first_flight = datetime.combine(DEMO_CONFIG.as_of, datetime.min.time()) + timedelta(
         days=3, hours=7)

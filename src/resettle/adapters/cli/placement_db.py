@@ -95,7 +95,7 @@ def place_from_database(url: str, *, on: date, solver: str, time_limit: float | 
 @app.command("runs")
 def runs_command(database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """List stored placement runs, newest first."""
-    with failing_cleanly(), _session(database_url) as session:
+    with failing_cleanly(), open_session(database_url) as session:
         runs = list_runs(session)
     table = Table("run", "created", "label", "solver", "status", "placed", "outcome", "gap",
                   "inputs")
@@ -110,7 +110,7 @@ def runs_command(database_url: DatabaseUrl = DEFAULT_URL) -> None:
 @app.command("show")
 def show_command(run_id: str, database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """Show a run's placements and the decisions taken on them."""
-    with failing_cleanly(), _session(database_url) as session:
+    with failing_cleanly(), open_session(database_url) as session:
         run = get_run(session, run_id=run_id)
         decisions = {d.case_id: d for d in decisions_for_run(session, run_id=run_id)}
     table = Table("case", "proposed", "score", "decision", "final", "reason")
@@ -126,7 +126,7 @@ def show_command(run_id: str, database_url: DatabaseUrl = DEFAULT_URL) -> None:
 def accept_command(run_id: str, case_id: str, database_url: DatabaseUrl = DEFAULT_URL,
                    actor: Actor = "cli") -> None:
     """Accept the run's proposed placement of a case."""
-    with failing_cleanly(), _session(database_url, write=True) as session:
+    with failing_cleanly(), open_session(database_url, write=True) as session:
         decide_placement(SqlPlacementStore(session), run_id, case_id, DecisionAction.ACCEPT,
                          actor=actor, at=datetime.now())
         session.commit()
@@ -142,14 +142,14 @@ def override_command(
     database_url: DatabaseUrl = DEFAULT_URL, actor: Actor = "cli",
 ) -> None:
     """Override a proposed placement with a reason; never into a no-return country."""
-    with failing_cleanly(), _session(database_url, write=True) as session:
+    with failing_cleanly(), open_session(database_url, write=True) as session:
         decide_placement(SqlPlacementStore(session), run_id, case_id, DecisionAction.OVERRIDE,
                          locality_id=locality, reason=reason, actor=actor, at=datetime.now())
         session.commit()
     console().print(f"overrode {case_id} in run {run_id}: {locality or 'unplaced'}")
 
 
-class _session:  # noqa: N801 - used as a context manager, like a function
+class open_session:  # noqa: N801 - used as a context manager, like a function
     def __init__(self, url: str, *, write: bool = False) -> None:
         self.engine = open_engine(url)
         factory = make_session_factory(self.engine)
@@ -165,7 +165,7 @@ class _session:  # noqa: N801 - used as a context manager, like a function
 
 def step_place_ashraf(ctx: DemoContext) -> None:
     """Demo: place the Ashraf cases ready for referral, optimally, and store the run."""
-    from resettle.adapters.cli.scenario import DEMO_CONFIG  # noqa: PLC0415 - demo only
+    from resettle.adapters.cli.demo.scenario import DEMO_CONFIG  # noqa: PLC0415 - demo only
 
     scoring = _demo_scoring(ctx)
     run, result = place_from_database(ctx.database_url, on=DEMO_CONFIG.as_of, solver="exact",
@@ -188,7 +188,7 @@ def step_place_ashraf(ctx: DemoContext) -> None:
 
 def _scarcest(url: str, run_id: str) -> str:
     """Where one more pledged place would help most, from the run's stored shadow prices."""
-    with _session(url) as session:
+    with open_session(url) as session:
         ranked = rank_shadow_prices(shadow_prices_of_run(session, run_id=run_id))
     if not ranked or not (ranked[0].persons_price > 0 or ranked[0].outcome_price > 0):
         return "; no place is scarce"

@@ -50,7 +50,7 @@ def register(root: typer.Typer) -> None:
 
 
 @contextmanager
-def _unit_of_work(database_url: str) -> Iterator[SqlReferralStore]:
+def unit_of_work(database_url: str) -> Iterator[SqlReferralStore]:
     with failing_cleanly():
         engine = open_engine(database_url)
         try:
@@ -60,8 +60,8 @@ def _unit_of_work(database_url: str) -> Iterator[SqlReferralStore]:
             engine.dispose()
 
 
-def _do(database_url: str, work: Callable[[SqlReferralStore], T]) -> T:
-    with _unit_of_work(database_url) as store:
+def do(database_url: str, work: Callable[[SqlReferralStore], T]) -> T:
+    with unit_of_work(database_url) as store:
         return work(store)
 
 
@@ -83,7 +83,7 @@ def list_command(
     database_url: DatabaseUrl = DEFAULT_URL,
 ) -> None:
     """List referrals, newest first."""
-    referrals, total = _do(database_url, lambda s: s.list_referrals(
+    referrals, total = do(database_url, lambda s: s.list_referrals(
         country=country.upper() if country else None, case_id=case_id, limit=limit))
     table = Table("referral", "case", "state", "referred", "where it stands", "reason")
     for r in referrals:
@@ -96,7 +96,7 @@ def list_command(
 @app.command("show")
 def show_command(referral_id: ReferralId, database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """Show one referral and where it stands."""
-    _show(_do(database_url, lambda s: service.get_referral(s, referral_id)))
+    _show(do(database_url, lambda s: service.get_referral(s, referral_id)))
 
 
 @app.command("refer")
@@ -110,7 +110,7 @@ def refer_command(
     database_url: DatabaseUrl = DEFAULT_URL,
 ) -> None:
     """Refer a case to a host state (same as `resettle case advance CASE refer`)."""
-    _show(_do(database_url, lambda s: service.refer_case(
+    _show(do(database_url, lambda s: service.refer_case(
         s, case_id, country, actor=actor, reason=reason,
         submission_priority=str(submission_priority))))
 
@@ -127,7 +127,7 @@ def decide_command(
 ) -> None:
     """Record a host state's decision (refused, not_considered, more_information and split
     need a reason); the case moves through the workflow with it."""
-    _show(_do(database_url, lambda s: service.decide_referral(
+    _show(do(database_url, lambda s: service.decide_referral(
         s, referral_id, decision, actor=actor, reason=reason, accepted_persons=accepted or ())))
 
 
@@ -136,7 +136,7 @@ def withdraw_command(referral_id: ReferralId, *, actor: Actor, reason: Reason,
                      database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """Take the file back from the host state: it loses access; the case is ready for
     referral again."""
-    _show(_do(database_url, lambda s: service.withdraw_referral(
+    _show(do(database_url, lambda s: service.withdraw_referral(
         s, referral_id, actor=actor, reason=reason)))
 
 
@@ -144,7 +144,7 @@ def withdraw_command(referral_id: ReferralId, *, actor: Actor, reason: Reason,
 def information_command(referral_id: ReferralId, *, actor: Actor, reason: Reason,
                         database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """The information the host state asked for was sent: the referral waits again."""
-    _show(_do(database_url, lambda s: service.provide_information(
+    _show(do(database_url, lambda s: service.provide_information(
         s, referral_id, actor=actor, reason=reason)))
 
 
@@ -157,7 +157,7 @@ def split_command(
     database_url: DatabaseUrl = DEFAULT_URL,
 ) -> None:
     """A protection officer resolves a split decision: split the case, or decline."""
-    resolved = _do(database_url, lambda s: service.resolve_split(
+    resolved = do(database_url, lambda s: service.resolve_split(
         s, referral_id, split=not decline, actor=actor, reason=reason))
     _show(resolved.referral)
     if resolved.accepted_case is not None:
@@ -176,7 +176,7 @@ def agreements_load_command(
         book = load_agreements(path)
         return book, service.configure_agreements(store, book)
 
-    book, uncovered = _do(database_url, store_book)
+    book, uncovered = do(database_url, store_book)
     console().print(f"{len(book.agreements)} agreement version(s) of {len(book.states)} "
                     f"state(s) loaded from {escape(path.name)}")
     if uncovered:
@@ -191,7 +191,7 @@ def agreements_show_command(
 ) -> None:
     """Show each host state's agreement in force on a day and the fields it allows."""
     day = date.fromisoformat(on) if on else date.today()
-    book, states = _do(database_url, lambda s: (s.agreements(), s.host_states()))
+    book, states = do(database_url, lambda s: (s.agreements(), s.host_states()))
     table = Table("state", "version", "retention (days)", "fields")
     for country in sorted(states | book.states):
         found = book.find(country, day)
@@ -208,7 +208,7 @@ def step_referral_agreements(ctx: DemoContext) -> None:
         book = load_agreements(ASHRAF_AGREEMENTS_FILE)
         return book, service.configure_agreements(store, book)
 
-    book, uncovered = _do(ctx.database_url, store_book)
+    book, uncovered = do(ctx.database_url, store_book)
     line = (f"{len(book.agreements)} agreement versions of {len(book.states)} host states "
             f"loaded from {ASHRAF_AGREEMENTS_FILE.name}"
             + (f"; none with {', '.join(sorted(uncovered))}" if uncovered else ""))

@@ -15,7 +15,6 @@ from rich.table import Table
 from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console as stdout_console
 from resettle.adapters.cli.output import failing_cleanly
-from resettle.adapters.cli.scenario import DEMO_CONFIG
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.registry.store import load_batch
 from resettle.adapters.db.reporting.store import reporting_store
@@ -154,7 +153,7 @@ def export_aggregates_command(
         raise typer.BadParameter("only --hxl is available")
     day = on.date() if on else date.today()
     with failing_cleanly():
-        table = _export(database_url, day, asylum_country, k)
+        table = aggregates_table(database_url, day, asylum_country, k)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(table.text, encoding="utf-8")
     hidden = len(table.suppression.hidden)
@@ -163,7 +162,7 @@ def export_aggregates_command(
                     "be worked out); checked against the HXL schema")
 
 
-def _export(database_url: str, day: date, asylum_country: str,
+def aggregates_table(database_url: str, day: date, asylum_country: str,
             k: int) -> HxlTable:
     engine = open_engine(database_url)
     try:
@@ -175,10 +174,12 @@ def _export(database_url: str, day: date, asylum_country: str,
 
 def step_reports(ctx: DemoContext) -> None:
     """Demo: the monthly report of a busy month and the HXL table on the snapshot day."""
+    from resettle.adapters.cli.demo.scenario import DEMO_CONFIG  # noqa: PLC0415 - demo only
+
     ctx.console.rule(f"reporting: the monthly report for {DEMO_MONTH} and the HXL aggregates")
     with ctx.console.status("building the report (figures, PDF)..."):
         report, html, pdf = write_report(ctx.database_url, DEMO_MONTH, ctx.output_dir)
-    table = _export(ctx.database_url, DEMO_CONFIG.as_of, ASYLUM_COUNTRY, K_DEFAULT)
+    table = aggregates_table(ctx.database_url, DEMO_CONFIG.as_of, ASYLUM_COUNTRY, K_DEFAULT)
     hxl_file = ctx.output_dir / f"aggregates-{DEMO_CONFIG.as_of}.hxl.csv"
     hxl_file.write_text(table.text, encoding="utf-8")
     ctx.console.print(f"{html}, {pdf} ({len(report.figures)} figures); {hxl_file} "

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -17,7 +17,6 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console as stdout_console
 from resettle.adapters.cli.output import failing_cleanly, progress_bar
 from resettle.adapters.db.engine import make_session_factory
-from resettle.adapters.db.registry.store import load_batch
 from resettle.adapters.db.simulation.scenario_load import reset_synthetic_database, store_scenario
 from resettle.core import RegistryBatch
 from resettle.registry import FileFormat, Progress, RecordKind, write_records
@@ -30,9 +29,6 @@ from resettle.simulation.memory_store import MemoryScreeningStore
 from resettle.simulation.random_instances import generate_random
 from resettle.simulation.screening_replay import replay_screening
 
-if TYPE_CHECKING:  # demo imports this module for its STEPS
-    from resettle.adapters.cli.demo import DemoContext
-
 Out = Annotated[Path | None, typer.Option(help="Write import files (persons, cases, "
                                           "localities, pledges) into this folder.")]
 Format = Annotated[FileFormat, typer.Option("--format", help="Format of the import files.")]
@@ -41,9 +37,6 @@ Load = Annotated[bool, typer.Option("--load", help="Store the scenario in the da
 Replace = Annotated[bool, typer.Option("--replace", help="Empty the database first; refused "
                                        "unless everything in it is synthetic.")]
 Hxl = Annotated[bool, typer.Option("--hxl", help="Add an HXL hashtag row under the header.")]
-
-
-DEMO_CONFIG = AshrafConfig()
 
 
 @dataclass(frozen=True)
@@ -190,20 +183,3 @@ def _counting(progress: Progress, total: int) -> Callable[[int], None]:
         progress(done[0], total)
 
     return advance
-
-
-def step_load_ashraf(ctx: DemoContext, config: AshrafConfig = DEMO_CONFIG) -> None:
-    """Demo: a fresh database with the Ashraf scenario (its screening history included)."""
-    scenario = make_ashraf(ctx.seed, config)
-    load_scenario(scenario, ctx.database_url, replace=True)
-    engine = open_engine(ctx.database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            stored = load_batch(session)
-    finally:
-        engine.dispose()
-    lines = summarize_stats(registry_stats(stored, config.as_of))
-    ctx.console.rule("registry: the Camp Ashraf scenario (synthetic data)")
-    for line in lines:
-        ctx.console.print(line)
-    ctx.summary["registry"] = lines[0] + " (synthetic)"

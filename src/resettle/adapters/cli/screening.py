@@ -14,7 +14,6 @@ from rich.table import Table
 
 from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console
-from resettle.adapters.cli.scenario import DEMO_CONFIG
 from resettle.adapters.cli.screening_actions import At, Version, case_app, do, show_case
 from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.adapters.db.screening.store import SqlScreeningStore, screening_store
@@ -326,6 +325,8 @@ _BUCKETS = (
 
 def step_screening_funnel(ctx: DemoContext) -> None:
     """Demo: the screening pipeline in progress, and how many cases are late."""
+    from resettle.adapters.cli.demo.scenario import DEMO_CONFIG  # noqa: PLC0415 - demo only
+
     engine = open_engine(ctx.database_url)
     try:
         with screening_store(engine) as store:

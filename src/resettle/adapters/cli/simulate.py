@@ -83,14 +83,14 @@ def simulate(  # noqa: PLR0917 - Typer maps parameters to options
     """Forecast the operation from the registry: last departure, persons in the camp over time,
     person-days at risk, expected deaths; with --levers, what helps most."""
     with failing_cleanly():
-        run = _run(database_url, replications=replications, seed=seed, as_of=_day(on),
+        run = run_forecast(database_url, replications=replications, seed=seed, as_of=_day(on),
                    jobs=jobs, levers=levers, risk_rate=risk_rate, interviewers=interviewers,
                    scheduler=scheduler, places_in=places_in.upper() if places_in else None)
     for line in render(run, out):
         console().print(line, soft_wrap=True)
 
 
-def _run(database_url: str, *, replications: int, seed: int, as_of: date | None, jobs: int,
+def run_forecast(database_url: str, *, replications: int, seed: int, as_of: date | None, jobs: int,
          levers: bool, risk_rate: float, interviewers: int,
          scheduler: str | None = None, places_in: str | None = None) -> OperationRun:
     engine = open_engine(database_url)
@@ -162,7 +162,7 @@ def simulate_history(  # noqa: PLR0917 - Typer maps parameters to options
 def step_simulate(context: DemoContext) -> None:
     """Demo: a quick forecast with few replications, and the levers ranked."""
     context.console.rule("operation simulator")
-    run = _run(context.database_url, replications=6, seed=context.seed, as_of=None, jobs=2,
+    run = run_forecast(context.database_url, replications=6, seed=context.seed, as_of=None, jobs=2,
                levers=True, risk_rate=2.3, interviewers=8)
     lines = render(run, context.output_dir / "simulation")
     for line in lines:
