@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from rich.markup import escape
@@ -23,11 +23,8 @@ from resettle.adapters.cli.output import console, failing_cleanly
 from resettle.adapters.db.referral.store import SqlReferralStore, referral_store
 from resettle.core import Priority
 from resettle.referral import service
-from resettle.referral.agreements import ASHRAF_AGREEMENTS_FILE, AgreementBook, load_agreements
+from resettle.referral.agreements import AgreementBook, load_agreements
 from resettle.referral.records import HostDecision, Referral, label
-
-if TYPE_CHECKING:
-    from resettle.adapters.cli.demo import DemoContext
 
 T = TypeVar("T")
 app = typer.Typer(help="Referrals to host states: list, show, refer, decide, withdraw, "
@@ -199,19 +196,3 @@ def agreements_show_command(
                       str(found.retention_days) if found else "",
                       ", ".join(sorted(found.fields)) if found else "")
     console().print(table)
-
-
-def step_referral_agreements(ctx: DemoContext) -> None:
-    """Demo: load the Ashraf scenario's data-sharing agreements (what each host state may
-    receive of a referred case)."""
-    def store_book(store: SqlReferralStore) -> tuple[AgreementBook, frozenset[str]]:
-        book = load_agreements(ASHRAF_AGREEMENTS_FILE)
-        return book, service.configure_agreements(store, book)
-
-    book, uncovered = do(ctx.database_url, store_book)
-    line = (f"{len(book.agreements)} agreement versions of {len(book.states)} host states "
-            f"loaded from {ASHRAF_AGREEMENTS_FILE.name}"
-            + (f"; none with {', '.join(sorted(uncovered))}" if uncovered else ""))
-    ctx.console.rule("referral: data-sharing agreements")
-    ctx.console.print(line)
-    ctx.summary["agreements"] = line
