@@ -232,7 +232,7 @@ def test_demo_step_exports_and_reimports_without_changes(
     from rich.console import Console
 
     from resettle.adapters.cli.demo import DemoContext
-    from resettle.adapters.cli.registry import step_registry_files
+    from resettle.adapters.cli.demo.registry import step_registry_files
 
     invoke_import(url_of(engine), *write_all(sample_batch, tmp_path / "in"))
     before = digest_database(engine)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.progress import Progress, TaskID
@@ -27,9 +27,6 @@ from resettle.adapters.db.registry.transfer import (
 )
 from resettle.errors import ValidationError
 from resettle.registry import FileFormat, RecordKind
-
-if TYPE_CHECKING:
-    from resettle.adapters.cli.demo import DemoContext
 
 db_app = typer.Typer(help="Create or upgrade the database schema.", no_args_is_help=True)
 _commands: list[tuple[str, Callable[..., None]]] = []
@@ -210,32 +207,4 @@ def _print_import_report(report: ImportReport) -> None:
         f"{len(batch.cases)} cases ({batch.persons_count} persons), {len(batch.localities)} "
         f"localities, {len(batch.pledges)} pledges checked. Records: {counts.inserted} new, "
         f"{counts.updated} updated, {counts.unchanged} unchanged, {counts.removed} removed."
-    )
-
-
-def step_registry_files(ctx: DemoContext) -> None:
-    """Demo: export the registry to CSV and import it back; nothing may change."""
-    folder = ctx.output_dir / "registry"
-    folder.mkdir(parents=True, exist_ok=True)
-    engine = open_engine(ctx.database_url)
-    factory = make_session_factory(engine)
-    try:
-        written = {
-            kind: export_registry_records(factory, kind=kind, path=folder / f"{kind.value}.csv")
-            for kind in RecordKind
-        }
-        report = import_registry_files(factory, paths=sorted(folder.glob("*.csv")))
-    finally:
-        engine.dispose()
-    counts = report.counts
-    exported = ", ".join(f"{rows} {kind.value}" for kind, rows in written.items())
-    ctx.console.rule("registry files: export and re-import")
-    ctx.console.print(f"Exported {exported} to {folder}/ (CSV, the format `resettle import` reads)")
-    ctx.console.print(
-        f"Re-imported them in one transaction: {counts.inserted} new, {counts.updated} updated, "
-        f"{counts.unchanged} unchanged"
-    )
-    ctx.summary["registry files"] = (
-        f"exported to {folder}/; re-import changed {counts.inserted + counts.updated} records "
-        "(idempotent)"
     )
