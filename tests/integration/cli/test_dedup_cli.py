@@ -74,8 +74,8 @@ def test_decide_refuses_a_pair_of_one_record(tmp_path: Path) -> None:
 def test_demo_step_reports_the_seeded_duplicates(tmp_path: Path) -> None:
     from rich.console import Console
 
-    from resettle.adapters.cli.dedup import step_dedup
     from resettle.adapters.cli.demo import STEPS, DemoContext
+    from resettle.adapters.cli.demo.dedup import step_dedup
 
     assert step_dedup in STEPS
     console = Console(record=True, width=120)

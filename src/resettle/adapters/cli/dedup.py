@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -33,13 +33,8 @@ from resettle.registry.dedup import (
     review_queue,
     save_model,
 )
-from resettle.registry.dedup.evaluation import pair_recall, pairwise_scores
 from resettle.registry.dedup.linkage import CLUSTER_THRESHOLD
 from resettle.registry.dedup.ports import MemoryDecisionStore
-from resettle.simulation.duplicates import generate_registry_with_duplicates
-
-if TYPE_CHECKING:
-    from resettle.adapters.cli.demo import DemoContext
 
 dedup_app = typer.Typer(help="Find persons registered more than once (Splink, DuckDB).",
                         no_args_is_help=True)
@@ -181,25 +176,3 @@ def check(  # noqa: PLR0917 - Typer maps parameters to options
         return
     console.print(pairs_table("Possibly already registered", matches, show))
     console.print("Compare with the registered person before registering again.")
-
-
-DEMO_POPULATION = 800
-
-
-def step_dedup(ctx: DemoContext) -> None:
-    """Demo: a synthetic registry seeded with known re-registrations, deduplicated."""
-    quiet_splink()
-    registry = generate_registry_with_duplicates(ctx.seed, DEMO_POPULATION)
-    result = find_duplicates(registry.cases, seed=ctx.seed)
-    scores = pairwise_scores(result.clusters, registry.truth)
-    seeded = len(registry.truth) - len(set(registry.truth.values()))
-    persian = pair_recall(result.clusters,
-                          [(p, registry.truth[p]) for p in registry.persian_script_ids])
-    ctx.console.rule("registry: likely duplicates (a separate synthetic registry)")
-    pairs = tuple(sorted(result.pairs, key=lambda p: -p.match_probability))
-    ctx.console.print(pairs_table("Likely duplicates (first 5)", pairs, 5))
-    line = (f"{len(registry.truth):,} records with {seeded} known re-registrations: "
-            f"{len(result.groups())} clusters found, pairwise precision {scores.precision:.2f}, "
-            f"recall {scores.recall:.2f}; Persian-script re-registrations found {persian:.0%}")
-    ctx.console.print(line)
-    ctx.summary["deduplication"] = line

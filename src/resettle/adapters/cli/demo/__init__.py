@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 # Step modules import DemoContext only for type checking, so importing them here is no cycle.
-from resettle.adapters.cli.dedup import step_dedup
+from resettle.adapters.cli.demo.dedup import step_dedup
 from resettle.adapters.cli.demo.referral import step_referral_agreements
 from resettle.adapters.cli.demo.registry import step_registry_files
 from resettle.adapters.cli.demo.scenario import step_load_ashraf
