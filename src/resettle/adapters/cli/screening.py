@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
+from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl
 from resettle.adapters.cli.output import console
 from resettle.adapters.cli.screening_actions import At, Version, case_app, do, show_case
 from resettle.adapters.db.referral.store import SqlReferralStore
-from resettle.adapters.db.screening.store import SqlScreeningStore, screening_store
+from resettle.adapters.db.screening.store import SqlScreeningStore
 from resettle.core import CaseStatus, Priority, Relative
 from resettle.core.protection import ProtectionSettings
 from resettle.referral import service as referral_service
@@ -31,9 +31,6 @@ from resettle.screening.exclusion import (
     Recommendation,
     ReviewDecision,
 )
-
-if TYPE_CHECKING:
-    from resettle.adapters.cli.demo import DemoContext
 
 exclusion_app = typer.Typer(help="Exclusion review (Article 1F): open, assess, review, list.",
                             no_args_is_help=True)
@@ -307,41 +304,3 @@ def _with_targets(current: DeadlineTargets, targets: list[tuple[str, Priority, i
         (processing if clock == "processing" else submission)[level] = days
     soon = current.due_soon_days if due_soon_days is None else due_soon_days
     return DeadlineTargets(processing, submission, soon)
-
-
-# Pipeline buckets for the demo's one-line summary.
-_BUCKETS = (
-    ("before decision", {CaseStatus.REGISTERED, CaseStatus.NEEDS_ASSESSED,
-                         CaseStatus.INTERVIEW_SCHEDULED, CaseStatus.INTERVIEWED,
-                         CaseStatus.ASSESSED}),
-    ("recognized to ready", {CaseStatus.RECOGNIZED, CaseStatus.EXCLUSION_REVIEW,
-                             CaseStatus.SUBMISSION_DRAFTED, CaseStatus.SUBMISSION_REVISE,
-                             CaseStatus.NOT_RECOMMENDED, CaseStatus.READY_FOR_REFERRAL}),
-    ("with a host state", {CaseStatus.REFERRED, CaseStatus.MORE_INFORMATION,
-                           CaseStatus.ACCEPTED, CaseStatus.PRE_DEPARTURE}),
-    ("departed", {CaseStatus.DEPARTED, CaseStatus.ARRIVED}),
-)
-
-
-def step_screening_funnel(ctx: DemoContext) -> None:
-    """Demo: the screening pipeline in progress, and how many cases are late."""
-    from resettle.adapters.cli.demo.scenario import DEMO_CONFIG  # noqa: PLC0415 - demo only
-
-    engine = open_engine(ctx.database_url)
-    try:
-        with screening_store(engine) as store:
-            funnel = service.pipeline_funnel(store, DEMO_CONFIG.as_of)
-    finally:
-        engine.dispose()
-    ctx.console.rule(f"screening: the pipeline on {DEMO_CONFIG.as_of}")
-    widest = max(funnel.counts.values(), default=0) or 1
-    for status, count in funnel.counts.items():
-        if count:
-            bar = "█" * max(1, round(40 * count / widest))
-            ctx.console.print(f"{status:>20} {count:>5} {bar}")
-    ctx.console.print(f"overdue: {funnel.overdue}, due within 14 days: {funnel.due_soon}")
-    parts = [f"{sum(funnel.counts[s] for s in statuses)} {name}"
-             for name, statuses in _BUCKETS]
-    ctx.summary["screening"] = (f"{', '.join(parts)}; {funnel.counts[CaseStatus.EXCLUDED]} "
-                                f"excluded; {funnel.overdue} overdue, {funnel.due_soon} "
-                                "due soon")
