@@ -3,10 +3,8 @@ caseworkers' accept and override decisions; and the demo step."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -16,25 +14,16 @@ from sqlalchemy.orm import Session
 from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, error_console, failing_cleanly
 from resettle.adapters.db.engine import make_session_factory, write_session
-from resettle.adapters.db.placement.explain_store import (
-    shadow_prices_of_run,
-)
 from resettle.adapters.db.placement.run_store import (
     decisions_for_run,
     get_run,
     list_runs,
 )
 from resettle.adapters.db.placement.store import SqlPlacementStore
-from resettle.core import Case, Locality
-from resettle.placement.explain import rank_shadow_prices
 from resettle.placement.result import PlacementResult
 from resettle.placement.runs import DecisionAction, PlacementRun
 from resettle.placement.service import Scoring, decide_placement, place_ready_cases
 from resettle.security.crypto import KeyRing
-
-if TYPE_CHECKING:
-    from resettle.adapters.cli.demo import DemoContext
-
 
 Actor = Annotated[str, typer.Option(help="Who decides (recorded with the decision).")]
 
@@ -161,54 +150,3 @@ class open_session:  # noqa: N801 - used as a context manager, like a function
     def __exit__(self, *exc: object) -> None:
         self.session.close()
         self.engine.dispose()
-
-
-def step_place_ashraf(ctx: DemoContext) -> None:
-    """Demo: place the Ashraf cases ready for referral, optimally, and store the run."""
-    from resettle.adapters.cli.demo.scenario import DEMO_CONFIG  # noqa: PLC0415 - demo only
-
-    scoring = _demo_scoring(ctx)
-    run, result = place_from_database(ctx.database_url, on=DEMO_CONFIG.as_of, solver="exact",
-                                      time_limit=60.0, seed=ctx.seed, label="demo: Ashraf",
-                                      actor="demo", scoring=scoring)
-    countries = Counter(loc.split("-")[0] for _, loc, _ in run.assignments if loc)
-    score_name = scoring[0] if scoring else "simple placeholder score"
-    ctx.console.rule(f"placement: cases ready for referral ({score_name})")
-    ctx.console.print(escape(result.summary()))
-    top = ", ".join(f"{c} {n}" for c, n in countries.most_common(3))
-    ctx.summary["placement"] = (
-        f"{result.cases_placed}/{len(run.assignments)} ready cases "
-        f"({result.total_persons_placed} persons) placed, {result.status} in "
-        f"{result.seconds:.1f}s, gap {0 if result.gap is None else 100 * result.gap:.3f}%; "
-        f"cases by country: {top}; {run.parameters.get('held_persons', 0)} persons keep the "
-        f"places host states hold for them; run {run.run_id}"
-        f"{_scarcest(ctx.database_url, run.run_id)}"
-    )
-
-
-def _scarcest(url: str, run_id: str) -> str:
-    """Where one more pledged place would help most, from the run's stored shadow prices."""
-    with open_session(url) as session:
-        ranked = rank_shadow_prices(shadow_prices_of_run(session, run_id=run_id))
-    if not ranked or not (ranked[0].persons_price > 0 or ranked[0].outcome_price > 0):
-        return "; no place is scarce"
-    top = ranked[0]
-    persons = f"+{top.persons_price:.2f} weighted persons, " if top.persons_price > 0 else ""
-    return (f"; one more place helps most in {top.locality_id} ({top.dimension}: {persons}"
-            f"+{top.outcome_price:.3f} outcome)")
-
-
-def _demo_scoring(ctx: DemoContext) -> Scoring | None:
-    """The outcome model the prediction step trained, when it ran; else the simple score."""
-    from resettle.prediction.scoring import score_pairs_by_id  # noqa: PLC0415 - demo only
-
-    model = ctx.models.get("outcome")
-    if model is None:
-        return None
-
-    def model_scores(
-        cases: Sequence[Case], localities: Sequence[Locality], on: date
-    ) -> dict[tuple[str, str], float]:
-        return score_pairs_by_id(model, cases, localities, on)
-
-    return "outcome model (pooled, synthetic history)", model_scores
