@@ -18,7 +18,7 @@ from rich.console import Console
 
 from conftest import DemoServed, screenshot_dir
 from resettle.adapters.cli.demo import DemoContext
-from resettle.adapters.cli.departures import step_plan_departures
+from resettle.adapters.cli.demo.departures import step_plan_departures
 
 pytestmark = pytest.mark.browser
 

@@ -18,6 +18,7 @@ from rich.console import Console
 
 # Step modules import DemoContext only for type checking, so importing them here is no cycle.
 from resettle.adapters.cli.demo.dedup import step_dedup
+from resettle.adapters.cli.demo.departures import step_plan_departures
 from resettle.adapters.cli.demo.placement import step_place_ashraf
 from resettle.adapters.cli.demo.prediction import step_predict
 from resettle.adapters.cli.demo.referral import step_referral_agreements
@@ -25,7 +26,6 @@ from resettle.adapters.cli.demo.registry import step_registry_files
 from resettle.adapters.cli.demo.scenario import step_load_ashraf
 from resettle.adapters.cli.demo.screening import step_screening_funnel
 from resettle.adapters.cli.demo.web import step_web
-from resettle.adapters.cli.departures import step_plan_departures
 from resettle.adapters.cli.reporting import step_reports
 from resettle.adapters.cli.simulate import step_simulate
 from resettle.security.crypto import generate_key_file
