@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -25,10 +25,6 @@ from resettle.reporting.report import MonthlyReport
 from resettle.reporting.stats import RegistryStats, label, registry_stats, summarize_stats
 from resettle.reporting.suppression import K_DEFAULT
 
-if TYPE_CHECKING:
-    from resettle.adapters.cli.demo import DemoContext
-
-DEMO_MONTH = "2014-12"  # a busy month of the Ashraf scenario: flights to Albania every week
 ASYLUM_COUNTRY = "IRQ"
 
 
@@ -170,18 +166,3 @@ def aggregates_table(database_url: str, day: date, asylum_country: str,
             return service.export_aggregates(store, day, asylum_country=asylum_country, k=k)
     finally:
         engine.dispose()
-
-
-def step_reports(ctx: DemoContext) -> None:
-    """Demo: the monthly report of a busy month and the HXL table on the snapshot day."""
-    from resettle.adapters.cli.demo.scenario import DEMO_CONFIG  # noqa: PLC0415 - demo only
-
-    ctx.console.rule(f"reporting: the monthly report for {DEMO_MONTH} and the HXL aggregates")
-    with ctx.console.status("building the report (figures, PDF)..."):
-        report, html, pdf = write_report(ctx.database_url, DEMO_MONTH, ctx.output_dir)
-    table = aggregates_table(ctx.database_url, DEMO_CONFIG.as_of, ASYLUM_COUNTRY, K_DEFAULT)
-    hxl_file = ctx.output_dir / f"aggregates-{DEMO_CONFIG.as_of}.hxl.csv"
-    hxl_file.write_text(table.text, encoding="utf-8")
-    ctx.console.print(f"{html}, {pdf} ({len(report.figures)} figures); {hxl_file} "
-                      f"({len(table.suppression.hidden)} cells suppressed)")
-    ctx.summary["reports"] = f"{pdf.name} and {hxl_file.name} in {ctx.output_dir}/"
