@@ -73,7 +73,7 @@ def test_the_demo_step_prints_the_forecast_and_a_summary_line(database_url: str,
     from rich.console import Console
 
     from resettle.adapters.cli.demo import STEPS, DemoContext
-    from resettle.adapters.cli.simulate import step_simulate
+    from resettle.adapters.cli.demo.simulate import step_simulate
 
     assert STEPS.index(step_simulate) == len(STEPS) - 2  # after placement, before serving
     load_scenario(make_ashraf(5, SMALL), database_url)

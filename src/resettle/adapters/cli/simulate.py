@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -31,16 +31,12 @@ from resettle.simulation.operation.report import (
     calibration_lines,
     forecast_lines,
     lever_lines,
-    summary_line,
 )
 from resettle.simulation.operation.service import (
     OperationRun,
     replications_needed,
     simulate_operation,
 )
-
-if TYPE_CHECKING:
-    from resettle.adapters.cli.demo import DemoContext
 
 
 def register(app: typer.Typer) -> None:
@@ -157,14 +153,3 @@ def simulate_history(  # noqa: PLR0917 - Typer maps parameters to options
     for line in lines:
         console().print(line, soft_wrap=True, markup=False)
     console().print(f"figure: {figure} (text alternative: {out / 'calibration.md'})")
-
-
-def step_simulate(context: DemoContext) -> None:
-    """Demo: a quick forecast with few replications, and the levers ranked."""
-    context.console.rule("operation simulator")
-    run = run_forecast(context.database_url, replications=6, seed=context.seed, as_of=None, jobs=2,
-               levers=True, risk_rate=2.3, interviewers=8)
-    lines = render(run, context.output_dir / "simulation")
-    for line in lines:
-        context.console.print(line, soft_wrap=True)
-    context.summary["simulator"] = summary_line(run.forecast, run.levers)

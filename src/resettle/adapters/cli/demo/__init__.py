@@ -26,8 +26,8 @@ from resettle.adapters.cli.demo.registry import step_registry_files
 from resettle.adapters.cli.demo.reporting import step_reports
 from resettle.adapters.cli.demo.scenario import step_load_ashraf
 from resettle.adapters.cli.demo.screening import step_screening_funnel
+from resettle.adapters.cli.demo.simulate import step_simulate
 from resettle.adapters.cli.demo.web import step_web
-from resettle.adapters.cli.simulate import step_simulate
 from resettle.security.crypto import generate_key_file
 
 KEY_ENV = ("RESETTLE_DATA_KEYS", "RESETTLE_KEY_FILE")
