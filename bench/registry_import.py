@@ -1,9 +1,10 @@
 """Import 100,000 persons (~30,000 cases) from CSV into a fresh SQLite file.
 
-Fast path: the real import (``import_registry_files``: parse + validate + one-transaction bulk
-store with Core executemany in chunks). Baseline, same run, same files: the same parse and
-validation, then a naive row-by-row ORM insert (``session.add`` and ``flush`` per row). Each
-runs in its own subprocess so its peak RSS is its own. Targets: < 30 s, < 2 GB.
+Fast path: the real import (``registry.service.import_files``: parse + validate +
+one-transaction bulk store with Core executemany in chunks). Baseline, same run, same files:
+the same parse and validation, then a naive row-by-row ORM insert (``session.add`` and
+``flush`` per row). Each runs in its own subprocess so its peak RSS is its own.
+Targets: < 30 s, < 2 GB.
 
     .venv/bin/python -m bench registry_import            # 30,000 cases
     .venv/bin/python -m bench.registry_import 3000       # a quick, smaller run
@@ -90,7 +91,8 @@ def _report(cases: int, persons: int, fast: dict[str, Any], naive: dict[str, Any
 def _child(mode: str, database: Path, paths: list[Path]) -> None:
     """Runs in the subprocess: one import, figures as one JSON line on stdout."""
     from resettle.adapters.db.engine import make_session_factory, open_database
-    from resettle.adapters.db.registry.transfer import ImportProgress, import_registry_files
+    from resettle.adapters.db.registry.store import registry_store
+    from resettle.registry.service import ImportProgress, import_files
 
     engine = open_database(f"sqlite:///{database}")
     factory = make_session_factory(engine)
@@ -104,7 +106,7 @@ def _child(mode: str, database: Path, paths: list[Path]) -> None:
 
     if mode == "fast":
         hooks = ImportProgress(checking=checking, writing=writing)
-        import_registry_files(factory, paths=paths, progress=hooks)
+        import_files(lambda: registry_store(factory), paths=paths, progress=hooks)
     else:
         _naive_import(factory, paths, checking, writing)
     end = time.perf_counter()

@@ -19,14 +19,11 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, failing_cleanly, progress_bar
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.migrate import current_revisions, head_revisions, upgrade_database
-from resettle.adapters.db.registry.transfer import (
-    ImportProgress,
-    ImportReport,
-    export_registry_records,
-    import_registry_files,
-)
+from resettle.adapters.db.registry.store import registry_reader, registry_store
 from resettle.errors import ValidationError
 from resettle.registry import FileFormat, RecordKind
+from resettle.registry import service as registry_service
+from resettle.registry.service import ImportProgress, ImportReport
 
 db_app = typer.Typer(help="Create or upgrade the database schema.", no_args_is_help=True)
 _commands: list[tuple[str, Callable[..., None]]] = []
@@ -98,8 +95,9 @@ def import_files(
         engine = open_engine(database_url)
         try:
             with progress_bar() as bar:
-                report = import_registry_files(
-                    make_session_factory(engine),
+                factory = make_session_factory(engine)
+                report = registry_service.import_files(
+                    lambda: registry_store(factory),
                     paths=paths,
                     kind=kind,
                     progress=_import_hooks(bar),
@@ -139,9 +137,10 @@ def export_records(
                     def advance(done: int, total: int, task: TaskID = task) -> None:
                         bar.update(task, completed=done, total=total)
 
-                    rows = export_registry_records(
-                        factory, kind=record_kind, path=path, hxl=hxl, progress=advance
-                    )
+                    with registry_reader(factory) as store:
+                        rows = registry_service.export_records(
+                            store, kind=record_kind, path=path, hxl=hxl, progress=advance
+                        )
                     bar.update(task, completed=rows, total=rows)
                     bar.console.print(f"{rows} {record_kind.value} written to {path}")
         finally:

@@ -6,11 +6,8 @@ from typing import TYPE_CHECKING
 
 from resettle.adapters.cli.options import open_engine
 from resettle.adapters.db.engine import make_session_factory
-from resettle.adapters.db.registry.transfer import (
-    export_registry_records,
-    import_registry_files,
-)
-from resettle.registry import RecordKind
+from resettle.adapters.db.registry.store import registry_reader, registry_store
+from resettle.registry import RecordKind, service
 
 if TYPE_CHECKING:
     from resettle.adapters.cli.demo import DemoContext
@@ -23,11 +20,13 @@ def step_registry_files(ctx: DemoContext) -> None:
     engine = open_engine(ctx.database_url)
     factory = make_session_factory(engine)
     try:
-        written = {
-            kind: export_registry_records(factory, kind=kind, path=folder / f"{kind.value}.csv")
-            for kind in RecordKind
-        }
-        report = import_registry_files(factory, paths=sorted(folder.glob("*.csv")))
+        with registry_reader(factory) as store:
+            written = {
+                kind: service.export_records(store, kind=kind, path=folder / f"{kind.value}.csv")
+                for kind in RecordKind
+            }
+        report = service.import_files(lambda: registry_store(factory),
+                                      paths=sorted(folder.glob("*.csv")))
     finally:
         engine.dispose()
     counts = report.counts

@@ -2,18 +2,22 @@
 
 Every function takes the caller's ``Session`` and keyword-only arguments, and never commits:
 the caller owns the transaction, so an import of several files is all or nothing.
+:class:`SqlRegistryStore` is the registry service's store (``resettle.registry.ports``) over
+these functions; ``registry_store`` opens one as a unit of work.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, Table, func, or_, select, true, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from resettle.adapters.db.engine import write_session
 from resettle.adapters.db.registry.mapping import (
     Row,
     case_from_rows,
@@ -23,25 +27,24 @@ from resettle.adapters.db.registry.mapping import (
 )
 from resettle.adapters.db.registry.name_search import cases_matching
 from resettle.adapters.db.registry.tables import CaseRow, LocalityRow, PersonRow, PledgeRow
-from resettle.adapters.db.registry.upsert import (
-    StoreCounts,
-    store_cases,
-    store_localities,
-    store_pledges,
-)
+from resettle.adapters.db.registry.upsert import store_cases, store_localities, store_pledges
 from resettle.adapters.db.sealing import open_person_row
 from resettle.core import Case, CaseStatus, Category, Dimension, Priority, RegistryBatch
 from resettle.core.person import SCHOOL_AGE_YEARS
 from resettle.errors import ConflictError, NotFoundError
+from resettle.registry.ports import StoreCounts
 
 __all__ = [
     "CasePage",
+    "SqlRegistryStore",
     "StoreCounts",
     "find_cases",
     "get_case",
     "get_cases",
     "list_cases",
     "load_batch",
+    "registry_reader",
+    "registry_store",
     "store_batch",
     "update_case",
 ]
@@ -280,3 +283,37 @@ def _member_rows(session: Session, case_ids: Sequence[str]) -> Iterator[Row]:
     )
     for row in session.execute(query).mappings():
         yield open_person_row(session, dict(row))
+
+
+class SqlRegistryStore:
+    """The registry service's store over one session (the caller's transaction)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get_cases(self, case_ids: Iterable[str]) -> dict[str, Case]:
+        return get_cases(self.session, case_ids=case_ids)
+
+    def store_batch(self, batch: RegistryBatch,
+                    progress: Callable[[int], None] | None = None) -> StoreCounts:
+        return store_batch(self.session, batch=batch, progress=progress)
+
+    def load_batch(self, *, cases: bool = True, localities: bool = True,
+                   pledges: bool = True) -> RegistryBatch:
+        return load_batch(self.session, cases=cases, localities=localities, pledges=pledges)
+
+
+@contextmanager
+def registry_store(session_factory: sessionmaker[Session]) -> Iterator[SqlRegistryStore]:
+    """One writing unit of work: committed if the block succeeds; closing without the commit
+    (any error, ``ValidationError`` included) rolls everything back."""
+    with write_session(session_factory) as session:
+        yield SqlRegistryStore(session)
+        session.commit()
+
+
+@contextmanager
+def registry_reader(session_factory: sessionmaker[Session]) -> Iterator[SqlRegistryStore]:
+    """A store for reading only (an export): no write transaction, nothing committed."""
+    with session_factory() as session:
+        yield SqlRegistryStore(session)

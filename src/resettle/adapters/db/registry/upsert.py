@@ -8,7 +8,7 @@ nothing at all. Works the same on SQLite and PostgreSQL (no dialect-specific ON 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, delete, select, update
@@ -26,6 +26,7 @@ from resettle.adapters.db.registry.mapping import (
 from resettle.adapters.db.registry.tables import CaseRow, LocalityRow, PersonRow, PledgeRow
 from resettle.adapters.db.sealing import open_person_row, seal_person_rows
 from resettle.core import Case, Locality, Pledge
+from resettle.registry.ports import StoreCounts
 
 # Bounds the IN lists and the memory of one round: well under SQLite's 32,766 and
 # PostgreSQL's 65,535 bound parameters per statement.
@@ -34,22 +35,6 @@ CHUNK_PERSONS = 4000
 
 _cases: Table = CaseRow.__table__  # type: ignore[assignment]
 _persons: Table = PersonRow.__table__  # type: ignore[assignment]
-
-
-@dataclass(frozen=True)
-class StoreCounts:
-    """Records (cases, persons, localities, pledges) written by a store, by what happened."""
-
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    # The cases written (inserted, or changed in themselves or their members): what an audit
-    # entry names. Not part of the counts' equality.
-    changed_cases: tuple[str, ...] = field(default=(), compare=False)
-
-    def __add__(self, other: StoreCounts) -> StoreCounts:
-        return StoreCounts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
 
 def store_cases(

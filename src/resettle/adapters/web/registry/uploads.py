@@ -14,12 +14,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from resettle.adapters.db.registry.transfer import store_parsed
-from resettle.adapters.db.registry.upsert import StoreCounts
+from resettle.adapters.db.registry.store import SqlRegistryStore
 from resettle.adapters.web.guards import Ctx
 from resettle.core import Case, CaseStatus, Issue, RegistryBatch
 from resettle.errors import TooLargeError, ValidationError
 from resettle.registry import ParsedFile, RecordKind, read_records
+from resettle.registry.service import StoreCounts, store_parsed
 from resettle.security.policy import Permission, Section, authorize, visible_sections
 from resettle.security.views import hidden_fields, keep_hidden
 
@@ -67,7 +67,8 @@ def import_uploads(ctx: Ctx, uploads: Sequence[Upload]) -> ImportResult:
     parsed = [_refuse_hidden_values(p, sections) for p in parsed]
     ctx.begin_writing()  # parsed without the write lock; checked against the store with it
     try:
-        batch, counts = store_parsed(ctx.session, parsed, check=workflow_issues,
+        batch, counts = store_parsed(SqlRegistryStore(ctx.session), parsed,
+                                     check=workflow_issues,
                                      adjust=lambda b, old: _keep_hidden(b, old, sections))
     except ValidationError as error:
         ctx.session.rollback()  # nothing of the import stays; the audit entry follows alone

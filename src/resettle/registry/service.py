@@ -1,31 +1,36 @@
-"""Import registry files into the database and export them out: the whole path, one transaction.
+"""The registry's transfer service that the CLI and the web app call: import and export files.
 
-``import_registry_files`` reads and checks every file (``resettle.registry``), joins persons to
-their cases across files and to cases already stored, and writes everything in a single
-transaction. Any problem anywhere raises ``ValidationError`` listing all of them, and the
-database is left exactly as it was. Used by the CLI and the web app alike.
+``import_files`` reads and checks every file, joins persons to their cases across files and
+to cases already stored, and writes everything in one unit of work. Any problem anywhere
+raises ``ValidationError`` listing all of them, and nothing is written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.orm import Session, sessionmaker
-
-from resettle.adapters.db.engine import write_session
-from resettle.adapters.db.registry.store import StoreCounts, get_cases, load_batch, store_batch
 from resettle.core import Case, Issue, RegistryBatch
 from resettle.errors import ValidationError
-from resettle.registry import (
-    ParsedFile,
-    Progress,
-    RecordKind,
-    assemble_batch,
-    read_records,
-    write_records,
-)
+from resettle.registry.assemble import assemble_batch
+from resettle.registry.export import write_records
+from resettle.registry.intake import read_records
+from resettle.registry.ports import RegistryStore, StoreCounts
+from resettle.registry.records import ParsedFile, Progress, RecordKind
+
+__all__ = [
+    "BatchAdjust",
+    "BatchCheck",
+    "ImportProgress",
+    "ImportReport",
+    "RegistryStore",
+    "StoreCounts",
+    "export_records",
+    "import_files",
+    "store_parsed",
+]
 
 # A caller's own rules for a batch, given the cases already stored: the issues it breaks.
 BatchCheck = Callable[[RegistryBatch, Mapping[str, Case]], Sequence[Issue]]
@@ -48,27 +53,28 @@ class ImportProgress:
     writing: Callable[[int], Callable[[int], None] | None] = lambda _persons: None
 
 
-def import_registry_files(
-    session_factory: sessionmaker[Session],
+def import_files(
+    unit_of_work: Callable[[], AbstractContextManager[RegistryStore]],
     *,
     paths: Sequence[Path],
     kind: RecordKind | None = None,
     progress: ImportProgress | None = None,
 ) -> ImportReport:
-    """Read, check and store ``paths`` together: all or nothing (``ValidationError``)."""
+    """Read, check and store ``paths`` together: all or nothing (``ValidationError``).
+
+    The files are read before ``unit_of_work`` opens (the store's write transaction), so
+    parsing a large file holds up no other writer."""
     hooks = progress or ImportProgress()
     parsed = [read_records(path, kind, progress=hooks.reading(path)) for path in paths]
     hooks.checking()
-    # Closing without commit (any error, ValidationError included) rolls everything back.
-    with write_session(session_factory) as session:
-        batch, counts = store_parsed(session, parsed, writing=hooks.writing)
-        session.commit()
+    with unit_of_work() as store:
+        batch, counts = store_parsed(store, parsed, writing=hooks.writing)
     files = tuple((p.path, p.kind, p.records_count) for p in parsed)
     return ImportReport(files, batch, counts)
 
 
 def store_parsed(
-    session: Session,
+    store: RegistryStore,
     parsed: Sequence[ParsedFile],
     *,
     writing: Callable[[int], Callable[[int], None] | None] = lambda _persons: None,
@@ -76,36 +82,28 @@ def store_parsed(
     adjust: BatchAdjust | None = None,
 ) -> tuple[RegistryBatch, StoreCounts]:
     """Join files already read to each other and to the stored cases, check them together
-    (and with ``check``, the caller's own rules) and store them in the caller's transaction.
+    (and with ``check``, the caller's own rules) and store them in the caller's unit of work.
     ``ValidationError`` (listing every issue of every file) before anything is written.
     ``adjust``: the caller's changes to the assembled batch, given the stored cases (e.g.
     keeping the sections its user may not write as stored)."""
-    existing = get_cases(session, case_ids=_referenced_cases(parsed))
+    existing = store.get_cases(_referenced_cases(parsed))
     batch = assemble_batch(parsed, existing)
     if adjust is not None:
         batch = adjust(batch, existing)
     if check is not None and (issues := check(batch, existing)):
         raise ValidationError(issues)
-    counts = store_batch(session, batch=batch, progress=writing(batch.persons_count))
+    counts = store.store_batch(batch, writing(batch.persons_count))
     return batch, counts
 
 
-def export_registry_records(
-    session_factory: sessionmaker[Session],
-    *,
-    kind: RecordKind,
-    path: Path,
-    hxl: bool = False,
-    progress: Progress | None = None,
-) -> int:
+def export_records(store: RegistryStore, *, kind: RecordKind, path: Path, hxl: bool = False,
+                   progress: Progress | None = None) -> int:
     """Write every stored record of ``kind`` to ``path`` (format from its extension)."""
-    with session_factory() as session:
-        batch = load_batch(
-            session,
-            cases=kind in (RecordKind.PERSONS, RecordKind.CASES),
-            localities=kind is RecordKind.LOCALITIES,
-            pledges=kind is RecordKind.PLEDGES,
-        )
+    batch = store.load_batch(
+        cases=kind in (RecordKind.PERSONS, RecordKind.CASES),
+        localities=kind is RecordKind.LOCALITIES,
+        pledges=kind is RecordKind.PLEDGES,
+    )
     return write_records(path, kind, batch, hxl=hxl, progress=progress)
 
 
