@@ -9,9 +9,10 @@ from fastapi.testclient import TestClient
 from web_world import PASSWORD, World
 
 from key_samples import next_totp
-from resettle.adapters.db.security import user_admin
 from resettle.adapters.db.security.audit_store import list_audit, verify_audit
+from resettle.adapters.db.security.store import SqlUserStore
 from resettle.errors import ConflictError
+from resettle.security import service as user_admin
 
 
 def log_in_with(world: World, username: str, password: str, secret: str | None) -> TestClient:
@@ -96,7 +97,7 @@ def test_nobody_disables_themselves_or_the_last_administrator(world: World) -> N
     own = admin.post("/api/users/admin/disable")
     assert own.status_code == 409 and "your own account" in own.json()["error"]["message"]
     with world.config.sessions() as session, pytest.raises(ConflictError, match="last enabled"):
-        user_admin.set_account_disabled(session, keys=world.config.keys,
+        user_admin.set_account_disabled(SqlUserStore(session, world.config.keys),
                                         actor=user_admin.CLI_ACTOR, username="admin",
                                         disabled=True, now=datetime.now(UTC))
     page = admin.post("/users/admin/disable", data={"csrf_token": csrf_of(world, "admin")})

@@ -15,14 +15,14 @@ from sqlalchemy.orm import Session
 from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, fail
 from resettle.adapters.db.engine import make_session_factory
-from resettle.adapters.db.security import user_admin
-from resettle.adapters.db.security.audit_store import append_audit, verify_audit
-from resettle.adapters.db.security.rotation import reencrypt_all
-from resettle.adapters.db.security.user_admin import CLI_ACTOR, Credentials
+from resettle.adapters.db.security.audit_store import verify_audit
+from resettle.adapters.db.security.store import SqlSealedValues, SqlUserStore
 from resettle.errors import ResettleError
-from resettle.security.audit import AuditEvent, parse_anchors
+from resettle.security import service
+from resettle.security.audit import parse_anchors
 from resettle.security.crypto import KeyRing, add_key_to_file, generate_key_file, load_keyring
 from resettle.security.policy import Role
+from resettle.security.service import CLI_ACTOR, Credentials
 
 users_app = typer.Typer(help="Manage who may log in: add, disable, enable, reset, list.",
                         no_args_is_help=True)
@@ -48,12 +48,6 @@ def _transaction(database_url: str) -> Iterator[tuple[Session, KeyRing]]:
         fail(error)
 
 
-def _audit_cli(session: Session, keys: KeyRing, action: str, username: str) -> None:
-    event = AuditEvent(actor="cli", role="operator", action=action, subject_type="user",
-                       subject_id=username)
-    append_audit(session, key=keys.audit_key, event=event, now=datetime.now(UTC))
-
-
 def _print_credentials(credentials: Credentials) -> None:
     console().print(f"user [bold]{credentials.username}[/]  password: {credentials.password}")
     if credentials.totp_secret:
@@ -72,16 +66,17 @@ def users_add(
 ) -> None:
     """Add a user with a generated password (and TOTP secret for sensitive roles)."""
     with _transaction(database_url) as (session, keys):
-        credentials = user_admin.add_account(session, keys=keys, actor=CLI_ACTOR,
-                                             username=username, role=role, state=state,
-                                             now=datetime.now(UTC))
+        credentials = service.add_account(SqlUserStore(session, keys), actor=CLI_ACTOR,
+                                          username=username, role=role, state=state,
+                                          now=datetime.now(UTC))
     _print_credentials(credentials)
 
 
 def _set_disabled(username: str, database_url: str, *, disabled: bool) -> None:
     with _transaction(database_url) as (session, keys):
-        user_admin.set_account_disabled(session, keys=keys, actor=CLI_ACTOR, username=username,
-                                        disabled=disabled, now=datetime.now(UTC))
+        service.set_account_disabled(SqlUserStore(session, keys), actor=CLI_ACTOR,
+                                     username=username, disabled=disabled,
+                                     now=datetime.now(UTC))
     console().print(f"{username} is {'disabled' if disabled else 'enabled'}")
 
 
@@ -101,8 +96,8 @@ def users_enable(username: str, database_url: DatabaseUrl = DEFAULT_URL) -> None
 def users_reset(username: str, database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """New password (and TOTP secret where needed); unlocks the account, ends its sessions."""
     with _transaction(database_url) as (session, keys):
-        credentials = user_admin.reset_account(session, keys=keys, actor=CLI_ACTOR,
-                                               username=username, now=datetime.now(UTC))
+        credentials = service.reset_account(SqlUserStore(session, keys), actor=CLI_ACTOR,
+                                            username=username, now=datetime.now(UTC))
     _print_credentials(credentials)
 
 
@@ -111,7 +106,7 @@ def users_list(database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """List users, their roles, whether they are locked or disabled, and their last login."""
     table = Table("username", "role", "state", "disabled", "locked", "last login")
     with _transaction(database_url) as (session, keys):
-        accounts = user_admin.list_accounts(session, keys=keys, now=datetime.now(UTC))
+        accounts = service.list_accounts(SqlUserStore(session, keys), now=datetime.now(UTC))
     for account in accounts:
         last = account.last_login_at.isoformat(timespec="minutes") \
             if account.last_login_at else ""
@@ -169,7 +164,7 @@ def keys_rotate(database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """Re-encrypt every stored secret with the active key, and encrypt sensitive values still
     in plaintext from before their column was encrypted; then old keys can be removed."""
     with _transaction(database_url) as (session, keys):
-        counts = reencrypt_all(session, keys=keys)
-        _audit_cli(session, keys, "keys.rotate", keys.active)
+        counts = service.rotate_keys(SqlSealedValues(session, keys), actor=CLI_ACTOR,
+                                     now=datetime.now(UTC))
     console().print(f"re-encrypted {counts.reencrypted} value(s) and encrypted "
                     f"{counts.sealed} left in plaintext, all with key {keys.active}")

@@ -2,12 +2,12 @@
 
 Also seals what is still plaintext from before a column was encrypted (rows written before
 migration 0400_sealed_columns), so after one ``resettle keys rotate`` nothing sensitive is left
-in clear and every value is under the active key.
+in clear and every value is under the active key. The use case (with its audit entry) is
+``resettle.security.service.rotate_keys``; ``SqlSealedValues`` in ``store.py`` calls these.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, select, update
@@ -28,6 +28,7 @@ from resettle.adapters.db.sealing import (
 )
 from resettle.adapters.db.security.tables import CaseNoteRow, UserRow
 from resettle.security.crypto import KeyRing
+from resettle.security.service import RotationCounts
 
 _notes = cast(Table, CaseNoteRow.__table__)
 _users = cast(Table, UserRow.__table__)
@@ -40,21 +41,21 @@ _PLAIN_TEXT = {
 }
 
 
-@dataclass(frozen=True)
-class RotationCounts:
-    reencrypted: int  # values moved to the active key
-    sealed: int  # plaintext values from before encryption, now encrypted
-
-
 def reencrypt_all(session: Session, *, keys: KeyRing) -> RotationCounts:
-    """Values already under the active key are left alone."""
+    """Seal the leftovers, then re-encrypt; values already under the active key are left
+    alone. (Without an audit entry: the use case is ``security.service.rotate_keys``.)"""
     bind_keys(session, keys)
     sealed = seal_leftovers(session, keys=keys)
+    return RotationCounts(reencrypt_values(session, keys=keys), sealed)
+
+
+def reencrypt_values(session: Session, *, keys: KeyRing) -> int:
+    """Move every value another key encrypted to the active key; returns how many."""
     count = (_reencrypt_notes(session, keys) + _reencrypt_totp(session, keys)
              + _reencrypt_events(session, keys))
     for spec in SEALED_COLUMNS:
         count += _reencrypt_column(session, keys, spec)
-    return RotationCounts(count, sealed)
+    return count
 
 
 def _reencrypt_notes(session: Session, keys: KeyRing) -> int:

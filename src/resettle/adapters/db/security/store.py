@@ -1,4 +1,8 @@
-"""Users and their sessions. Passwords are argon2 hashes; TOTP secrets are encrypted."""
+"""Users and their sessions. Passwords are argon2 hashes; TOTP secrets are encrypted.
+
+:class:`SqlUserStore` and :class:`SqlSealedValues` are the security service's stores
+(``resettle.security.ports``) over these functions, in the caller's session.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,14 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from resettle.adapters.db.sealing import bind_keys
+from resettle.adapters.db.security.audit_store import append_audit
+from resettle.adapters.db.security.rotation import reencrypt_values, seal_leftovers
 from resettle.adapters.db.security.tables import LoginThrottleRow, SessionRow, UserRow
 from resettle.core.codes import is_country_code
 from resettle.core.issues import Issue
 from resettle.errors import ConflictError, NotFoundError, ValidationError
+from resettle.security.audit import AuditEvent
 from resettle.security.auth import hash_password, password_issues
 from resettle.security.crypto import KeyRing
 from resettle.security.policy import Principal, Role
@@ -226,3 +234,52 @@ def record_failed_login(session: Session, *, source: str, now: datetime,
     session.execute(statement.on_conflict_do_update(
         index_elements=[_throttle.c.source],
         set_={"failures": count, "last_failure_at": now}))
+
+
+class _Audited:
+    def __init__(self, session: Session, keys: KeyRing) -> None:
+        self.session, self.keys = session, keys
+
+    def append_audit(self, event: AuditEvent, *, now: datetime) -> None:
+        append_audit(self.session, key=self.keys.audit_key, event=event, now=now)
+
+
+class SqlUserStore(_Audited):
+    """The security service's user store over the caller's session."""
+
+    def list_users(self) -> list[StoredUser]:
+        return list_users(self.session, keys=self.keys)
+
+    def get_user(self, username: str) -> StoredUser:
+        return get_user(self.session, keys=self.keys, username=username)
+
+    def add_user(self, *, username: str, role: Role, password: str, state: str | None,
+                 totp_secret: str | None, now: datetime) -> None:
+        add_user(self.session, keys=self.keys, username=username, role=role, password=password,
+                 state=state, totp_secret=totp_secret, now=now)
+
+    def reset_credentials(self, *, username: str, password: str,
+                          totp_secret: str | None) -> None:
+        reset_credentials(self.session, keys=self.keys, username=username, password=password,
+                          totp_secret=totp_secret)
+
+    def set_disabled(self, *, username: str, disabled: bool) -> None:
+        set_disabled(self.session, username=username, disabled=disabled)
+
+
+class SqlSealedValues(_Audited):
+    """Every encrypted value of the database, for the security service's key rotation."""
+
+    def __init__(self, session: Session, keys: KeyRing) -> None:
+        super().__init__(session, keys)
+        bind_keys(session, keys)  # rows opened while sealing leftovers use these keys
+
+    @property
+    def active_key(self) -> str:
+        return self.keys.active
+
+    def seal_leftovers(self) -> int:
+        return seal_leftovers(self.session, keys=self.keys)
+
+    def reencrypt_to_active(self) -> int:
+        return reencrypt_values(self.session, keys=self.keys)

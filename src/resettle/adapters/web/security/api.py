@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
-from resettle.adapters.db.security.user_admin import Credentials
 from resettle.adapters.web.guards import Ctx, allowed
 from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.adapters.web.security import users as user_service
 from resettle.security.policy import Permission, Role
+from resettle.security.service import Credentials
 
 router = APIRouter(prefix="/api/users", responses=ERROR_RESPONSES, tags=["users"])
 Username = Annotated[str, Path(min_length=1, max_length=80)]
