@@ -42,7 +42,8 @@ def test_every_route_declares_its_policy(shared_world: World) -> None:
 def test_pages_need_login(shared_world: World) -> None:
     client = shared_world.client()
     answer = client.get("/cases", follow_redirects=False)
-    assert answer.status_code == 303 and answer.headers["location"] == "/login"
+    # to the login form, which returns to the page asked for (no session: none expired)
+    assert answer.status_code == 303 and answer.headers["location"] == "/login?next=%2Fcases"
     api = client.get("/api/cases")
     assert api.status_code == 401
     assert api.json()["error"]["code"] == "not_authenticated"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import date
 
 from sqlalchemy import Engine, MetaData, Table, inspect, select
 from sqlalchemy.orm import Session
@@ -102,3 +103,12 @@ def store_screening_records(session: Session, history: MemoryScreeningStore) -> 
     for review in history.reviews.values():
         sql.save_review(review)
     SqlReferralStore(session).add_referrals(list(history.referrals.values()))
+
+
+def mark_records_as_of(session: Session, day: date) -> None:
+    """Record that the stored records are a snapshot as of ``day`` (a scenario with its past
+    history): deadlines count from that day (screening.deadlines.deadline_day)."""
+    sql = SqlScreeningStore(session)
+    settings = sql.settings()
+    sql.save_settings(replace(settings, deadlines=replace(settings.deadlines,
+                                                          records_as_of=day)))

@@ -10,8 +10,10 @@ from xml.sax.saxutils import escape
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.reporting.store import SqlReportingStore
+from resettle.adapters.db.screening.store import SqlScreeningStore
 from resettle.reporting.records import Aggregates
 from resettle.reporting.service import build_aggregates
+from resettle.screening.service import due_day
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,10 @@ def dashboard_of(aggregates: Aggregates) -> Dashboard:
 
 
 def dashboard_figures(session: Session, *, today: date) -> Dashboard:
-    return dashboard_of(build_aggregates(SqlReportingStore(session), today))
+    """As of screening's day (the records' own day for a past snapshot, see
+    screening.deadlines.deadline_day): the same day `resettle case due` counts from."""
+    day = due_day(SqlScreeningStore(session), today)
+    return dashboard_of(build_aggregates(SqlReportingStore(session), day))
 
 
 def bar_chart(title: str, rows: list[tuple[str, list[int]]], series: list[str]) -> str:
