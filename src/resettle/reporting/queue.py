@@ -38,6 +38,7 @@ class Kind(StrEnum):
     DUE_SOON = "due_soon"  # due within the operation's "due soon" days
     DEPARTURES_OVERDUE = "departures_overdue"  # accepted, past the departure target
     DEPARTURES_DUE = "departures_due"
+    REFERRALS_OVERDUE = "referrals_overdue"  # with a host state, no answer, past the target
     TO_ASSESS = "to_assess"  # exclusion review opened, no assessment yet
     SECOND_REVIEW = "second_review"  # assessed: a second reviewer decides (four eyes)
     NEW_REFERRALS = "new_referrals"  # with the host state, no answer yet
@@ -53,6 +54,7 @@ KIND_PERMISSION: dict[Kind, Permission] = {
     Kind.DUE_SOON: Permission.SCREENING_ACT,
     Kind.DEPARTURES_OVERDUE: Permission.DEPARTURE_PLAN,
     Kind.DEPARTURES_DUE: Permission.DEPARTURE_PLAN,
+    Kind.REFERRALS_OVERDUE: Permission.REFERRAL_WITHDRAW,
     Kind.TO_ASSESS: Permission.EXCLUSION_DECIDE,
     Kind.SECOND_REVIEW: Permission.EXCLUSION_DECIDE,
     Kind.NEW_REFERRALS: Permission.REFERRAL_DECIDE,
@@ -61,7 +63,9 @@ KIND_PERMISSION: dict[Kind, Permission] = {
     Kind.RUNS_TO_DECIDE: Permission.PLACEMENT_ACCEPT,
     Kind.PLEDGES_EXPIRING: Permission.PLACEMENT_RUN,
 }
-URGENT_KINDS = frozenset({Kind.OVERDUE, Kind.DEPARTURES_OVERDUE})
+URGENT_KINDS = frozenset({Kind.OVERDUE, Kind.DEPARTURES_OVERDUE, Kind.REFERRALS_OVERDUE})
+DEADLINE_KINDS = frozenset({Kind.OVERDUE, Kind.DUE_SOON, Kind.DEPARTURES_OVERDUE,
+                            Kind.DEPARTURES_DUE, Kind.REFERRALS_OVERDUE})
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,7 @@ def work_queue(store: QueueStore, principal: Principal, clock_day: date,
     day = deadline_day(store.latest_activity_day(), clock_day,
                        store.deadline_targets().records_as_of)
     found: dict[Kind, list[Item]] = {}
-    if {Kind.OVERDUE, Kind.DUE_SOON, Kind.DEPARTURES_OVERDUE, Kind.DEPARTURES_DUE} & set(kinds):
+    if DEADLINE_KINDS & set(kinds):
         found.update(_deadlines(store, day))
     if {Kind.TO_ASSESS, Kind.SECOND_REVIEW} & set(kinds):
         found.update(_reviews(store.reviews_waiting()))
@@ -188,16 +192,18 @@ def work_queue(store: QueueStore, principal: Principal, clock_day: date,
 
 def _deadlines(store: QueueStore, day: date) -> dict[Kind, list[Item]]:
     due = list_due(store.case_clocks(), store.deadline_targets(), day)
-    found: dict[Kind, list[Item]] = {k: [] for k in (
-        Kind.OVERDUE, Kind.DUE_SOON, Kind.DEPARTURES_OVERDUE, Kind.DEPARTURES_DUE)}
+    found: dict[Kind, list[Item]] = {k: [] for k in DEADLINE_KINDS}
     for deadlines, late in ((due.overdue, True), (due.due_soon, False)):
         for d in deadlines:
-            # Cases with a host state wait on the movement (departure clock) once accepted;
-            # before that, on the host state: nobody in the operation can act on them.
+            # Once referred, the departure clock runs: accepted cases wait on the movement;
+            # the others on the host state (whoever referred them follows up, or withdraws).
             if d.milestone == Milestone.DEPARTURE:
-                if d.status not in (CaseStatus.ACCEPTED, CaseStatus.PRE_DEPARTURE):
+                if d.status in (CaseStatus.ACCEPTED, CaseStatus.PRE_DEPARTURE):
+                    kind = Kind.DEPARTURES_OVERDUE if late else Kind.DEPARTURES_DUE
+                elif late:
+                    kind = Kind.REFERRALS_OVERDUE
+                else:
                     continue
-                kind = Kind.DEPARTURES_OVERDUE if late else Kind.DEPARTURES_DUE
             else:
                 kind = Kind.OVERDUE if late else Kind.DUE_SOON
             found[kind].append(Item(d.case_id, d.case_id, d.status.value, due=d.due,

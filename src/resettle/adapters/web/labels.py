@@ -135,6 +135,7 @@ LABELS: Mapping[type[Enum], Mapping[str, str]] = {
         "overdue": "Cases past their deadline", "due_soon": "Cases due soon",
         "departures_overdue": "Accepted cases past their departure target",
         "departures_due": "Departures due soon",
+        "referrals_overdue": "Referred cases past their departure target, no answer yet",
         "to_assess": "Exclusion reviews to assess",
         "second_review": "Assessments waiting for a second reviewer",
         "new_referrals": "Referrals waiting for your decision",
