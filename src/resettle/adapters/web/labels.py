@@ -25,7 +25,7 @@ from resettle.referral.records import HostDecision, ReferralState
 from resettle.reporting.queue import Kind
 from resettle.screening.exclusion import Clause, Recommendation, ReviewDecision, ReviewState
 from resettle.screening.workflow import Action
-from resettle.security.policy import Permission, Role, Section
+from resettle.security.policy import PERMISSION_WORDS, ROLE_WORDS, Permission, Role, Section
 
 LABELS: Mapping[type[Enum], Mapping[str, str]] = {
     CaseStatus: {
@@ -91,26 +91,8 @@ LABELS: Mapping[type[Enum], Mapping[str, str]] = {
         "split_from": "Split from another case", "merge": "Merge cases",
         "merged_into": "Merged into another case",
     },
-    Role: {"administrator": "administrator", "registration_officer": "registration officer",
-           "protection_officer": "protection officer", "exclusion_reviewer": "exclusion reviewer",
-           "placement_officer": "placement officer",
-           "host_state_liaison": "host state liaison", "movement_officer": "movement officer",
-           "auditor": "auditor"},
-    Permission: {
-        "dashboard.view": "see the dashboard", "case.list": "list cases",
-        "case.read": "read cases", "case.export": "export cases",
-        "note.write": "write notes", "screening.act": "take screening steps",
-        "exclusion.decide": "decide on exclusion", "placement.view": "see placement runs",
-        "placement.run": "run placements", "placement.accept": "accept placements",
-        "placement.override": "override placements", "referral.list": "list referrals",
-        "referral.read": "read referrals", "referral.create": "refer cases",
-        "referral.withdraw": "withdraw referrals", "referral.decide": "decide on referrals",
-        "referral.split": "decide on split referrals", "audit.view": "read the audit log",
-        "user.manage": "manage users", "registry.import": "import registry files",
-        "report.view": "read reports", "departure.view": "see departures",
-        "departure.plan": "plan departures", "departure.record": "record departure checks",
-        "departure.manifest": "read flight manifests", "arrival.report": "report arrivals",
-    },
+    Role: ROLE_WORDS,
+    Permission: PERMISSION_WORDS,
     Section: {"case": "Case", "identity": "Identity", "needs": "Needs",
               "relatives": "Relatives", "history": "History", "medical": "Medical",
               "violence": "Violence survived", "exclusion": "Exclusion",
