@@ -102,7 +102,7 @@ def test_login_with_the_keyboard_only(browser: Any, served_demo: DemoServed) -> 
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Log in"
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{served_demo.base}/dashboard")
+    page.wait_for_url(f"{served_demo.base}/queue")
     # Focus is visible: the skip link is the first stop and shows itself when focused.
     page.keyboard.press("Tab")
     skip = page.locator("a.skip")

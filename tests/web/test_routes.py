@@ -170,7 +170,7 @@ def test_security_headers_and_no_cdn(shared_world: World) -> None:
 def test_screening_step_through_the_api_and_its_history(world: World) -> None:
     registrar = world.login("registrar")
     page = registrar.get("/cases/C-003")
-    assert 'name="step"' in page.text and "assess claim" in page.text
+    assert 'name="step"' in page.text and "Assess the claim" in page.text
     taken = registrar.post("/api/cases/C-003/steps",
                            json={"step": "assess_claim", "reason": "credible, consistent"})
     assert taken.status_code == 200, taken.text

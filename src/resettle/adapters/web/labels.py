@@ -196,6 +196,19 @@ def _language(code: str) -> str:
         Proficiency) else name
 
 
+def step_words(what: str) -> str:
+    """A history line in words: ``assess_needs: registered → needs_assessed`` -> "Assess
+    needs (now Needs assessed)"; ``status: a → b`` -> "Status changed to B"."""
+    head, _, change = what.partition(": ")
+    before, arrow, after = change.partition(" → ")
+    if not arrow:
+        return words(what)
+    if head == "status":
+        return f"Status changed to {words(after)}"
+    done = words(Action(head)) if head in set(Action) else words(head)
+    return done if before == after else f"{done} (now {words(after)})"
+
+
 def day(value: Any) -> str:
     """30 June 2015 (dates and moments alike); an ISO text is read first."""
     if isinstance(value, str):
@@ -251,6 +264,7 @@ def install(templates: Jinja2Templates) -> None:
     env.filters["day"] = day
     env.filters["birth"] = birth
     env.filters["age"] = age
+    env.filters["step_words"] = step_words
     env.filters["country"] = lambda code: words(code, "country")
     env.filters["t"] = translate
     env.globals["ui_language"] = interface_language

@@ -16,7 +16,7 @@ from resettle.adapters.web.config import LOGIN_CSRF_COOKIE, MAX_PAGE, SESSION_CO
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
 from resettle.adapters.web.login import client_source, log_in, log_out
 from resettle.adapters.web.problems import safe_next
-from resettle.adapters.web.reporting.dashboard import dashboard_figures, dashboard_svgs
+from resettle.adapters.web.reporting.dashboard import charts, dashboard_figures, dashboard_svgs
 from resettle.adapters.web.screening import actions as screening_actions
 from resettle.adapters.web.screening import exclusion as exclusion_service
 from resettle.adapters.web.security.audit_status import chain_status
@@ -118,7 +118,8 @@ def home(ctx: Annotated[Ctx, Depends(logged_in())]) -> Response:
 def dashboard(request: Request,
               ctx: Annotated[Ctx, Depends(allowed(Permission.DASHBOARD_VIEW))]) -> Response:
     board = dashboard_figures(ctx.session, today=ctx.now.date())
-    return render(request, ctx, "dashboard.html", board=board, svgs=dashboard_svgs(board))
+    return render(request, ctx, "dashboard.html", board=board, svgs=dashboard_svgs(board),
+                  charts=charts(board.overview), today=ctx.now.date())
 
 
 def _enum_or_none(kind: type[Any], value: str) -> Any:
