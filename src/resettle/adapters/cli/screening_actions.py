@@ -240,8 +240,8 @@ def history_command(
 def due_command(
     *,
     today: Annotated[datetime | None, typer.Option(
-        help="The day to count from (default today; the day of the last recorded activity "
-             "when the records stop 30 days or more before today).",
+        help="The day to count from (default today; for records that stand at a past day, "
+             "such as a loaded scenario's, that day).",
         formats=["%Y-%m-%d"])] = None,
     within: Annotated[int | None, typer.Option(
         help="Due soon means within this many days (default from the settings).")] = None,
@@ -255,8 +255,8 @@ def due_command(
 
     day, due = do(database_url, work)
     if today is None and day != date.today():
-        console().print(f"Counted as of {day:%d %B %Y}, the last recorded activity (the "
-                        "records stop before today).")
+        console().print(f"Counted as of {day:%d %B %Y}: the records stand at that day, not "
+                        "at today's date.")
     for title, items in (("overdue", due.overdue), ("due soon", due.due_soon)):
         table = Table(title=f"{title}: {len(items)} case(s)", title_justify="left")
         for heading in ("case", "status", "priority", "milestone", "due", "days"):
