@@ -17,6 +17,7 @@ VIEWPORTS = {"tablet": {"width": 768, "height": 1024}, "laptop": {"width": 1366,
 # page -> who uses it (the role that sees the most on it)
 PAGES = {
     "/dashboard": "placement",
+    "/queue": "registrar",
     "/cases": "registrar",
     "/cases?status=recognized": "exclusion",
     "/placements": "placement",

@@ -21,6 +21,10 @@ from resettle.core import CaseStatus, Category, Dimension, Priority
 from resettle.core.case import Relationship
 from resettle.core.codes import country_name
 from resettle.core.person import DatePrecision, EducationLevel, Proficiency, Severity, Sex
+from resettle.departures.planner import PlanStatus
+from resettle.departures.records import FlightKind, FlightStatus, ItemKind
+from resettle.placement.result import SolveStatus
+from resettle.placement.runs import DecisionAction
 from resettle.referral.records import HostDecision, ReferralState
 from resettle.reporting.queue import Kind
 from resettle.screening.exclusion import Clause, Recommendation, ReviewDecision, ReviewState
@@ -113,6 +117,18 @@ LABELS: Mapping[type[Enum], Mapping[str, str]] = {
     Clause: {"1F(a)": "Article 1F(a): crimes against peace, war crimes, crimes against "
              "humanity", "1F(b)": "Article 1F(b): serious non-political crime",
              "1F(c)": "Article 1F(c): acts contrary to the purposes of the United Nations"},
+    SolveStatus: {"optimal": "Best possible", "within_gap": "Near the best possible",
+                  "time_limit": "Stopped at the time limit", "feasible": "Valid placement",
+                  "infeasible": "No valid placement exists", "error": "Failed"},
+    DecisionAction: {"accept": "Accepted", "override": "Overridden"},
+    ItemKind: {"travel_document": "Travel document", "entry_permit": "Entry permit or visa",
+               "exit_permit": "Exit permit", "medical_exam": "Medical examination",
+               "fit_to_travel": "Fit to travel", "orientation": "Pre-departure orientation",
+               "escort_assessment": "Escort assessment"},
+    FlightKind: {"charter": "Charter", "scheduled": "Scheduled flight"},
+    FlightStatus: {"planned": "Planned", "cancelled": "Cancelled", "departed": "Departed"},
+    PlanStatus: {"complete": "Complete", "partial": "Partial", "nothing": "Nothing booked",
+                 "failed": "Failed"},
     Kind: {
         "overdue": "Cases past their deadline", "due_soon": "Cases due soon",
         "departures_overdue": "Accepted cases past their departure target",
