@@ -34,8 +34,9 @@ def test_login_with_keyboard_and_search_in_persian(page: Any,
     assert page.evaluate("document.activeElement.id") == "password"
     page.get_by_label("Password").fill(PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/dashboard")
-    assert page.locator("svg.chart").count() == 3
+    page.wait_for_url(f"{base}/queue")  # each role starts on its work queue
+    page.goto(f"{base}/dashboard")
+    assert page.locator("svg.chart").count() == 4
     page.get_by_role("link", name="Cases").click()
     page.get_by_label("Search id or name").fill("کریمی")
     page.get_by_role("button", name="Search").click()
@@ -76,6 +77,8 @@ def test_liaison_accepts_a_referral_and_cannot_open_another_states_case(
 ) -> None:
     base, world = served
     log_in(page, base, world, "liaison_alb")
+    page.wait_for_url(f"{base}/queue")
+    page.get_by_role("link", name="Referrals", exact=True).click()
     page.wait_for_url(f"{base}/referrals")
     assert page.locator("table.list tbody tr").count() == 1
     referral = world.referral_ids["C-001"]

@@ -39,7 +39,7 @@ def test_admin_adds_a_user_who_logs_in_with_the_shown_credentials(
     page.get_by_label("Password").fill(password)
     page.get_by_label("One-time code").fill(next_totp(secret))
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/dashboard")
+    page.wait_for_url(f"{base}/queue")
     assert "farzaneh · protection officer" in page.locator(".who").inner_text()
     assert page.get_by_role("link", name="Users").count() == 0
 

@@ -17,6 +17,7 @@ VIEWPORTS = {"tablet": {"width": 768, "height": 1024}, "laptop": {"width": 1366,
 # page -> who uses it (the role that sees the most on it)
 PAGES = {
     "/dashboard": "placement",
+    "/queue": "registrar",
     "/cases": "registrar",
     "/cases?status=recognized": "exclusion",
     "/placements": "placement",
@@ -102,7 +103,7 @@ def test_login_with_the_keyboard_only(browser: Any, served_demo: DemoServed) -> 
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Log in"
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{served_demo.base}/dashboard")
+    page.wait_for_url(f"{served_demo.base}/queue")
     # Focus is visible: the skip link is the first stop and shows itself when focused.
     page.keyboard.press("Tab")
     skip = page.locator("a.skip")

@@ -261,8 +261,10 @@ def test_categories_and_services_follow_their_sections(clients: dict[Role, TestC
     sees_medical = Section.MEDICAL in visible_sections(role)
     client = clients[role]
     if expected_read(role, Permission.CASE_READ, "C-001") == 200:
-        for body in (client.get("/api/cases/C-001").text, client.get("/cases/C-001").text):
-            assert ("MEDICAL" in body) == sees_medical, role
+        api, page = client.get("/api/cases/C-001").text, client.get("/cases/C-001").text
+        assert ("MEDICAL" in api) == sees_medical, role
+        assert ("Medical needs" in page) == sees_medical, role  # the page speaks words
+        for body in (api, page):
             assert ("dialysis" in body) == sees_medical, role
     if Permission.CASE_LIST in GRANTS[role]:
         listed = client.get("/api/cases")

@@ -42,7 +42,8 @@ def test_every_route_declares_its_policy(shared_world: World) -> None:
 def test_pages_need_login(shared_world: World) -> None:
     client = shared_world.client()
     answer = client.get("/cases", follow_redirects=False)
-    assert answer.status_code == 303 and answer.headers["location"] == "/login"
+    # to the login form, which returns to the page asked for (no session: none expired)
+    assert answer.status_code == 303 and answer.headers["location"] == "/login?next=%2Fcases"
     api = client.get("/api/cases")
     assert api.status_code == 401
     assert api.json()["error"]["code"] == "not_authenticated"
@@ -169,7 +170,7 @@ def test_security_headers_and_no_cdn(shared_world: World) -> None:
 def test_screening_step_through_the_api_and_its_history(world: World) -> None:
     registrar = world.login("registrar")
     page = registrar.get("/cases/C-003")
-    assert 'name="step"' in page.text and "assess claim" in page.text
+    assert 'name="step"' in page.text and "Assess the claim" in page.text
     taken = registrar.post("/api/cases/C-003/steps",
                            json={"step": "assess_claim", "reason": "credible, consistent"})
     assert taken.status_code == 200, taken.text

@@ -133,6 +133,13 @@ def list_due(
                               within_days)
 
 
+def due_day(store: ScreeningStore, clock_day: date) -> date:
+    """The day deadlines count from: ``clock_day``, or the last recorded activity when the
+    records stop well before it (deadlines.deadline_day)."""
+    return deadlines.deadline_day(store.latest_activity_day(), clock_day,
+                                  store.settings().deadlines.records_as_of)
+
+
 @dataclass(frozen=True)
 class Funnel:
     counts: Mapping[CaseStatus, int]

@@ -38,6 +38,9 @@ class DeadlineTargets:
     submission_days: Mapping[Priority, int] = field(
         default_factory=lambda: dict(DEFAULT_SUBMISSION_DAYS))
     due_soon_days: int = 14
+    # The day the records stand at when they are a snapshot (a scenario loaded with its past
+    # history): deadlines count from it, not from the calendar. None: a live operation.
+    records_as_of: date | None = None
 
 
 @dataclass(frozen=True)
@@ -97,3 +100,25 @@ def list_due(
         overdue=tuple(d for d in deadlines if d.due < today),
         due_soon=tuple(d for d in deadlines if today <= d.due <= horizon),
     )
+
+
+# Records that stop this many days or more before the clock's day are a past snapshot (a
+# scenario such as the demo's, a training copy): a live operation records something every week.
+STALE_AFTER_DAYS = 30
+
+
+def deadline_day(latest_activity: date | None, clock_day: date,
+                 records_as_of: date | None = None,
+                 stale_after_days: int = STALE_AFTER_DAYS) -> date:
+    """The day deadlines are counted from: the records' own day when they are a snapshot
+    (``records_as_of``, stored with a scenario); else the clock's day, unless the records stop
+    at least ``stale_after_days`` before it: then the day of the last recorded activity. So a
+    past snapshot does not read as if every open case were overdue. `resettle case due`, the
+    work queues and the dashboard all count from this day."""
+    if records_as_of is not None and records_as_of < clock_day:
+        return records_as_of
+    if latest_activity is None or latest_activity >= clock_day:
+        return clock_day
+    if (clock_day - latest_activity).days >= stale_after_days:
+        return latest_activity
+    return clock_day

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
 from resettle.core.case import Case
@@ -58,6 +59,10 @@ class ScreeningStore(Protocol):
     def count_by_status(self) -> Mapping[CaseStatus, int]: ...
 
     def case_clocks(self) -> Sequence[CaseClock]: ...
+
+    def latest_activity_day(self) -> date | None:
+        """The day of the last recorded case event or registration (None: no case)."""
+        ...
 
     # history -----------------------------------------------------------------------------
     def history(self, case_id: str) -> tuple[CaseEvent, ...]: ...

@@ -19,6 +19,7 @@ from resettle.screening.actions import (
 from resettle.screening.casework import (
     Funnel,
     assess_exclusion,
+    due_day,
     list_due,
     merge_cases,
     open_exclusion_review,
@@ -47,6 +48,7 @@ __all__ = [
     "check_case_destination",
     "decide_status",
     "declare_no_return",
+    "due_day",
     "list_due",
     "merge_cases",
     "no_return_list",

@@ -54,6 +54,30 @@ class Permission(StrEnum):
     ARRIVAL_REPORT = "arrival.report"  # a case arrived in its host state
 
 
+# Roles and actions in words, for refusals and pages (the web's labels take them from here).
+ROLE_WORDS: Mapping[str, str] = {
+    "administrator": "administrator", "registration_officer": "registration officer",
+    "protection_officer": "protection officer", "exclusion_reviewer": "exclusion reviewer",
+    "placement_officer": "placement officer", "host_state_liaison": "host state liaison",
+    "movement_officer": "movement officer", "auditor": "auditor",
+}
+PERMISSION_WORDS: Mapping[str, str] = {
+    "dashboard.view": "see the dashboard", "case.list": "list cases",
+    "case.read": "read cases", "case.export": "export cases", "note.write": "write notes",
+    "screening.act": "take screening steps", "exclusion.decide": "decide on exclusion",
+    "placement.view": "see placement runs", "placement.run": "run placements",
+    "placement.accept": "accept placements", "placement.override": "override placements",
+    "referral.list": "list referrals", "referral.read": "read referrals",
+    "referral.create": "refer cases", "referral.withdraw": "withdraw referrals",
+    "referral.decide": "decide on referrals", "referral.split": "decide on split referrals",
+    "audit.view": "read the audit log", "user.manage": "manage users",
+    "registry.import": "import registry files", "report.view": "read reports",
+    "departure.view": "see departures", "departure.plan": "plan departures",
+    "departure.record": "record departure checks", "departure.manifest": "read flight manifests",
+    "arrival.report": "report arrivals",
+}
+
+
 class Scope(StrEnum):
     """Which records an action covers. Anything not granted is no record at all."""
 
@@ -286,7 +310,8 @@ def authorize(principal: Principal, action: Permission, record: RecordFacts | No
     scope = scope_of(principal.role, action)
     if scope is None:
         raise PermissionDeniedError(
-            f"your role ({principal.role}) may not do {action}; ask an administrator"
+            f"Your role ({ROLE_WORDS.get(principal.role, principal.role)}) cannot "
+            f"{PERMISSION_WORDS.get(action, action)}; ask an administrator if you need to."
         )
     if record is not None and not in_scope(principal, scope, record):
         raise NotFoundError(f"no case {record.case_id} that you may see")
@@ -317,4 +342,6 @@ def check_grants() -> list[str]:
     ]
     problems.extend(f"{role} has no section list" for role in Role if role not in SECTIONS)
     problems.extend(f"{role} has no grants" for role in Role if role not in GRANTS)
+    problems.extend(f"{role} has no words" for role in Role if role not in ROLE_WORDS)
+    problems.extend(f"{a} has no words" for a in Permission if a not in PERMISSION_WORDS)
     return problems

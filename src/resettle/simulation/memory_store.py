@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from resettle.core import Case, CaseStatus, Priority
 from resettle.errors import ConflictError, NotFoundError
@@ -86,6 +86,11 @@ class MemoryScreeningStore:
 
     def count_by_status(self) -> Mapping[CaseStatus, int]:
         return Counter(case.status for case in self.cases.values())
+
+    def latest_activity_day(self) -> date | None:
+        days = [e.at.date() for history in self.events.values() for e in history]
+        days += [c.registered_on for c in self.cases.values() if c.registered_on]
+        return max(days, default=None)
 
     def case_clocks(self) -> Sequence[CaseClock]:
         clocks = []

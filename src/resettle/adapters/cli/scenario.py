@@ -17,7 +17,11 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console as stdout_console
 from resettle.adapters.cli.output import failing_cleanly, progress_bar
 from resettle.adapters.db.engine import make_session_factory
-from resettle.adapters.db.simulation.scenario_store import SqlScenarioDatabase, SqlScenarioStore
+from resettle.adapters.db.simulation.scenario_store import (
+    SqlScenarioDatabase,
+    SqlScenarioStore,
+    mark_records_as_of,
+)
 from resettle.core import RegistryBatch
 from resettle.registry import FileFormat, Progress, RecordKind, write_records
 from resettle.reporting.stats import registry_stats, summarize_stats
@@ -169,9 +173,12 @@ def load_scenario(scenario: Scenario, database_url: str, *, replace: bool = Fals
             _progress("Loading into the database") as progress,
             make_session_factory(engine).begin() as session,
         ):
-            return store_scenario(SqlScenarioStore(session), batch=scenario.batch,
-                                  history=scenario.history,
-                                  progress=_counting(progress, persons))
+            stored = store_scenario(SqlScenarioStore(session), batch=scenario.batch,
+                                    history=scenario.history,
+                                    progress=_counting(progress, persons))
+            if scenario.history is not None:  # a past operation: its deadlines count from
+                mark_records_as_of(session, scenario.as_of)  # its own day, not the calendar
+            return stored
     finally:
         engine.dispose()
 

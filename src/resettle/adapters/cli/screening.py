@@ -220,12 +220,16 @@ def statement_command(
 
 def funnel_command(
     *,
-    today: Annotated[str | None, typer.Option(help="Day to count deadlines from.")] = None,
+    today: Annotated[str | None, typer.Option(
+        help="Day to count deadlines from (default as `case due`).")] = None,
     database_url: DatabaseUrl = DEFAULT_URL,
 ) -> None:
     """Cases per status in pipeline order, with overdue and due-soon counts."""
-    day = date.fromisoformat(today) if today else date.today()
-    funnel = do(database_url, lambda s: service.pipeline_funnel(s, day))
+    def work(store: SqlScreeningStore) -> service.Funnel:
+        day = date.fromisoformat(today) if today else service.due_day(store, date.today())
+        return service.pipeline_funnel(store, day)
+
+    funnel = do(database_url, work)
     table = Table(title="pipeline", title_justify="left")
     table.add_column("status")
     table.add_column("cases", justify="right")
@@ -278,6 +282,9 @@ def settings_command(
     d = settings.deadlines
     console().print(f"targets (days): processing {_days(d.processing_days)}; submission "
                     f"{_days(d.submission_days)}; due soon {d.due_soon_days}")
+    if d.records_as_of:
+        console().print(f"the records are a snapshot as of {d.records_as_of}: deadlines count "
+                        "from that day")
 
 
 def _days(targets: Mapping[Priority, int]) -> str:
@@ -303,4 +310,4 @@ def _with_targets(current: DeadlineTargets, targets: list[tuple[str, Priority, i
     for clock, level, days in targets:
         (processing if clock == "processing" else submission)[level] = days
     soon = current.due_soon_days if due_soon_days is None else due_soon_days
-    return DeadlineTargets(processing, submission, soon)
+    return DeadlineTargets(processing, submission, soon, current.records_as_of)

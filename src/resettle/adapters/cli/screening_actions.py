@@ -25,6 +25,7 @@ from resettle.core import Case, Category, Priority
 from resettle.errors import PermissionDeniedError
 from resettle.referral import service as referral_service
 from resettle.screening import service
+from resettle.screening.deadlines import DueList
 from resettle.screening.records import Attendee, AttendeeKind, Interview
 from resettle.screening.workflow import TRANSITIONS, Action, ClosureReason, allowed_actions
 
@@ -239,15 +240,23 @@ def history_command(
 def due_command(
     *,
     today: Annotated[datetime | None, typer.Option(
-        help="The day to count from (default today).", formats=["%Y-%m-%d"])] = None,
+        help="The day to count from (default today; for records that stand at a past day, "
+             "such as a loaded scenario's, that day).",
+        formats=["%Y-%m-%d"])] = None,
     within: Annotated[int | None, typer.Option(
         help="Due soon means within this many days (default from the settings).")] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many per list.")] = 30,
     database_url: DatabaseUrl = DEFAULT_URL,
 ) -> None:
     """Overdue and due-soon cases, most urgent first (priority, then due date)."""
-    day = today.date() if today else date.today()
-    due = do(database_url, lambda s: service.list_due(s, day, within))
+    def work(store: SqlScreeningStore) -> tuple[date, DueList]:
+        day = today.date() if today else service.due_day(store, date.today())
+        return day, service.list_due(store, day, within)
+
+    day, due = do(database_url, work)
+    if today is None and day != date.today():
+        console().print(f"Counted as of {day:%d %B %Y}: the records stand at that day, not "
+                        "at today's date.")
     for title, items in (("overdue", due.overdue), ("due soon", due.due_soon)):
         table = Table(title=f"{title}: {len(items)} case(s)", title_justify="left")
         for heading in ("case", "status", "priority", "milestone", "due", "days"):

@@ -14,7 +14,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from resettle import __version__
-from resettle.adapters.web import api, pages
+from resettle.adapters.web import api, labels, pages
 from resettle.adapters.web.config import WebConfig
 from resettle.adapters.web.departures import api as departures_api
 from resettle.adapters.web.departures import pages as departures_pages
@@ -25,6 +25,7 @@ from resettle.adapters.web.referral import api as referral_api
 from resettle.adapters.web.referral import pages as referral_pages
 from resettle.adapters.web.registry import pages as registry_pages
 from resettle.adapters.web.reporting import pages as reporting_pages
+from resettle.adapters.web.reporting import queue as work_queue
 from resettle.adapters.web.screening import api as exclusion_api
 from resettle.adapters.web.screening import pages as exclusion_pages
 from resettle.adapters.web.security import api as user_api
@@ -126,6 +127,8 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     app.state.config = config
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.globals["queue_count"] = work_queue.nav_queue_count
+    labels.install(app.state.templates)
     app.add_middleware(registry_pages.RefuseLargeUploads)
     app.add_middleware(HeadersAndLog)
     app.add_middleware(RequestsInFlight)
@@ -137,6 +140,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(user_api.router)
     app.include_router(registry_pages.api)
     app.include_router(departures_api.router)
+    app.include_router(work_queue.api)
     app.include_router(pages.router)
     app.include_router(referral_pages.router)
     app.include_router(placement_pages.router)
@@ -145,5 +149,6 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(registry_pages.pages)
     app.include_router(departures_pages.router)
     app.include_router(reporting_pages.router)
+    app.include_router(work_queue.pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

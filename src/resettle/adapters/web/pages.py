@@ -15,7 +15,8 @@ from resettle.adapters.web import services
 from resettle.adapters.web.config import LOGIN_CSRF_COOKIE, MAX_PAGE, SESSION_COOKIE
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
 from resettle.adapters.web.login import client_source, log_in, log_out
-from resettle.adapters.web.reporting.dashboard import dashboard_figures, dashboard_svgs
+from resettle.adapters.web.problems import safe_next
+from resettle.adapters.web.reporting.dashboard import charts, dashboard_figures, dashboard_svgs
 from resettle.adapters.web.screening import actions as screening_actions
 from resettle.adapters.web.screening import exclusion as exclusion_service
 from resettle.adapters.web.security.audit_status import chain_status
@@ -29,6 +30,7 @@ from resettle.errors import (
     ResettleError,
     ValidationError,
 )
+from resettle.reporting.queue import kinds_for
 from resettle.screening.exclusion import Clause, Recommendation, ReviewDecision
 from resettle.screening.workflow import Action as Step
 from resettle.security.auth import new_token, tokens_match
@@ -51,10 +53,16 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+EXPIRED = "Your session expired; sign in again. You will return to the page you were on."
+
+
 @router.get("/login")
-def login_form(request: Request, ctx: Annotated[Ctx, Depends(public())]) -> Response:
+def login_form(request: Request, ctx: Annotated[Ctx, Depends(public())],
+               next: Annotated[str, Query(max_length=2000)] = "",
+               expired: Annotated[str, Query(max_length=1)] = "") -> Response:
     token = new_token()
-    response = render(request, ctx, "login.html", login_csrf=token, message="")
+    response = render(request, ctx, "login.html", login_csrf=token, message="",
+                      notice=EXPIRED if expired else "", next=safe_next(next))
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                         secure=is_secure(request), path="/login")
     return response
@@ -67,6 +75,7 @@ def login_submit(
     password: Annotated[str, Form(max_length=1000)],
     csrf_token: Annotated[str, Form(max_length=100)],
     totp: Annotated[str, Form(max_length=20)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     # Login CSRF: the form's token must match the cookie set with the form (double submit).
     if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE, "\0"), csrf_token):
@@ -77,11 +86,12 @@ def login_submit(
     if not result.ok:
         token = new_token()
         response = render(request, ctx, "login.html", login_csrf=token, message=result.message,
+                          notice="", next=safe_next(next),
                           status_code=429 if result.retry_after else 401)
         response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                             secure=is_secure(request), path="/login")
         return response
-    response = see_other("/")
+    response = see_other(safe_next(next))  # back to the page the user was on
     set_session_cookie(request, response, result.token)
     return response
 
@@ -96,6 +106,9 @@ def logout(request: Request, ctx: Annotated[Ctx, Depends(logged_in())]) -> Respo
 
 @router.get("/")
 def home(ctx: Annotated[Ctx, Depends(logged_in())]) -> Response:
+    """The user's start page: their work queue, else the dashboard, else the referrals."""
+    if kinds_for(ctx.user):
+        return see_other("/queue")
     if may(ctx.user, Permission.DASHBOARD_VIEW):
         return see_other("/dashboard")
     return see_other("/referrals")
@@ -105,7 +118,8 @@ def home(ctx: Annotated[Ctx, Depends(logged_in())]) -> Response:
 def dashboard(request: Request,
               ctx: Annotated[Ctx, Depends(allowed(Permission.DASHBOARD_VIEW))]) -> Response:
     board = dashboard_figures(ctx.session, today=ctx.now.date())
-    return render(request, ctx, "dashboard.html", board=board, svgs=dashboard_svgs(board))
+    return render(request, ctx, "dashboard.html", board=board, svgs=dashboard_svgs(board),
+                  charts=charts(board.overview), today=ctx.now.date())
 
 
 def _enum_or_none(kind: type[Any], value: str) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,11 +18,12 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from resettle.adapters.db.security.audit_store import append_audit
+from resettle.adapters.web.config import SESSION_COOKIE
 from resettle.adapters.web.guards import config_of, utcnow
 from resettle.core.issues import Issue
 from resettle.errors import ResettleError, ValidationError
 from resettle.security.audit import AuditEvent
-from resettle.security.policy import Principal
+from resettle.security.policy import Permission, Principal, may
 
 log = logging.getLogger("resettle.web")
 
@@ -76,11 +78,44 @@ def _respond(request: Request, body: dict[str, Any]) -> Response:
     if _is_api(request):
         return JSONResponse(body, status_code=status)
     if status == 401:
-        return RedirectResponse("/login", status_code=303)
+        return RedirectResponse(login_url(request), status_code=303)
+    # The navigation stays: a refused or missing page must not look like being logged out.
+    user: Principal | None = getattr(request.state, "principal", None)
+    can = {a.value for a in Permission if user is not None and may(user, a)}
+    ctx = getattr(request.state, "ctx", None)
     templates = request.app.state.templates
     return templates.TemplateResponse(  # type: ignore[no-any-return]
-        request, "error.html", {"error": body["error"], "user": None}, status_code=status
+        request, "error.html", {"error": body["error"], "user": user, "can": can,
+                                "csrf": getattr(ctx, "csrf_token", "")}, status_code=status
     )
+
+
+def login_url(request: Request) -> str:
+    """Where a page asked without a valid session sends the browser: the login form, told
+    whether a session expired and which page to return to (a page read, never an action: a
+    form sent without a session is kept in the browser, see static/drafts.js)."""
+    expired = bool(request.cookies.get(SESSION_COOKIE))
+    query: dict[str, str] = {}
+    if request.method in ("GET", "HEAD"):
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if safe_next(path) != "/":
+            query["next"] = path
+    if expired:
+        query["expired"] = "1"
+    return "/login" + (f"?{urlencode(query)}" if query else "")
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` if it is a path on this site, else "/": no scheme, no host, no
+    protocol-relative ``//`` or ``/\\``, no control characters, not the login page itself."""
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return "/"
+    if target.startswith(("//", "/\\")) or any(ord(c) < 32 or c == "\\" for c in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.path.startswith(("/login", "/logout", "/api")):
+        return "/"
+    return target
 
 
 def _audit_denial(request: Request, error: ResettleError) -> None:

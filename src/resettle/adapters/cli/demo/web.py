@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from resettle.adapters.cli.options import open_engine
 from resettle.adapters.cli.serve import run_server
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.referral.store import SqlReferralStore
+from resettle.adapters.db.reporting.queue_store import SqlQueueStore
 from resettle.adapters.db.security import store as user_store
+from resettle.reporting.queue import kinds_for, work_queue
 from resettle.security.auth import new_token, new_totp_secret, totp_now
 from resettle.security.crypto import KeyRing, generate_key_file, load_keyring
-from resettle.security.policy import Role, needs_second_factor
+from resettle.security.policy import Principal, Role, needs_second_factor
 
 if TYPE_CHECKING:
     from resettle.adapters.cli.demo import DemoContext
@@ -80,11 +82,36 @@ def step_web(ctx: DemoContext) -> None:
         ctx.console.print(line, soft_wrap=True, highlight=False)
     ctx.console.print("TOTP: add the secret to an authenticator app (or `python -c \"import "
                       "pyotp; print(pyotp.TOTP('SECRET').now())\"`).")
+    day, waiting = _work_queues(ctx.database_url, state)
+    ctx.console.print(f"work queues (each user's start page), deadlines as of {day:%d %B %Y}, the "
+                      "day the scenario's records stand at (`resettle case due` counts from it "
+                      "too): " + ", ".join(f"{name} {n:,}" for name, n in waiting), soft_wrap=True)
     port = int(os.environ.get(DEMO_PORT_ENV, "8000"))
     ctx.summary["web"] = (f"{len(DEMO_ACCOUNTS)} demo users, {added} referrals open or accepted "
-                          f"in host states; `make demo` serves http://127.0.0.1:{port}/")
+                          f"in host states; work queues as of {day}: "
+                          + ", ".join(f"{name} {n:,}" for name, n in waiting)
+                          + f"; `make demo` serves http://127.0.0.1:{port}/")
     if ctx.serve:
         ctx.after.append(lambda: _serve(ctx, port, keys))
+
+
+def _work_queues(database_url: str, state: str) -> tuple[date, list[tuple[str, int]]]:
+    """What waits in each demo user's queue on the scenario's day."""
+    engine = open_engine(database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            store = SqlQueueStore(session)
+            waiting, day = [], date.today()
+            for username, role in DEMO_ACCOUNTS:
+                who = Principal(0, username, role, state if role is Role.HOST_STATE_LIAISON
+                                else None)
+                if kinds_for(who) and username != "exclusion2":
+                    queue = work_queue(store, who, date.today())
+                    waiting.append((username, queue.total))
+                    day = queue.day
+            return day, waiting
+    finally:
+        engine.dispose()
 
 
 def _serve(ctx: DemoContext, port: int, keys: KeyRing) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from resettle.core.protection import ProtectionSettings
@@ -24,6 +25,7 @@ def settings_to_json(settings: ScreeningSettings) -> dict[str, Any]:
         "processing_days": {str(p): d for p, d in targets.processing_days.items()},
         "submission_days": {str(p): d for p, d in targets.submission_days.items()},
         "due_soon_days": targets.due_soon_days,
+        "records_as_of": targets.records_as_of.isoformat() if targets.records_as_of else None,
         "require_private_interview": settings.require_private_interview,
         "require_private_consent": settings.require_private_consent,
         "appeal_days": settings.appeal_days,
@@ -46,6 +48,7 @@ def settings_from_json(data: dict[str, Any]) -> ScreeningSettings:
             _days(data.get("processing_days"), default.deadlines.processing_days),
             _days(data.get("submission_days"), default.deadlines.submission_days),
             int(data.get("due_soon_days", default.deadlines.due_soon_days)),
+            date.fromisoformat(data["records_as_of"]) if data.get("records_as_of") else None,
         ),
         require_private_interview=bool(data.get("require_private_interview", True)),
         require_private_consent=bool(data.get("require_private_consent", True)),

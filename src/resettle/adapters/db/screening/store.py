@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, Table, func, insert, select, update
@@ -137,6 +137,13 @@ class SqlScreeningStore:
         rows = self.session.execute(select(_cases.c.status, func.count()).group_by(
             _cases.c.status))
         return {CaseStatus(status): int(count) for status, count in rows}
+
+    def latest_activity_day(self) -> date | None:
+        last_event = self.session.execute(select(func.max(_events.c.at))).scalar()
+        last_registered = self.session.execute(select(func.max(_cases.c.registered_on))).scalar()
+        days = [d.date() if isinstance(d, datetime) else d
+                for d in (last_event, last_registered) if d is not None]
+        return max(days, default=None)
 
     def case_clocks(self) -> Sequence[CaseClock]:
         first = dict(self.session.execute(

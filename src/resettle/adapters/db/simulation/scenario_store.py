@@ -7,6 +7,8 @@ cases first: ``resettle.simulation.service``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from datetime import date
 
 from sqlalchemy import Engine, MetaData, Table, inspect, select
 from sqlalchemy.orm import Session
@@ -77,3 +79,12 @@ class SqlScenarioStore:
         for review in history.reviews.values():
             sql.save_review(review)
         SqlReferralStore(self.session).add_referrals(list(history.referrals.values()))
+
+
+def mark_records_as_of(session: Session, day: date) -> None:
+    """Record that the stored records are a snapshot as of ``day`` (a scenario with its past
+    history): deadlines count from that day (screening.deadlines.deadline_day)."""
+    sql = SqlScreeningStore(session)
+    settings = sql.settings()
+    sql.save_settings(replace(settings, deadlines=replace(settings.deadlines,
+                                                          records_as_of=day)))
