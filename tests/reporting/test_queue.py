@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from resettle.adapters.cli.main import app as cli
 from resettle.adapters.cli.demo.scenario import DEMO_CONFIG
+from resettle.adapters.cli.main import app as cli
 from resettle.adapters.cli.scenario import make_ashraf
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.reporting.queue_store import SqlQueueStore

@@ -7,7 +7,6 @@ count from (screening.deadlines.deadline_day), so it agrees with `resettle case 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -22,7 +21,6 @@ from resettle.reporting.records import (
     ReferralFact,
     StatusChange,
 )
-from resettle.reporting.service import build_aggregates
 from resettle.screening.deadlines import DeadlineTargets
 
 WEEK_DAYS = 7
@@ -51,7 +49,7 @@ class Overview:
         return sum(n for _, n in self.due_this_week)
 
 
-class _WeekAhead:
+class WeekAhead:
     """The store, with "due soon" meaning within a week (the dashboard's "this week")."""
 
     def __init__(self, store: ReportingStore) -> None:
@@ -77,7 +75,7 @@ class _WeekAhead:
         return replace(self.store.deadline_targets(), due_soon_days=WEEK_DAYS)
 
 
-def _month_range(first: str, last: str) -> list[str]:
+def month_range(first: str, last: str) -> list[str]:
     """Every month from ``first`` to ``last`` (YYYY-MM), months without a departure included."""
     year, month = (int(p) for p in first.split("-"))
     months = []
@@ -85,23 +83,3 @@ def _month_range(first: str, last: str) -> list[str]:
         months.append(current)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
-
-
-def operation_overview(store: ReportingStore, day: date) -> Overview:
-    """The overview as of the end of ``day``."""
-    aggregates = build_aggregates(_WeekAhead(store), day)
-    by_month: Counter[str] = Counter()
-    for (month, _country), persons in aggregates.departures.items():
-        by_month[month] += persons
-    months = _month_range(min(by_month), max(by_month))[-MONTHS_SHOWN:] if by_month else []
-    staying = [r for r in aggregates.funnel if r.status not in GONE]
-    return Overview(
-        day=day,
-        persons_in_camp=sum(r.persons for r in staying),
-        cases_open=sum(r.cases for r in staying if r.status != CaseStatus.EXCLUDED),
-        funnel=tuple((r.status, r.cases, r.persons) for r in aggregates.funnel if r.cases),
-        departures=tuple((m, by_month.get(m, 0)) for m in months),
-        pledges=aggregates.pledges,
-        overdue=tuple((p, aggregates.overdue.get(p, 0)) for p in Priority),
-        due_this_week=tuple((p, aggregates.due_soon.get(p, 0)) for p in Priority),
-    )

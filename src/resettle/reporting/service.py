@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 from resettle.core.issues import Issue
+from resettle.core.status import CaseStatus, Priority
 from resettle.errors import ExportCheckError, ValidationError
 from resettle.reporting.aggregates import Facts, compute_aggregates, end_of
 from resettle.reporting.hxl import HxlTable, hxl_problems, hxl_table
+from resettle.reporting.overview import GONE, MONTHS_SHOWN, Overview, WeekAhead, month_range
 from resettle.reporting.ports import ForecastSource, NoForecast, ReportingStore
 from resettle.reporting.records import Aggregates
 from resettle.reporting.report import MonthlyReport, monthly_report
@@ -61,3 +64,23 @@ def export_aggregates(store: ReportingStore, as_of: date, *, asylum_country: str
     if problems:  # a broken contract: the export would publish something the schema forbids
         raise ExportCheckError("HXL export failed its schema: " + "; ".join(problems[:5]))
     return table
+
+
+def operation_overview(store: ReportingStore, day: date) -> Overview:
+    """The overview as of the end of ``day``."""
+    aggregates = build_aggregates(WeekAhead(store), day)
+    by_month: Counter[str] = Counter()
+    for (month, _country), persons in aggregates.departures.items():
+        by_month[month] += persons
+    months = month_range(min(by_month), max(by_month))[-MONTHS_SHOWN:] if by_month else []
+    staying = [r for r in aggregates.funnel if r.status not in GONE]
+    return Overview(
+        day=day,
+        persons_in_camp=sum(r.persons for r in staying),
+        cases_open=sum(r.cases for r in staying if r.status != CaseStatus.EXCLUDED),
+        funnel=tuple((r.status, r.cases, r.persons) for r in aggregates.funnel if r.cases),
+        departures=tuple((m, by_month.get(m, 0)) for m in months),
+        pledges=aggregates.pledges,
+        overdue=tuple((p, aggregates.overdue.get(p, 0)) for p in Priority),
+        due_this_week=tuple((p, aggregates.due_soon.get(p, 0)) for p in Priority),
+    )

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from resettle.adapters.db.reporting.store import SqlReportingStore
 from resettle.adapters.db.screening.store import SqlScreeningStore
 from resettle.adapters.web.labels import MONTHS, words
-from resettle.reporting.overview import Overview, operation_overview
+from resettle.reporting.overview import Overview
+from resettle.reporting.service import operation_overview
 from resettle.screening.service import due_day
 
 FONT_PX = 13  # chart text, in CSS pixels: the SVG is shown at its own size, never scaled down
