@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from resettle.adapters.web.guards import Ctx, allowed
-from resettle.adapters.web.pages import act_on_case
 from resettle.adapters.web.screening import exclusion as exclusion_service
+from resettle.adapters.web.screening.case_pages import act_on_case
 from resettle.adapters.web.screening.exclusion import AssessmentForm
 from resettle.screening.exclusion import Clause, Recommendation, ReviewDecision
 from resettle.security.policy import Permission
