@@ -1,12 +1,13 @@
 """The case pages: the list, one case with the actions its role and workflow allow, and the
 generic case forms (workflow step, note). Moved here from the generic web pages (#16).
 
-A refused action comes back on the case page itself with its reason (see ``act_on_case``).
+A refused action comes back on the case page itself with its reason, the refused form as it
+was typed and each problem next to its field (see ``act_on_case``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -15,18 +16,29 @@ from fastapi.responses import HTMLResponse, Response
 from resettle.adapters.db.registry.name_search import SEARCH_CAP
 from resettle.adapters.web import services
 from resettle.adapters.web.config import MAX_PAGE
+from resettle.adapters.web.forms import Typed, typed
 from resettle.adapters.web.guards import Ctx, allowed, logged_in
 from resettle.adapters.web.pages import ON_PAGE, record_refusal, render, see_other
 from resettle.adapters.web.screening import actions as screening_actions
+from resettle.adapters.web.screening import casework
 from resettle.adapters.web.screening import exclusion as exclusion_service
 from resettle.core import CaseStatus, Category, Dimension, Priority
 from resettle.errors import ResettleError
 from resettle.screening.exclusion import Clause, Recommendation, ReviewDecision
+from resettle.screening.records import AttendeeKind
 from resettle.screening.workflow import Action as Step
-from resettle.security.policy import Permission, Section, visible_sections
+from resettle.screening.workflow import ClosureReason
+from resettle.security.policy import (
+    DECISION_STEPS,
+    Permission,
+    Section,
+    may,
+    visible_sections,
+)
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+Text = Annotated[str, Form(max_length=5000)]
 
 
 def _enum_or_none(kind: type[Any], value: str) -> Any:
@@ -61,24 +73,43 @@ def case_detail(request: Request, case_id: str,
     return case_page(request, ctx, case_id)
 
 
-def case_page(request: Request, ctx: Ctx, case_id: str, *, problem: ResettleError | None = None
-              ) -> Response:
+# Who is shown the adults' interviews and consent: roles that follow the casework.
+STANDING_SECTION = Section.HISTORY
+
+
+def case_page(request: Request, ctx: Ctx, case_id: str, *, problem: ResettleError | None = None,
+              form: Typed | None = None) -> Response:
     """The case as the role may see it, with the actions it may take; ``problem`` is why the
-    last action was refused, shown on the page itself so the user can correct and retry."""
+    last action was refused, and ``form`` that form as typed, shown so the user can correct
+    and retry."""
     view = services.read_case(ctx, case_id)
-    person_ids = [m["person_id"] for m in view.get("members", []) if "person_id" in m]
+    members = view.get("members", [])
+    person_ids = [m["person_id"] for m in members if "person_id" in m]
+    names = {m["person_id"]: f"{m.get('given_name', '')} {m.get('family_name', '')}".strip()
+             or m["person_id"] for m in members if "person_id" in m}
+    standing = (casework.standing(ctx, case_id)
+                if STANDING_SECTION in visible_sections(ctx.user.role) else None)
     return render(request, ctx, "case.html", case=view,
                   status_code=problem.http_status if problem else 200, problem=problem,
+                  form=form, names=names, standing=standing,
+                  recording=standing is not None and standing.recording,
+                  no_return=casework.full_no_return(ctx, case_id),
+                  offer=screening_actions.offer(ctx, standing),
                   note_sections=services.writable_note_sections(ctx.user),
-                  steps=screening_actions.steps_for(ctx, view.get("status")),
                   reviews=exclusion_service.reviews_of_case(ctx, case_id, person_ids),
                   recommendations=list(Recommendation), clauses=list(Clause),
-                  review_decisions=list(ReviewDecision))
+                  review_decisions=list(ReviewDecision), priorities=list(Priority),
+                  categories=casework.settable_categories(ctx) if may(
+                      ctx.user, Permission.SCREENING_DECIDE) else [],
+                  attendee_kinds=list(AttendeeKind), closures=[
+                      c for c in ClosureReason if c is not ClosureReason.MERGED])
 
 
-def act_on_case(request: Request, ctx: Ctx, case_id: str, work: Callable[[], object]
-                ) -> Response:
-    """Do ``work``; on success back to the case (303), else the case page with the reason.
+def act_on_case(request: Request, ctx: Ctx, case_id: str, work: Callable[[], object], *,
+                form: str = "", values: Mapping[str, str | Sequence[str]] | None = None,
+                then: str = "") -> Response:
+    """Do ``work``; on success to ``then`` or back to the case (303), else the case page with
+    the reason and, for the form named ``form``, what was typed in it (``values``).
 
     A refused action writes nothing (rolled back); the refusal itself is audited.
     """
@@ -86,24 +117,29 @@ def act_on_case(request: Request, ctx: Ctx, case_id: str, work: Callable[[], obj
         work()
     except ON_PAGE as refused:
         record_refusal(request, ctx, refused, subject_id=case_id[:64], subject_type="case")
-        return case_page(request, ctx, case_id, problem=refused)
-    return see_other(f"/cases/{case_id}")
+        sent = {k: v if isinstance(v, str) else list(v) for k, v in (values or {}).items()}
+        return case_page(request, ctx, case_id, problem=refused,
+                         form=typed(form, sent, refused) if form else None)
+    return see_other(then or f"/cases/{case_id}#{form or 'top'}")
 
 
 @router.post("/cases/{case_id}/steps")
-def case_step(request: Request, case_id: str, step: Annotated[Step, Form()],
-              reason: Annotated[str, Form(min_length=1, max_length=5000)],
-              ctx: Annotated[Ctx, Depends(logged_in())]) -> Response:
-    """Policy: screening.act or exclusion.decide on the case, by step (checked in take_step)."""
+def case_step(request: Request, case_id: str, *, step: Annotated[Step, Form()],
+              ctx: Annotated[Ctx, Depends(logged_in())], reason: Text = "",
+              closure: Annotated[str, Form(max_length=40)] = "") -> Response:
+    """Policy: screening.act, screening.decide or exclusion.decide on the case, by step
+    (checked in take_step)."""
+    data = {"closure": closure} if closure and step == Step.CLOSE else {}
+    form = "decision" if step in DECISION_STEPS else "step"
     return act_on_case(request, ctx, case_id,
-                       lambda: screening_actions.take_step(ctx, case_id, step, reason))
+                       lambda: screening_actions.take_step(ctx, case_id, step, reason, data),
+                       form=form, values={"step": step, "reason": reason, "closure": closure})
 
 
 @router.post("/cases/{case_id}/notes")
 def case_note(request: Request, case_id: str, section: Annotated[Section, Form()],
-              text: Annotated[str, Form(min_length=1, max_length=20_000)],
-              ctx: Annotated[Ctx, Depends(allowed(Permission.NOTE_WRITE))]) -> Response:
+              ctx: Annotated[Ctx, Depends(allowed(Permission.NOTE_WRITE))],
+              text: Annotated[str, Form(max_length=20_000)] = "") -> Response:
     return act_on_case(request, ctx, case_id,
-                       lambda: services.add_case_note(ctx, case_id, section, text))
-
-
+                       lambda: services.add_case_note(ctx, case_id, section, text),
+                       form="note", values={"section": section, "text": text})
