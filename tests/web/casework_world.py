@@ -5,10 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from web_world import World, person
+from web_world import NOW, PASSWORD, World, person
 
+from key_samples import key_env
+from resettle.adapters.db.engine import make_session_factory, open_database
 from resettle.adapters.db.registry.store import store_batch
+from resettle.adapters.db.security import store as user_store
 from resettle.core import Case, CaseStatus, Priority, RegistryBatch
+from resettle.security.auth import new_totp_secret
+from resettle.security.crypto import load_keyring
+from resettle.security.policy import Role
 
 FAMILY = "C-004"
 MOTHER, FATHER, CHILD = f"{FAMILY}-P1", f"{FAMILY}-P2", f"{FAMILY}-P3"
@@ -24,16 +30,28 @@ def family_case() -> Case:
                 CaseStatus.REGISTERED, None, None, date(2012, 9, 1))
 
 
-def add_family(database_url: str) -> None:
-    """Store the family case in the world's database (before the app serves it)."""
-    from resettle.adapters.db.engine import make_session_factory, open_database
+# A second protection officer: a submission is recommended by another officer (four eyes).
+SECOND_OFFICER = "protection2"
+SECOND_TOTP = new_totp_secret()
 
+
+def add_family(database_url: str, *, second_officer: bool = False) -> None:
+    """Store the family case (and the second officer) in the world's database."""
     engine = open_database(database_url)
+    keys = load_keyring(key_env())
     try:
-        with make_session_factory(engine).begin() as session:
+        with make_session_factory(engine, keys=keys).begin() as session:
             store_batch(session, batch=RegistryBatch(cases=(family_case(),)))
+            if second_officer:
+                user_store.add_user(session, keys=keys, username=SECOND_OFFICER,
+                                    role=Role.PROTECTION_OFFICER, password=PASSWORD,
+                                    totp_secret=SECOND_TOTP, now=NOW)
     finally:
         engine.dispose()
+
+
+def prepare_casework(database_url: str) -> None:
+    add_family(database_url, second_officer=True)
 
 
 def with_family(world: World) -> World:
