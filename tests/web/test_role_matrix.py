@@ -131,6 +131,10 @@ CASEWORK_ROUTES = [
      {"source_case_id": "C-002", "reason": "matrix"}),
     (Permission.CASE_LIST, "get", "/api/due", None),  # case due
     (Permission.CASE_READ, "get", "/api/cases/C-003/screening", None),  # case show
+    (Permission.CASE_REGISTER, "post", "/api/registry/records",  # registration form
+     {"persons": [{"person_id": "C-003-P2", "case_id": "C-003", "given_name": "Nima",
+                   "family_name": "Hosseini", "sex": "M", "birth_date": "2005",
+                   "nationality": "IRN", "relationship": "child"}]}),
 ]
 
 
@@ -211,7 +215,7 @@ REFUSED_AT = {"/api/cases/C-003/decision": "illegal_transition",
 
 PAGES = [(Permission.USER_MANAGE, "/users"), (Permission.REGISTRY_IMPORT, "/registry/import"),
          (Permission.AUDIT_VIEW, "/audit"), (Permission.PLACEMENT_VIEW, "/placements"),
-         (Permission.REPORT_VIEW, "/reports"),
+         (Permission.REPORT_VIEW, "/reports"), (Permission.CASE_REGISTER, "/registry/register"),
          (Permission.DEPARTURE_VIEW, "/departures"), (Permission.ARRIVAL_REPORT, "/arrivals")]
 
 

@@ -24,6 +24,7 @@ from resettle.adapters.web.problems import install_error_handlers, internal_erro
 from resettle.adapters.web.referral import api as referral_api
 from resettle.adapters.web.referral import pages as referral_pages
 from resettle.adapters.web.registry import pages as registry_pages
+from resettle.adapters.web.registry import register as registry_register
 from resettle.adapters.web.reporting import pages as reporting_pages
 from resettle.adapters.web.screening import api as exclusion_api
 from resettle.adapters.web.screening import case_api, case_pages, casework_api, casework_pages
@@ -139,6 +140,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(exclusion_api.router)
     app.include_router(user_api.router)
     app.include_router(registry_pages.api)
+    app.include_router(registry_register.api)
     app.include_router(departures_api.router)
     app.include_router(pages.router)
     app.include_router(case_pages.router)
@@ -148,6 +150,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(exclusion_pages.router)
     app.include_router(user_pages.router)
     app.include_router(registry_pages.pages)
+    app.include_router(registry_register.pages)
     app.include_router(departures_pages.router)
     app.include_router(reporting_pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

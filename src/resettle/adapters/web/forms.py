@@ -20,7 +20,7 @@ class Typed:
     name: str  # which form on the page
     values: Mapping[str, str | list[str]] = field(default_factory=dict)
     errors: Mapping[str, str] = field(default_factory=dict)  # field name -> message
-    general: str = ""  # the refusal's message when no field carries it
+    general: str = ""  # the refusal's message, and the problems no field carries
     first: str = ""  # the field to focus: the first in error, in the form's order
 
     def value(self, name: str, default: str = "") -> str:
@@ -37,7 +37,7 @@ def typed(name: str, values: Mapping[str, str | list[str]], refused: ResettleErr
     """The form ``name`` as sent, with the refusal's problems placed on its fields."""
     fields = list(order) or list(values)
     errors: dict[str, str] = {}
-    general: list[str] = []
+    general: list[str] = [refused.message]
     if isinstance(refused, ValidationError) and refused.issues:
         for issue in refused.issues:
             if issue.field in fields:
@@ -45,7 +45,5 @@ def typed(name: str, values: Mapping[str, str | list[str]], refused: ResettleErr
                                                                  issue.message)))
             else:
                 general.append(issue.message)
-    else:
-        general.append(refused.message)
     first = next((f for f in fields if f in errors), "")
     return Typed(name, dict(values), errors, " ".join(general), first)
