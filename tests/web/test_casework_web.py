@@ -6,11 +6,12 @@ refusals on the case page with what was typed."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from casework_world import CHILD, FAMILY, FATHER, MOTHER, with_family
 from fastapi.testclient import TestClient
-from web_world import World
+from web_world import World, build_world
 
 from resettle.adapters.db.screening.store import SqlScreeningStore
 from resettle.adapters.db.security.audit_store import list_audit
@@ -72,6 +73,10 @@ def test_complete_interviews_is_offered_only_once_every_adult_was_heard(family: 
 
 
 def test_a_protection_officer_takes_a_case_to_ready_for_referral(family: World) -> None:
+    walk_to_ready(family)
+
+
+def walk_to_ready(family: World) -> None:
     protection, registrar = family.login("protection"), family.login("registrar")
     to_interviews(protection)
     base = f"/api/cases/{FAMILY}"
@@ -193,6 +198,10 @@ def test_no_return_relatives_and_a_confidential_statement(family: World) -> None
 
 
 def test_split_and_merge(family: World) -> None:
+    split_and_merge(family)
+
+
+def split_and_merge(family: World) -> None:
     registrar = family.login("registrar")
     base = f"/api/cases/{FAMILY}"
     split = registrar.post(f"{base}/split", json={
@@ -243,3 +252,19 @@ def test_roles_are_offered_only_their_forms(family: World) -> None:
     refused = family.login("registrar").post(f"/cases/{FAMILY}/interviews",
                                             data={"person_id": MOTHER})
     assert refused.status_code == 403
+
+
+@pytest.fixture
+def db_family(database_url: str) -> Iterator[World]:
+    """The web world built on each configured database (PostgreSQL when
+    RESETTLE_TEST_DATABASE_URL is set), with the family case."""
+    world = build_world(database_url)
+    yield with_family(world)
+    world.config.engine.dispose()
+
+
+def test_casework_on_each_database(db_family: World) -> None:
+    walk_to_ready(db_family)
+    split_and_merge(db_family)
+    due = db_family.login("registrar").get("/api/due", params={"today": "2013-05-15"})
+    assert due.status_code == 200 and due.json()["overdue_total"] >= 1
