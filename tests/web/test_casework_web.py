@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from casework_world import CHILD, FAMILY, FATHER, MOTHER, with_family
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from web_world import World, build_world
 
 from resettle.adapters.db.screening.store import SqlScreeningStore
@@ -268,3 +269,34 @@ def test_casework_on_each_database(db_family: World) -> None:
     split_and_merge(db_family)
     due = db_family.login("registrar").get("/api/due", params={"today": "2013-05-15"})
     assert due.status_code == 200 and due.json()["overdue_total"] >= 1
+
+
+def test_an_attachment_is_sealed_and_shown_like_a_note(world: World) -> None:
+    protection = world.login("protection")
+    report = b"%PDF-1.4 MEDICAL-REPORT-BYTES renal failure, dialysis 3x weekly"
+    sent = protection.post("/cases/C-003/attachments", data={"section": "medical"},
+                           files={"file": ("report.pdf", report, "application/pdf")},
+                           follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+    page = protection.get("/cases/C-003").text
+    link = page.split('/cases/C-003/attachments/')[1].split('"')[0]
+    got = protection.get(f"/cases/C-003/attachments/{link}")
+    assert got.status_code == 200 and got.content == report
+    assert got.headers["content-disposition"].startswith("attachment")
+    with world.config.sessions() as session:
+        stored = session.execute(text("select data_enc, filename from case_attachments")).one()
+        entries, _ = list_audit(session, actor="protection", subject_id="C-003")
+    assert b"MEDICAL-REPORT" not in stored[0].encode() and "TUVESUNBTC1SRVBPUlQ" not in stored[0]
+    assert {"attachment.add", "attachment.read"} <= {e.event.action for e in entries}
+    for user in ("registrar", "exclusion", "auditor"):  # they do not see the medical section
+        client = world.login(user)
+        assert "report.pdf" not in client.get("/cases/C-003").text
+        assert client.get(f"/cases/C-003/attachments/{link}").status_code == 404
+        assert client.get(f"/api/cases/C-003/attachments/{link}").status_code == 404
+    listed = protection.get("/api/cases/C-003/attachments").json()["items"]
+    assert [a["filename"] for a in listed] == ["report.pdf"]
+    empty = protection.post("/cases/C-003/attachments", data={"section": "medical"})
+    assert empty.status_code == 422 and 'id="attachment-file-error"' in empty.text
+    assert world.login("registrar").post(
+        "/api/cases/C-003/attachments", data={"section": "medical"},
+        files={"file": ("x.txt", b"x", "text/plain")}).status_code == 403

@@ -27,7 +27,13 @@ from resettle.adapters.web.registry import pages as registry_pages
 from resettle.adapters.web.registry import register as registry_register
 from resettle.adapters.web.reporting import pages as reporting_pages
 from resettle.adapters.web.screening import api as exclusion_api
-from resettle.adapters.web.screening import case_api, case_pages, casework_api, casework_pages
+from resettle.adapters.web.screening import (
+    attachments,
+    case_api,
+    case_pages,
+    casework_api,
+    casework_pages,
+)
 from resettle.adapters.web.screening import pages as exclusion_pages
 from resettle.adapters.web.security import api as user_api
 from resettle.adapters.web.security import pages as user_pages
@@ -135,6 +141,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(api.router)
     app.include_router(case_api.router)
     app.include_router(casework_api.router)
+    app.include_router(attachments.api)
     app.include_router(referral_api.router)
     app.include_router(placement_api.router)
     app.include_router(exclusion_api.router)
@@ -145,6 +152,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(case_pages.router)
     app.include_router(casework_pages.router)
+    app.include_router(attachments.pages)
     app.include_router(referral_pages.router)
     app.include_router(placement_pages.router)
     app.include_router(exclusion_pages.router)

@@ -94,6 +94,7 @@ def case_page(request: Request, ctx: Ctx, case_id: str, *, problem: ResettleErro
                   form=form, names=names, standing=standing,
                   recording=standing is not None and standing.recording,
                   no_return=casework.full_no_return(ctx, case_id),
+                  attachments=casework.attachments(ctx, case_id),
                   offer=screening_actions.offer(ctx, standing),
                   note_sections=services.writable_note_sections(ctx.user),
                   reviews=exclusion_service.reviews_of_case(ctx, case_id, person_ids),

@@ -13,6 +13,8 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
+from resettle.adapters.db.attachments_store import Attachment, list_attachments, open_attachment
+from resettle.adapters.db.attachments_store import add_attachment as add_attachment_row
 from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.adapters.db.screening.store import SqlScreeningStore
 from resettle.adapters.web import services
@@ -225,4 +227,35 @@ def due(ctx: Ctx, today: date, within_days: int | None) -> DueList:
     ctx.audit("case.due", subject_type="case",
               detail=f"on {today}; {len(found.overdue)} overdue, {len(found.due_soon)} due "
                      f"soon; " + " ".join(shown[:services.AUDIT_IDS_SHOWN]))
+    return found
+
+
+def attachments(ctx: Ctx, case_id: str) -> list[Attachment]:
+    """The case's attachments in the sections the role sees (names and sizes only; shown
+    with the case, whose read is audited)."""
+    return list_attachments(ctx.session, case_id=case_id,
+                            sections=visible_sections(ctx.user.role))
+
+
+def add_attachment(ctx: Ctx, case_id: str, section: Section, *, filename: str,
+                   media_type: str, data: bytes) -> str:
+    """Like a note: a section the role may write notes in, sealed at rest, audited."""
+    services.load_case_for(ctx, Permission.NOTE_WRITE, case_id)
+    if section not in services.writable_note_sections(ctx.user):
+        raise PermissionDeniedError(f"your role may not attach files in {section}")
+    found = add_attachment_row(ctx.session, keys=ctx.config.keys, case_id=case_id,
+                               section=section, filename=filename, media_type=media_type,
+                               data=data, author=ctx.user.username, now=ctx.now)
+    ctx.audit("attachment.add", subject_type="case", subject_id=case_id,
+              detail=f"{found}; section {section}; {len(data)} bytes")
+    return found
+
+
+def open_file(ctx: Ctx, case_id: str, attachment_id: str) -> tuple[Attachment, bytes]:
+    services.load_case_for(ctx, Permission.CASE_READ, case_id)
+    found = open_attachment(ctx.session, keys=ctx.config.keys, case_id=case_id,
+                            attachment_id=attachment_id,
+                            sections=visible_sections(ctx.user.role))
+    ctx.audit("attachment.read", subject_type="case", subject_id=case_id,
+              detail=f"{attachment_id}; section {found[0].section}")
     return found
