@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from casework_world import prepare_casework
 from demo_site import DemoServed, DemoTemplate, copy_database
 from demo_site import demo_template as build_demo_template
 from placement_world import add_placement_scenario
@@ -103,6 +104,13 @@ def served_placement(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple
     """Served, with three cases ready for referral and two pledged localities."""
     _need_browser()
     yield from _serve_world(tmp_path_factory, prepare=add_placement_scenario)
+
+
+@pytest.fixture(scope="module")
+def served_casework(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
+    """Served, with a registered family case and a second protection officer (#19)."""
+    _need_browser()
+    yield from _serve_world(tmp_path_factory, prepare=prepare_casework)
 
 
 @pytest.fixture

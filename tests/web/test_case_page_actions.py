@@ -21,7 +21,8 @@ def test_the_assessor_cannot_confirm_their_own_assessment(world: World) -> None:
     opened = reviewer.post("/cases/C-003/exclusion-reviews",
                            data={"person_id": "C-003-P1", "triggers": "role:commander",
                                  "reason": "named in a report"}, follow_redirects=False)
-    assert opened.status_code == 303 and opened.headers["location"] == "/cases/C-003"
+    assert opened.status_code == 303
+    assert opened.headers["location"].split("#")[0] == "/cases/C-003"
     page = reviewer.get("/cases/C-003").text
     review_id = page.split('id="review-')[1].split('"')[0]
     assert "Record assessment" in page and "role:commander" in page

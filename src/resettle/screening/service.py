@@ -37,14 +37,17 @@ from resettle.screening.people import (
     withdraw_consent,
 )
 from resettle.screening.ports import ScreeningSettings, ScreeningStore
+from resettle.screening.standing import CaseStanding, case_standing
 
 __all__ = [
+    "CaseStanding",
     "Funnel",
     "ScreeningSettings",
     "ScreeningStore",
     "advance_case",
     "assess_exclusion",
     "case_history",
+    "case_standing",
     "check_case_destination",
     "decide_status",
     "declare_no_return",

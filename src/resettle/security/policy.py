@@ -52,6 +52,13 @@ class Permission(StrEnum):
     DEPARTURE_RECORD = "departure.record"  # a person's checklist items, readiness
     MANIFEST_READ = "departure.manifest"  # a flight's manifest (names of who boards)
     ARRIVAL_REPORT = "arrival.report"  # a case arrived in its host state
+    # casework in the browser (#19): each CLI casework command has its permission
+    SCREENING_DECIDE = "screening.decide"  # written status decisions, priority, categories
+    INTERVIEW_RECORD = "interview.record"  # an adult's individual interview, their consent
+    CASE_MEMBERSHIP = "case.membership"  # split, merge, relatives outside the case
+    NO_RETURN_DECLARE = "no_return.declare"  # a country a person fears (confidential)
+    STATEMENT_RECORD = "statement.record"  # a member's confidential statement
+    CASE_REGISTER = "case.register"  # register and edit persons and cases from a form
 
 
 # Roles and actions in words, for refusals and pages (the web's labels take them from here).
@@ -162,6 +169,7 @@ GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
     Role.REGISTRATION_OFFICER: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
         A.SCREENING_ACT: Scope.ALL, A.REGISTRY_IMPORT: Scope.NONE,
+        A.CASE_MEMBERSHIP: Scope.ALL, A.CASE_REGISTER: Scope.ALL,
     },
     Role.PROTECTION_OFFICER: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
@@ -169,6 +177,9 @@ GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         A.PLACEMENT_VIEW: Scope.NONE, A.REFERRAL_LIST: Scope.ALL, A.REFERRAL_READ: Scope.ALL,
         A.REFERRAL_CREATE: Scope.ALL, A.REFERRAL_WITHDRAW: Scope.ALL,
         A.REFERRAL_SPLIT: Scope.ALL,
+        A.SCREENING_DECIDE: Scope.ALL, A.INTERVIEW_RECORD: Scope.ALL,
+        A.CASE_MEMBERSHIP: Scope.ALL, A.NO_RETURN_DECLARE: Scope.ALL,
+        A.STATEMENT_RECORD: Scope.ALL,
     },
     Role.EXCLUSION_REVIEWER: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
@@ -221,7 +232,8 @@ WRITE_ACTIONS = frozenset(
     {A.NOTE_WRITE, A.SCREENING_ACT, A.EXCLUSION_DECIDE, A.PLACEMENT_RUN, A.PLACEMENT_ACCEPT,
      A.PLACEMENT_OVERRIDE, A.REFERRAL_CREATE, A.REFERRAL_WITHDRAW, A.REFERRAL_DECIDE,
      A.REFERRAL_SPLIT, A.USER_MANAGE, A.REGISTRY_IMPORT, A.DEPARTURE_PLAN, A.DEPARTURE_RECORD,
-     A.ARRIVAL_REPORT}
+     A.ARRIVAL_REPORT, A.SCREENING_DECIDE, A.INTERVIEW_RECORD, A.CASE_MEMBERSHIP,
+     A.NO_RETURN_DECLARE, A.STATEMENT_RECORD, A.CASE_REGISTER}
 )
 # Actions that disclose a case to a state or take it back, or manage accounts: whoever holds
 # one logs in with a second factor.
@@ -231,9 +243,12 @@ SECOND_FACTOR_ACTIONS = frozenset(
 
 # Which permission each screening workflow step needs when taken from the case page, by the
 # step's value (``resettle.screening.workflow.Action``; tests/security/test_policy.py checks the
-# names). Exclusion steps need exclusion.decide; referral steps and host-state answers are
-# taken on their own pages (None here); every other step needs screening.act.
+# names). Exclusion steps need exclusion.decide, status decisions screening.decide; referral
+# steps and host-state answers are taken on their own pages (None here); every other step
+# needs screening.act.
 EXCLUSION_STEPS = frozenset({"start_exclusion_review", "clear_exclusion", "exclude"})
+# Written decisions on refugee status: a protection officer's (screening.decide).
+DECISION_STEPS = frozenset({"recognize", "reject", "grant_appeal", "dismiss_appeal"})
 STEPS_TAKEN_ELSEWHERE = frozenset({"refer", "accept", "refuse", "request_information",
                                    "provide_information", "withdraw_referral"})
 DEFAULT_STEP_ACTION = A.SCREENING_ACT
@@ -243,6 +258,8 @@ def action_for_step(step: str) -> Permission | None:
     """The permission a workflow step needs on the case page; None: not taken there."""
     if step in STEPS_TAKEN_ELSEWHERE:
         return None
+    if step in DECISION_STEPS:
+        return A.SCREENING_DECIDE
     return A.EXCLUSION_DECIDE if step in EXCLUSION_STEPS else DEFAULT_STEP_ACTION
 
 

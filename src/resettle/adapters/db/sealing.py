@@ -45,6 +45,7 @@ SEALED_COLUMNS = (
     SealedColumn("exclusion_reviews", "content_enc", "content", "review_id"),
     SealedColumn("confidential_statements", "text_enc", "text", "statement_id"),
     SealedColumn("no_return_declarations", "reason_enc", "reason", "declaration_id"),
+    SealedColumn("case_attachments", "data_enc", "data", "attachment_id"),
 )
 
 

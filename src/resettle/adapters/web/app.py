@@ -24,9 +24,17 @@ from resettle.adapters.web.problems import install_error_handlers, internal_erro
 from resettle.adapters.web.referral import api as referral_api
 from resettle.adapters.web.referral import pages as referral_pages
 from resettle.adapters.web.registry import pages as registry_pages
+from resettle.adapters.web.registry import register as registry_register
 from resettle.adapters.web.reporting import pages as reporting_pages
 from resettle.adapters.web.reporting import queue as work_queue
 from resettle.adapters.web.screening import api as exclusion_api
+from resettle.adapters.web.screening import (
+    attachments,
+    case_api,
+    case_pages,
+    casework_api,
+    casework_pages,
+)
 from resettle.adapters.web.screening import pages as exclusion_pages
 from resettle.adapters.web.security import api as user_api
 from resettle.adapters.web.security import pages as user_pages
@@ -134,19 +142,27 @@ def create_app(config: WebConfig) -> FastAPI:
     app.add_middleware(RequestsInFlight)
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(case_api.router)
+    app.include_router(casework_api.router)
+    app.include_router(attachments.api)
     app.include_router(referral_api.router)
     app.include_router(placement_api.router)
     app.include_router(exclusion_api.router)
     app.include_router(user_api.router)
     app.include_router(registry_pages.api)
+    app.include_router(registry_register.api)
     app.include_router(departures_api.router)
     app.include_router(work_queue.api)
     app.include_router(pages.router)
+    app.include_router(case_pages.router)
+    app.include_router(casework_pages.router)
+    app.include_router(attachments.pages)
     app.include_router(referral_pages.router)
     app.include_router(placement_pages.router)
     app.include_router(exclusion_pages.router)
     app.include_router(user_pages.router)
     app.include_router(registry_pages.pages)
+    app.include_router(registry_register.pages)
     app.include_router(departures_pages.router)
     app.include_router(reporting_pages.router)
     app.include_router(work_queue.pages)

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from resettle.adapters.db.registry.name_search import SEARCH_CAP
 from resettle.adapters.db.security.audit_store import list_audit
-from resettle.adapters.web import services
-from resettle.adapters.web.config import LOGIN_CSRF_COOKIE, MAX_PAGE, SESSION_COOKIE
+from resettle.adapters.web.config import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
 from resettle.adapters.web.login import client_source, log_in, log_out
 from resettle.adapters.web.problems import safe_next
 from resettle.adapters.web.reporting.dashboard import charts, dashboard_figures, dashboard_svgs
-from resettle.adapters.web.screening import actions as screening_actions
-from resettle.adapters.web.screening import exclusion as exclusion_service
 from resettle.adapters.web.security.audit_status import chain_status
 from resettle.adapters.web.sessions import clear_session_cookie, is_secure, set_session_cookie
-from resettle.core import CaseStatus, Category, Dimension, Priority
 from resettle.errors import (
     ConflictError,
     IllegalTransitionError,
@@ -31,10 +25,8 @@ from resettle.errors import (
     ValidationError,
 )
 from resettle.reporting.queue import kinds_for
-from resettle.screening.exclusion import Clause, Recommendation, ReviewDecision
-from resettle.screening.workflow import Action as Step
 from resettle.security.auth import new_token, tokens_match
-from resettle.security.policy import Permission, Section, may, visible_sections
+from resettle.security.policy import Permission, may
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
@@ -122,71 +114,10 @@ def dashboard(request: Request,
                   charts=charts(board.overview), today=ctx.now.date())
 
 
-def _enum_or_none(kind: type[Any], value: str) -> Any:
-    return kind(value) if value in {m.value for m in kind} else None
-
-
-@router.get("/cases")
-def cases(
-    request: Request, *, ctx: Annotated[Ctx, Depends(allowed(Permission.CASE_LIST))],
-    q: Annotated[str, Query(max_length=200)] = "", status: str = "", priority: str = "",
-    category: str = "", needs: str = "", offset: Offset = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 25,
-) -> Response:
-    sections = visible_sections(ctx.user.role)
-    need = _enum_or_none(Dimension, needs) if Section.NEEDS in sections else None
-    filters = services.CaseFilters(q, _enum_or_none(CaseStatus, status),
-                                   _enum_or_none(Priority, priority),
-                                   _enum_or_none(Category, category)
-                                   if category in services.visible_categories(ctx.user) else None,
-                                   need if need in services.NEED_FILTERS else None)
-    page = services.list_visible_cases(ctx, filters, offset=offset, limit=limit)
-    return render(request, ctx, "cases.html", page=page, filters=filters,
-                  statuses=list(CaseStatus), priorities=list(Priority),
-                  categories=services.visible_categories(ctx.user), search_cap=SEARCH_CAP,
-                  needs=services.NEED_FILTERS if Section.NEEDS in sections else [],
-                  show_names=Section.IDENTITY in sections)
-
-
-@router.get("/cases/{case_id}")
-def case_detail(request: Request, case_id: str,
-                ctx: Annotated[Ctx, Depends(allowed(Permission.CASE_READ))]) -> Response:
-    return case_page(request, ctx, case_id)
-
-
-def case_page(request: Request, ctx: Ctx, case_id: str, *, problem: ResettleError | None = None
-              ) -> Response:
-    """The case as the role may see it, with the actions it may take; ``problem`` is why the
-    last action was refused, shown on the page itself so the user can correct and retry."""
-    view = services.read_case(ctx, case_id)
-    person_ids = [m["person_id"] for m in view.get("members", []) if "person_id" in m]
-    return render(request, ctx, "case.html", case=view,
-                  status_code=problem.http_status if problem else 200, problem=problem,
-                  note_sections=services.writable_note_sections(ctx.user),
-                  steps=screening_actions.steps_for(ctx, view.get("status")),
-                  reviews=exclusion_service.reviews_of_case(ctx, case_id, person_ids),
-                  recommendations=list(Recommendation), clauses=list(Clause),
-                  review_decisions=list(ReviewDecision))
-
-
 # Refusals the user can act on (another step, another reviewer, a missing field): shown on the
 # case page. Not-found stays the plain 404 page: the case may be outside the user's scope.
 ON_PAGE = (PermissionDeniedError, IllegalTransitionError, ValidationError, RefoulementError,
            ConflictError)
-
-
-def act_on_case(request: Request, ctx: Ctx, case_id: str, work: Callable[[], object]
-                ) -> Response:
-    """Do ``work``; on success back to the case (303), else the case page with the reason.
-
-    A refused action writes nothing (rolled back); the refusal itself is audited.
-    """
-    try:
-        work()
-    except ON_PAGE as refused:
-        record_refusal(request, ctx, refused, subject_id=case_id[:64], subject_type="case")
-        return case_page(request, ctx, case_id, problem=refused)
-    return see_other(f"/cases/{case_id}")
 
 
 def record_refusal(request: Request, ctx: Ctx, refused: ResettleError, *, subject_id: str,
@@ -199,23 +130,6 @@ def record_refusal(request: Request, ctx: Ctx, refused: ResettleError, *, subjec
     ctx.audit(f"{request.method} {route}", subject_type=subject_type, subject_id=subject_id,
               outcome="denied" if refused.http_status == 403 else "refused",
               detail=refused.code)
-
-
-@router.post("/cases/{case_id}/steps")
-def case_step(request: Request, case_id: str, step: Annotated[Step, Form()],
-              reason: Annotated[str, Form(min_length=1, max_length=5000)],
-              ctx: Annotated[Ctx, Depends(logged_in())]) -> Response:
-    """Policy: screening.act or exclusion.decide on the case, by step (checked in take_step)."""
-    return act_on_case(request, ctx, case_id,
-                       lambda: screening_actions.take_step(ctx, case_id, step, reason))
-
-
-@router.post("/cases/{case_id}/notes")
-def case_note(request: Request, case_id: str, section: Annotated[Section, Form()],
-              text: Annotated[str, Form(min_length=1, max_length=20_000)],
-              ctx: Annotated[Ctx, Depends(allowed(Permission.NOTE_WRITE))]) -> Response:
-    return act_on_case(request, ctx, case_id,
-                       lambda: services.add_case_note(ctx, case_id, section, text))
 
 
 @router.get("/audit")

@@ -182,6 +182,8 @@ def writable_note_sections(principal: Principal) -> list[Section]:
 
 def add_case_note(ctx: Ctx, case_id: str, section: Section, text: str) -> int:
     _load_case(ctx, Permission.NOTE_WRITE, case_id)
+    if not text.strip():
+        raise ValidationError([Issue("missing_value", "write the note first", field="text")])
     if section not in writable_note_sections(ctx.user):
         raise PermissionDeniedError(f"your role may not write {section} notes")
     note_id = casework.add_note(ctx.session, keys=ctx.config.keys, case_id=case_id,

@@ -100,3 +100,22 @@ class CaseNoteRow(Base):
     author: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
+
+
+class CaseAttachmentRow(Base):
+    """A file attached to a case in a sensitive section (a scan, a medical report): its bytes
+    sealed like a note's text (``sealing.SEALED_COLUMNS``, so key rotation covers it)."""
+
+    __tablename__ = "case_attachments"
+
+    attachment_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    case_id: Mapped[str] = mapped_column(
+        String(ID), ForeignKey("cases.case_id", ondelete="CASCADE"), index=True
+    )
+    section: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    data_enc: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

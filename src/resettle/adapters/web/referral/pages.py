@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from resettle.adapters.web.dossier_render import render_dossier_html, render_dossier_pdf
 from resettle.adapters.web.guards import Ctx, allowed
-from resettle.adapters.web.pages import ON_PAGE, act_on_case, record_refusal, render, see_other
+from resettle.adapters.web.pages import ON_PAGE, record_refusal, render, see_other
 from resettle.adapters.web.referral import actions
+from resettle.adapters.web.screening.case_pages import act_on_case
 from resettle.core import Priority
 from resettle.errors import ResettleError
 from resettle.referral.records import HostDecision, label

@@ -63,6 +63,14 @@ def import_uploads(ctx: Ctx, uploads: Sequence[Upload]) -> ImportResult:
     with TemporaryDirectory(prefix="resettle-upload-") as folder:
         parsed = [_read(Path(folder), index, upload, ctx.config.max_upload_bytes, names)
                   for index, upload in enumerate(uploads)]
+    return import_parsed(ctx, parsed, names, f"{len(uploads)} file(s)")
+
+
+def import_parsed(ctx: Ctx, parsed: list[ParsedFile], names: Mapping[str, str],
+                  what: str) -> ImportResult:
+    """Store records read from files or typed in a form (``registry.forms``): the same
+    checks (sections the user may not write, the workflow's status, assembly against the
+    store), all or nothing, audited with counts and case ids only."""
     sections = visible_sections(ctx.user.role)
     parsed = [_refuse_hidden_values(p, sections) for p in parsed]
     ctx.begin_writing()  # parsed without the write lock; checked against the store with it
@@ -74,14 +82,15 @@ def import_uploads(ctx: Ctx, uploads: Sequence[Upload]) -> ImportResult:
         ctx.session.rollback()  # nothing of the import stays; the audit entry follows alone
         issues = tuple(_renamed(error.issues, names))
         ctx.audit("registry.import", outcome="invalid",
-                  detail=f"{len(uploads)} file(s), {len(issues)} problem(s); nothing written")
+                  detail=f"{what}, {len(issues)} problem(s); nothing written")
         return ImportResult(issues=issues)
     ctx.audit("registry.import", subject_type="case",
-              detail=f"{len(uploads)} file(s): {len(batch.cases)} cases, "
+              detail=f"{what}: {len(batch.cases)} cases, "
                      f"{batch.persons_count} persons; {counts.inserted} new, {counts.updated} "
                      f"updated, {counts.unchanged} unchanged, {counts.removed} removed")
     ctx.audit_cases("registry.import", counts.changed_cases)
-    files = tuple((names[str(p.path)], p.kind.value if p.kind else "", p.records_count)
+    files = tuple((names.get(str(p.path), str(p.path)), p.kind.value if p.kind else "",
+                   p.records_count)
                   for p in parsed)
     return ImportResult(files=files, case_ids=tuple(c.case_id for c in batch.cases)
                         [:CASE_LINKS_SHOWN], cases=len(batch.cases),
@@ -155,7 +164,7 @@ def _read(folder: Path, index: int, upload: Upload, limit: int,
     return ParsedFile(path=path, kind=parsed.kind, issues=(*parsed.issues, refused))
 
 
-def _renamed(issues: Iterable[Issue], names: dict[str, str]) -> Iterable[Issue]:
+def _renamed(issues: Iterable[Issue], names: Mapping[str, str]) -> Iterable[Issue]:
     """Issues name the user's files, never the temporary copies (messages included)."""
     for issue in issues:
         message = issue.message

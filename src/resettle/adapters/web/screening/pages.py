@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from resettle.adapters.web.guards import Ctx, allowed
-from resettle.adapters.web.pages import act_on_case
 from resettle.adapters.web.screening import exclusion as exclusion_service
+from resettle.adapters.web.screening.case_pages import act_on_case
 from resettle.adapters.web.screening.exclusion import AssessmentForm
 from resettle.screening.exclusion import Clause, Recommendation, ReviewDecision
 from resettle.security.policy import Permission
@@ -30,7 +30,8 @@ def open_review(request: Request, case_id: str, *, ctx: Decider,
                 reason: Annotated[str, Form(min_length=1, max_length=5000)]) -> Response:
     named = [t.strip() for t in triggers.split(",")]
     return act_on_case(request, ctx, case_id, lambda: exclusion_service.open_review(
-        ctx, case_id, person_id, named, reason))
+        ctx, case_id, person_id, named, reason), form="open-review",
+        values={"person_id": person_id, "triggers": triggers, "reason": reason})
 
 
 @router.post("/cases/{case_id}/exclusion-reviews/{review_id}/assessment")
@@ -43,8 +44,13 @@ def assess_review(request: Request, case_id: str, review_id: str, *, ctx: Decide
     form = AssessmentForm(recommendation, acts, Clause(clause) if clause in set(Clause) else None,
                           individual_responsibility, responsibility_reasons, defences,
                           proportionality)
+    typed = {"recommendation": recommendation, "acts": acts, "clause": clause,
+             "individual_responsibility": "true" if individual_responsibility else "",
+             "responsibility_reasons": responsibility_reasons, "defences": defences,
+             "proportionality": proportionality}
     return act_on_case(request, ctx, case_id,
-                       lambda: exclusion_service.assess(ctx, case_id, review_id, form))
+                       lambda: exclusion_service.assess(ctx, case_id, review_id, form),
+                       form=f"assess-{review_id}", values=typed)
 
 
 @router.post("/cases/{case_id}/exclusion-reviews/{review_id}/decision")
@@ -52,4 +58,5 @@ def decide_review(request: Request, case_id: str, review_id: str, *, ctx: Decide
                   decision: Annotated[ReviewDecision, Form()],
                   reason: Annotated[str, Form(max_length=5000)] = "") -> Response:
     return act_on_case(request, ctx, case_id, lambda: exclusion_service.decide(
-        ctx, case_id, review_id, decision, reason))
+        ctx, case_id, review_id, decision, reason), form=f"decide-{review_id}",
+        values={"decision": decision, "reason": reason})
