@@ -171,7 +171,7 @@ def test_no_return_relatives_and_a_confidential_statement(family: World) -> None
         "person_id": FATHER, "country": "irq", "reason": "STATEMENT-OF-FEAR"})
     assert declared.status_code == 201, declared.text
     assert "IRQ" in protection.get(f"{base}/screening").json()["no_return"]
-    assert "IRQ" in protection.get(f"/cases/{FAMILY}").text.split('id="never-to"')[1][:40]
+    assert "Iraq" in protection.get(f"/cases/{FAMILY}").text.split('id="never-to"')[1][:60]
     assert family.login("placement").get(f"{base}/screening").json()["no_return"] is None
     wrong = protection.post(f"{base}/no-return", json={
         "person_id": FATHER, "country": "XXX", "reason": "x"})

@@ -82,6 +82,10 @@ PERMISSION_WORDS: Mapping[str, str] = {
     "departure.view": "see departures", "departure.plan": "plan departures",
     "departure.record": "record departure checks", "departure.manifest": "read flight manifests",
     "arrival.report": "report arrivals",
+    "screening.decide": "record status decisions, priorities and categories",
+    "interview.record": "record interviews and consent", "case.membership": "split and merge cases",
+    "no_return.declare": "record countries a person fears", "statement.record":
+    "record confidential statements", "case.register": "register and edit persons and cases",
 }
 
 
