@@ -29,7 +29,7 @@ MAX_FORMS = 16
 # Persian letters that a stored name may hold in their Arabic form (the forms search folds).
 _STORED_FORMS = {"ی": ("ی", "ي"), "ک": ("ک", "ك")}
 _DIGITS = {ord(c): str(unicodedata.digit(c)) for c in "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩"}
-_CASE_NUMBER = re.compile(r"[A-Za-z]*[-_ ]?0*(\d+)")
+_CASE_NUMBER = re.compile(r"[a-z]*[- ]?0*(\d+)")  # folded: lower case
 _SPLIT = re.compile(r"[\s,;]+")
 
 
