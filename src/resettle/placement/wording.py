@@ -53,13 +53,13 @@ def unplaced_reason(why: CaseExplanation | None) -> str:
     if why is None:
         return "no explanation stored with this run"
     if why.alternative_id is None:
-        return "no pledged place is allowed for the case (no-return list, refusals, needs)"
+        return "no pledged place is allowed for them (no-return list, refusals, needs)"
     match = _CAPACITY.match(why.why_not)
     if match:
-        return f"not enough {dimension_words(match['dim'])} left where it could go"
+        return f"the places they may go to had no {dimension_words(match['dim'])} left"
     if why.why_not.endswith("details hidden from your role"):
-        return "the places it could take were full (details hidden from your role)"
-    return "the places it could take went to more urgent cases or better matches"
+        return "the places they may go to were full (details hidden from your role)"
+    return "the places they may go to went to more urgent cases or better matches"
 
 
 def why_in_words(why: CaseExplanation | None, names: Mapping[str, str]) -> str:
