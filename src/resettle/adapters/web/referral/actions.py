@@ -124,6 +124,11 @@ def _scoped(ctx: Ctx, action: Permission, referral_id: int) -> Referral:
         raise
 
 
+def scoped_referral(ctx: Ctx, referral_id: int) -> Referral:
+    """The referral if the principal may read it; else an audited, uniform 404."""
+    return _scoped(ctx, Permission.REFERRAL_READ, referral_id)
+
+
 def read_referral(ctx: Ctx, referral_id: int) -> dict[str, Any]:
     """One referral: for a host state's liaison, its dossier and nothing else of the case;
     for the operation's staff, the case as the role may see it."""

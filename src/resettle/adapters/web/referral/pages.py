@@ -20,7 +20,7 @@ from resettle.adapters.web.guards import Ctx, allowed
 from resettle.adapters.web.pages import ON_PAGE, act_on_case, record_refusal, render, see_other
 from resettle.adapters.web.referral import actions
 from resettle.core import Priority
-from resettle.errors import ResettleError, ValidationError
+from resettle.errors import NotFoundError, ResettleError, ValidationError
 from resettle.referral.records import NEEDS_REASON, HostDecision, ReferralFilter, label
 from resettle.security.policy import Permission
 
@@ -89,10 +89,14 @@ def referral_page(request: Request, referral_id: Annotated[int, Path(ge=1, le=2*
 def one_referral_page(request: Request, ctx: Ctx, referral_id: int, *,
                       problem: ResettleError | None = None, typed: Typed | None = None
                       ) -> Response:
-    disclosure, _ = actions.disclose(ctx, referral_id, "page")
-    row = actions.referral_row(disclosure.referral)
-    return render(request, ctx, "referral.html", r=row,
-                  dossier=render_dossier_fragment(disclosure.dossier),
+    referral = actions.scoped_referral(ctx, referral_id)  # out of scope: the same 404
+    try:
+        disclosure, _ = actions.disclose(ctx, referral_id, "page")
+        dossier, withheld = render_dossier_fragment(disclosure.dossier), ""
+    except (NotFoundError, ValidationError) as refused:  # no agreement, consent missing
+        dossier, withheld = None, refused.message
+    return render(request, ctx, "referral.html", r=actions.referral_row(referral),
+                  dossier=dossier, withheld=withheld,
                   decisions=_decisions(), needs_reason=" ".join(sorted(NEEDS_REASON)),
                   back=f"referral:{referral_id}", problem=problem, errors=_errors(problem),
                   typed=typed or Typed(), status_code=problem.http_status if problem else 200)
