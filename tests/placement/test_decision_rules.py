@@ -79,7 +79,7 @@ def test_an_override_into_a_full_locality_needs_a_confirmed_overrun() -> None:
     run = run_of(store)
     where = {c: loc for c, loc, _ in run.assignments}
     (left_out,) = [c for c, loc in where.items() if loc is None]
-    first, second = sorted(c for c, loc in where.items() if loc)
+    first, _ = sorted(c for c, loc in where.items() if loc)
     with pytest.raises(ValidationError) as refused:
         decide_placement(store, run.run_id, left_out, DecisionAction.OVERRIDE, actor="o",
                          at=NOW, locality_id=where[first], reason="relatives there")

@@ -56,7 +56,7 @@ FAMILY = [("Ebrahimi", "ابراهیمی"), ("Karimi", "کریمی"), ("Yazdi", 
 
 @given(st.sampled_from(GIVEN), st.sampled_from(FAMILY), st.booleans(), st.booleans(),
        st.booleans(), st.sampled_from(["", "\u064e", "\u200c"]))
-def test_a_person_is_found_by_full_name_in_any_order_and_script(
+def test_a_person_is_found_by_full_name_in_any_order_and_script(  # noqa: PLR0917
         given_name: tuple[str, str], family: tuple[str, str], reverse: bool, persian: bool,
         arabic_keyboard: bool, mark: str) -> None:
     person = make_person("ASH-00001-2", "ASH-00001", given_name=given_name[0],

@@ -99,7 +99,7 @@ def test_the_override_chooser_and_a_full_place_keep_what_was_typed(
         fulls = [text for text in
                  page.locator(f"#loc-{case_id} option").all_inner_texts() if "(full)" in text]
         assert fulls and all("," in text for text in fulls)  # name, country, room left
-        for full in fulls[:5]:  # a full place this case may go to (not a no-return country)
+        for full in fulls[:5]:  # a full place this case may go to (no no-return country)
             row = page.locator(f"tr#case-{case_id}")
             if not row.locator("details.override").evaluate("e => e.open"):
                 row.locator("details.override summary").click()
@@ -112,7 +112,8 @@ def test_the_override_chooser_and_a_full_place_keep_what_was_typed(
         error = again.locator("span.error").first.inner_text()
         assert "full in this run" in error and "confirm the capacity overrun" in error
         assert again.get_by_label("Reason", exact=True).input_value() == "her brother lives there"
-        assert again.get_by_label("Place", exact=True).evaluate("e => e.selectedOptions[0].text") == full
+        chooser = again.get_by_label("Place", exact=True)
+        assert chooser.evaluate("e => e.selectedOptions[0].text") == full
         again.get_by_label("I confirm the capacity overrun").check()
         following = page.locator(f"tr#case-{case_id} + tr").get_attribute("id")
         submit(page, "Override", within=again)
@@ -141,7 +142,8 @@ def test_a_liaison_is_told_a_refusal_needs_its_reason_and_keeps_the_answer(
         form.evaluate("f => { f.noValidate = true; }")  # the server says the same
         submit(page, "Send", within=form)
         kept = page.locator("form.answer").filter(has=page.locator("[aria-invalid=true]"))
-        assert kept.get_by_label("Decision", exact=True).input_value() == "refused"  # not reset to accepted
+        chosen = kept.get_by_label("Decision", exact=True).input_value()
+        assert chosen == "refused"  # not reset to accepted
         assert "give the reason" in kept.locator("span.error").inner_text()
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})

@@ -24,11 +24,11 @@ ARABIC_KEYBOARD = str.maketrans({"ی": "ي", "ک": "ك"})
 
 def stored(session: Session) -> None:
     cases = []
-    for case_id, (given, family, given_fa, family_fa) in NAMES.items():
+    for case_id, (first, family, first_fa, family_fa) in NAMES.items():
         head = make_person(f"{case_id}-1", case_id, given_name="Zahra", family_name="Moradi",
                            given_name_original="زهرا", family_name_original="مرادی")
-        member = make_person(f"{case_id}-2", case_id, given_name=given, family_name=family,
-                             given_name_original=given_fa, family_name_original=family_fa)
+        member = make_person(f"{case_id}-2", case_id, given_name=first, family_name=family,
+                             given_name_original=first_fa, family_name_original=family_fa)
         cases.append(make_case(case_id, [head, member]))
     store_batch(session, batch=RegistryBatch(cases=tuple(cases)))
 
@@ -71,8 +71,8 @@ def test_a_full_name_finds_its_case_whatever_the_order_and_keyboard(
         session: Session, case_id: str, reverse: bool, persian: bool, arabic: bool) -> None:
     if not found(session, "ASH-00123"):
         stored(session)
-    given, family, given_fa, family_fa = NAMES[case_id]
-    words = [given_fa, family_fa] if persian else [given, family]
+    first, family, first_fa, family_fa = NAMES[case_id]
+    words = [first_fa, family_fa] if persian else [first, family]
     typed = " ".join(reversed(words) if reverse else words)
     typed = typed.translate(ARABIC_KEYBOARD) if arabic else typed.swapcase()
     assert found(session, typed) == [case_id]
