@@ -52,9 +52,14 @@ class Typed:
 
 
 @router.get("/referrals")
-def referrals(request: Request, ctx: Annotated[Ctx, Depends(allowed(Permission.REFERRAL_LIST))],
-              offset: Offset = 0, showing: ReferralFilter = ReferralFilter.ALL) -> Response:
-    return referrals_page(request, ctx, offset, showing)
+def referrals(request: Request, ctx: Annotated[Ctx, Depends(allowed(Permission.REFERRAL_LIST))], *,
+              offset: Offset = 0, showing: ReferralFilter = ReferralFilter.ALL,
+              done: Annotated[int, Query(ge=0, le=2**31)] = 0,
+              answer: Annotated[str, Query(max_length=40)] = "") -> Response:
+    """The list; after an answer (``done``, ``answer``: from the redirect) a line says it was
+    recorded, since the answered referral leaves the waiting ones at the top."""
+    sent = (done, label(answer) if answer in set(HostDecision) else "") if done else None
+    return referrals_page(request, ctx, offset, showing, sent=sent)
 
 
 def _decisions() -> list[tuple[str, str]]:
@@ -69,14 +74,14 @@ def _errors(problem: ResettleError | None) -> dict[str, str]:
 
 def referrals_page(request: Request, ctx: Ctx, offset: int = 0,
                    showing: ReferralFilter = ReferralFilter.ALL, *,
-                   problem: ResettleError | None = None, typed: Typed | None = None
-                   ) -> Response:
+                   problem: ResettleError | None = None, typed: Typed | None = None,
+                   sent: tuple[int, str] | None = None) -> Response:
     page = actions.list_visible_referrals(ctx, offset=offset, limit=PAGE, showing=showing)
     return render(request, ctx, "referrals.html", page=page, decisions=_decisions(),
                   needs_reason=" ".join(sorted(NEEDS_REASON)), filters=list(ReferralFilter),
                   label=label, back=urlencode({"offset": offset, "showing": showing.value}),
                   problem=problem, errors=_errors(problem), typed=typed or Typed(),
-                  status_code=problem.http_status if problem else 200)
+                  sent=sent, status_code=problem.http_status if problem else 200)
 
 
 @router.get("/referrals/{referral_id}")
@@ -118,7 +123,8 @@ def _acting(request: Request, ctx: Ctx, referral_id: int, work: Callable[[], obj
     if on_page:
         return see_other(f"/referrals/{referral_id}")
     offset, showing = _listing(back)
-    query = urlencode({"offset": offset, "showing": showing.value})
+    query = urlencode({"offset": offset, "showing": showing.value, "done": referral_id,
+                       "answer": typed.decision if typed else ""})
     return see_other(f"/referrals?{query}#referral-{referral_id}")
 
 
