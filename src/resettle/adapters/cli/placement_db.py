@@ -208,8 +208,8 @@ def _scarcest(url: str, run_id: str) -> str:
     if not helping:
         return f"{unplaced}; no place is scarce"
     top = helping[0]
-    return (f"{unplaced}; one more place helps most in {top.locality_id} "
-            f"({dimension_words(top.dimension)}): it {price_in_words(top)}")
+    return (f"{unplaced}; where one more place helps most: {top.locality_id} "
+            f"({dimension_words(top.dimension)}): {price_in_words(top)}")
 
 
 def _demo_scoring(ctx: DemoContext) -> Scoring | None:
