@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, Table, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Select, Table, and_, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.registry.mapping import (
@@ -223,8 +223,9 @@ def _numbered(session: Session, text: str) -> list[Any]:
     if session.get_bind().dialect.name == "postgresql":
         return [_cases.c.case_id.op("~")(f"(^|[^0-9])0*{number}$")]
     padded = [("0" * zeros) + number for zeros in range(MAX_ZEROS + 1)]
-    return [_cases.c.case_id.in_(padded),
-            *(_cases.c.case_id.op("GLOB")(f"*[^0-9]{digits}") for digits in padded)]
+    ending = and_(_cases.c.case_id.op("GLOB")(f"*{number}"),  # one cheap test first
+                  or_(*(_cases.c.case_id.op("GLOB")(f"*[^0-9]{digits}") for digits in padded)))
+    return [_cases.c.case_id.in_(padded), ending]
 
 
 def update_case(session: Session, *, case: Case, expected_version: int) -> Case:
