@@ -48,6 +48,9 @@ def test_a_placement_officer_reviews_a_run_of_the_demo(browser: Any,
         page.wait_for_url("**/placements/PR-*", timeout=180_000)
         run_url = page.url.split("?")[0]
         assert page.locator("tr.case-row").count() <= 50  # paged, not hundreds of rows
+        height = page.evaluate("() => document.documentElement.scrollHeight")
+        print(f"review page: {height} px tall at 1366 px")  # 118,000 px with 336 rows
+        assert height < 20_000
         summary = page.locator("section.summary").inner_text()
         assert "left unplaced" in summary and "to decide" in summary
         page.get_by_label("Show").select_option("unplaced")
