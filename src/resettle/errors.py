@@ -97,6 +97,8 @@ CODES: dict[str, str] = {
     "lock_not_allowed": "a case locked to a locality not allowed for it",
     "conflicting_locks": "cases locked to one locality need more than its capacity",
     "no_allowed_locality": "a case no locality may take",
+    "nothing_to_accept": "accepting a placement a run did not propose (it left the case "
+                         "unplaced)",
     # issues: deduplication
     "same_record": "a person compared with themself: name two different registrations",
     # issues: referral

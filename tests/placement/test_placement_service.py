@@ -27,10 +27,17 @@ class MemoryPlacementStore:
     def __init__(self, inputs: PlacementInputs) -> None:
         self.inputs = inputs
         self.runs: dict[str, PlacementRun] = {}
+        self.prices: dict[str, list[ShadowPrice]] = {}
         self.decisions: list[PlacementDecision] = []
 
     def placement_inputs(self, case_ids: Sequence[str] | None = None) -> PlacementInputs:
         return self.inputs
+
+    def run_decisions(self, run_id: str) -> list[PlacementDecision]:
+        return [d for d in self.decisions if d.run_id == run_id]
+
+    def run_places(self, run_id: str) -> list[ShadowPrice]:
+        return self.prices.get(run_id, [])
 
     def get_locality(self, locality_id: str) -> Locality:
         found = [loc for loc in self.inputs.batch.localities if loc.locality_id == locality_id]
@@ -47,6 +54,7 @@ class MemoryPlacementStore:
     def save_run(self, run: PlacementRun, cases: Sequence[CaseExplanation],
                  prices: Sequence[ShadowPrice]) -> None:
         self.runs[run.run_id] = run
+        self.prices[run.run_id] = list(prices)
 
     def record_decision(self, decision: PlacementDecision) -> None:
         self.decisions.append(decision)

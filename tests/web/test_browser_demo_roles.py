@@ -151,8 +151,11 @@ def liaison_answers_and_is_kept_to_its_state(browser: Any, served: DemoServed) -
         case_id = row.locator("td").first.inner_text()
         form.get_by_label("Decision").select_option("accepted")
         form.get_by_label("Reason").fill("security vetting passed")
+        referral = form.get_attribute("action").split("/")[2]
         submit(page, "Send", within=form)
-        answered = page.locator("table.list tbody tr", has_text=case_id).first.inner_text()
+        assert "accepted" in page.get_by_role("status").inner_text()  # said, though moved on
+        page.goto(f"{served.base}/referrals/{referral}")  # its page: the answer, and why
+        answered = page.locator("dl.facts").inner_text()
         assert "accepted" in answered and "security vetting passed" in answered
         other = query(served, "select referral_id from host_referrals where country != ? "
                       "limit 1", country)[0][0]

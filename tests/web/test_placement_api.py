@@ -51,13 +51,19 @@ def test_run_started_reviewed_accepted_and_overridden(placement_world: World) ->
     assert accepted.json()["locality_id"] == placed[0]["locality_id"]
     path = f"/api/placements/{run['run_id']}/cases/{placed[1]['case_id']}/override"
     assert officer.post(path, json={"reason": "  "}).status_code == 422
-    moved = officer.post(path, json={"reason": "سه خواهر در تیرانا", "locality_id": "ALB-TIR"})
+    moved_to = "DEU-BER" if placed[1]["locality_id"] == "ALB-TIR" else "ALB-TIR"
+    full = officer.post(path, json={"reason": "سه خواهر در تیرانا", "locality_id": moved_to})
+    assert full.status_code == 422  # the run filled both places: an overrun is confirmed
+    assert full.json()["error"]["issues"][0]["code"] == "capacity_exceeded"
+    moved = officer.post(path, json={"reason": "سه خواهر در تیرانا", "locality_id": moved_to,
+                                     "confirm_overrun": True})
     assert moved.status_code == 200, moved.text
     assert moved.json()["action"] == "override"
     after = {c["case_id"]: c for c in officer.get(f"/api/placements/{run['run_id']}")
              .json()["cases"]}
     assert after[placed[0]["case_id"]]["decision"]["action"] == "accept"
-    assert after[placed[1]["case_id"]]["decision"]["reason"] == "سه خواهر در تیرانا"
+    assert after[placed[1]["case_id"]]["decision"]["reason"] == (
+        "capacity overrun confirmed: سه خواهر در تیرانا")
     with placement_world.config.sessions() as session:
         entries, _ = list_audit(session, limit=100)
         actions = {e.event.action for e in entries}
@@ -79,7 +85,9 @@ def test_override_into_a_no_return_country_is_refused(placement_world: World) ->
     unknown = placement_world.login("placement").post(
         f"/api/placements/{run['run_id']}/cases/C-102/override",
         json={"reason": "moved", "locality_id": "NOWHERE"})
-    assert unknown.status_code == 404
+    assert unknown.status_code == 422  # a mistake in the form, answered on its field
+    (issue,) = unknown.json()["error"]["issues"]
+    assert issue["code"] == "unknown_id" and issue["field"] == "locality_id"
 
 
 @pytest.mark.parametrize(("user", "status"), [
@@ -118,11 +126,12 @@ def test_review_page_shows_explanations_and_shadow_prices(placement_world: World
     officer = placement_world.login("placement")
     page = officer.get(f"/placements/{run['run_id']}")
     assert page.status_code == 200
-    assert "Best alternative" in page.text and "Shadow prices" in page.text
+    assert "would suit it better" in page.text and "one more place would help" in page.text
+    assert "LP relaxation" not in page.text and "objective" not in page.text.lower()
     assert '<span dir="auto" lang="fa">مریم رحیمی</span>' in page.text
-    assert "ALB-TIR" in page.text and "Accept" in page.text
+    assert "Tirana, Albania" in page.text and "Accept" in page.text
     auditor = placement_world.login("auditor").get(f"/placements/{run['run_id']}")
-    assert auditor.status_code == 200 and "Shadow prices" in auditor.text
+    assert auditor.status_code == 200 and "one more place would help" in auditor.text
     assert "Accept" not in auditor.text and "رحیمی" not in auditor.text
 
 

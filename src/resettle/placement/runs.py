@@ -51,7 +51,7 @@ class PlacementDecision:
     run_id: str
     case_id: str
     action: DecisionAction
-    locality_id: str | None  # override: where the case goes instead (None: not placed)
+    locality_id: str | None  # where the case goes: the proposal (accept) or another (override)
     reason: str
     decided_by: str
     at: datetime

@@ -12,7 +12,7 @@ ready for referral, including those a state returned, among the places that rema
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -20,7 +20,8 @@ from resettle.core import Case, CaseStatus, Locality
 from resettle.core.issues import Issue
 from resettle.core.needs import Dimension
 from resettle.core.protection import check_destination
-from resettle.errors import ConflictError
+from resettle.errors import ConflictError, NotFoundError, ValidationError
+from resettle.placement import decision_rules as rules
 from resettle.placement.build import WARNING_CODES, build_problem, validate
 from resettle.placement.explain import explain_cases, shadow_prices
 from resettle.placement.ports import PlacementInputs, PlacementStore
@@ -124,24 +125,52 @@ def check_country_for_case(inputs: PlacementInputs, case: Case, country: str) ->
 def decide_placement(
     store: PlacementStore, run_id: str, case_id: str, action: DecisionAction | str, *,
     actor: str, at: datetime, locality_id: str | None = None, reason: str = "",
+    confirm_overrun: bool = False,
 ) -> PlacementDecision:
-    """Accept the run's proposal for a case, or override it with a reason (another locality,
-    or none); never into a country on a member's no-return list or that refused the case."""
+    """Accept the run's proposal for a case, or override it with a reason and another
+    locality; never into a country on a member's no-return list or that refused the case.
+    Refused (:mod:`resettle.placement.decision_rules`): accepting a case the run left
+    unplaced, an override with no locality or an unknown one, and an override into a
+    locality the run filled unless ``confirm_overrun`` (with the reason, recorded)."""
     action = DecisionAction(action)
-    target = locality_id if action == DecisionAction.OVERRIDE else _proposed(store, run_id,
-                                                                             case_id)
-    if target:
-        inputs = store.placement_inputs([case_id])
-        check_country_for_case(inputs, store.get_case(case_id),
-                               store.get_locality(target).country)
-    decision = PlacementDecision(run_id, case_id, action,
-                                 locality_id if action == DecisionAction.OVERRIDE else None,
-                                 reason, actor, at)
+    run = store.get_run(run_id)
+    proposed = rules.check_case_in_run(run, case_id)
+    if action == DecisionAction.ACCEPT:
+        target = rules.check_accept(run, case_id, proposed)
+    else:
+        if issues := rules.check_override_form(case_id, locality_id, reason):
+            raise ValidationError(issues)
+        target = (locality_id or "").strip()
+    try:
+        locality = store.get_locality(target)
+    except NotFoundError as missing:
+        raise rules.unknown_locality(target, case_id) from missing
+    case = store.get_case(case_id)
+    check_country_for_case(store.placement_inputs([case_id]), case, locality.country)
+    if action == DecisionAction.OVERRIDE and target != proposed:
+        reason = _room_checked(store, run, case, locality, confirmed=confirm_overrun,
+                               reason=reason)
+    decision = PlacementDecision(run_id, case_id, action, target, reason, actor, at)
     store.record_decision(decision)
     return decision
 
 
-def _proposed(store: PlacementStore, run_id: str, case_id: str) -> str | None:
-    proposed: Mapping[str, str | None] = {c: loc for c, loc, _ in
-                                          store.get_run(run_id).assignments}
-    return proposed.get(case_id)
+def run_day(run: PlacementRun) -> date:
+    """The day whose pledges (and school ages) the run used."""
+    on = run.parameters.get("on")
+    return date.fromisoformat(on) if isinstance(on, str) else run.created_at.date()
+
+
+def _room_checked(store: PlacementStore, run: PlacementRun, case: Case, locality: Locality,
+                  *, confirmed: bool, reason: str) -> str:
+    """The reason to record, once the locality has room for the case (or the overrun is
+    confirmed with a reason)."""
+    others = [d for d in store.run_decisions(run.run_id) if d.case_id != case.case_id]
+    ids = set(rules.needed_cases(run, others, locality.locality_id))
+    on = run_day(run)
+    needs_of = {c.case_id: c.needs(on).as_dict()
+                for c in store.placement_inputs(sorted(ids)).batch.cases
+                if c.case_id in ids} if ids else {}
+    rooms = rules.room_in(locality.locality_id, run, store.run_places(run.run_id), others,
+                          needs_of)
+    return rules.check_room(case, locality, rooms, on=on, confirmed=confirmed, reason=reason)

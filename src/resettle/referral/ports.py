@@ -7,7 +7,7 @@ together, or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from resettle.referral.agreements import AgreementBook
@@ -51,7 +51,9 @@ class ReferralStore(Protocol):
 
     def list_referrals(self, *, country: str | None = None, case_id: str | None = None,
                        with_access_only: bool = False, offset: int = 0,
-                       limit: int = 50) -> tuple[list[Referral], int]:
-        """Newest first, with the total; ``with_access_only``: those whose state still may
-        see the case (open or accepted)."""
+                       limit: int = 50, states: Collection[str] | None = None
+                       ) -> tuple[list[Referral], int]:
+        """Those waiting for an answer (``records.WAITING_STATES``) first, then newest first,
+        with the total; ``with_access_only``: those whose state still may see the case (open
+        or accepted); ``states``: only referrals in these states."""
         ...

@@ -53,6 +53,20 @@ EXCLUDING_STATES = frozenset({ReferralState.REFUSED, ReferralState.NOT_CONSIDERE
 NEEDS_REASON = frozenset({HostDecision.REFUSED, HostDecision.NOT_CONSIDERED,
                           HostDecision.MORE_INFORMATION, HostDecision.SPLIT})
 
+# What a listing shows: referrals waiting for the host state's answer, those answered, or all
+# (waiting ones first, then newest first, in every listing).
+class ReferralFilter(StrEnum):
+    ALL = "all"
+    WAITING = "waiting"
+    ANSWERED = "answered"
+
+
+WAITING_STATES = frozenset({ReferralState.PENDING, ReferralState.MORE_INFORMATION})
+FILTER_STATES: dict[ReferralFilter, frozenset[ReferralState] | None] = {
+    ReferralFilter.ALL: None, ReferralFilter.WAITING: WAITING_STATES,
+    ReferralFilter.ANSWERED: frozenset(ReferralState) - WAITING_STATES,
+}
+
 STATE_OF_DECISION = {
     HostDecision.ACCEPTED: ReferralState.ACCEPTED,
     HostDecision.REFUSED: ReferralState.REFUSED,
@@ -71,6 +85,9 @@ LABELS: dict[str, str] = {
     ReferralState.PENDING: "waiting for the host state",
     ReferralState.SPLIT_DECLINED: "split declined: the family stays together",
     ReferralState.WITHDRAWN: "withdrawn by the operation",
+    ReferralFilter.ALL: "all, waiting ones first",
+    ReferralFilter.WAITING: "waiting for an answer",
+    ReferralFilter.ANSWERED: "answered or withdrawn",
 }
 
 

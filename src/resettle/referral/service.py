@@ -21,11 +21,13 @@ from resettle.referral.agreements import AgreementBook
 from resettle.referral.dossier import Dossier, build_dossier, dossier_digest
 from resettle.referral.ports import ReferralStore
 from resettle.referral.records import (
+    FILTER_STATES,
     NEEDS_REASON,
     STATE_OF_DECISION,
     DecisionRecord,
     HostDecision,
     Referral,
+    ReferralFilter,
     ReferralState,
     Withdrawal,
     state_may_see,
@@ -127,6 +129,9 @@ def decide_referral(
 
 
 def _decision(value: HostDecision | str) -> HostDecision:
+    if not str(value).strip():
+        raise ValidationError([Issue("missing_value", "choose the host state's answer: "
+                                     f"{', '.join(HostDecision)}", field="decision")])
     try:
         return HostDecision(value)
     except ValueError:
@@ -288,13 +293,17 @@ def get_referral(store: ReferralStore, referral_id: int, *,
 
 
 def list_referrals(store: ReferralStore, *, viewer_state: str | None = None,
-                   case_id: str | None = None, offset: int = 0,
-                   limit: int = 50) -> tuple[list[Referral], int]:
-    """Newest first; a host state's viewer sees its own referrals that still give access
-    (the store also leaves out cases withdrawn or closed: ``records.CASE_ENDED``)."""
+                   case_id: str | None = None, offset: int = 0, limit: int = 50,
+                   showing: ReferralFilter = ReferralFilter.ALL
+                   ) -> tuple[list[Referral], int]:
+    """Those waiting for an answer first, then newest first; ``showing`` only those waiting
+    or only those answered. A host state's viewer sees its own referrals that still give
+    access (the store also leaves out cases withdrawn or closed: ``records.CASE_ENDED``)."""
+    states = FILTER_STATES[ReferralFilter(showing)]
     return store.list_referrals(country=viewer_state, case_id=case_id,
                                 with_access_only=viewer_state is not None, offset=offset,
-                                limit=limit)
+                                limit=limit, states=None if states is None else
+                                frozenset(str(s) for s in states))
 
 
 @dataclass(frozen=True)

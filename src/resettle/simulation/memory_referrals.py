@@ -4,12 +4,12 @@ copies the records into the database with the rest of the history."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 
 from resettle.errors import NotFoundError
 from resettle.referral.agreements import AgreementBook
-from resettle.referral.records import Referral, state_may_see
+from resettle.referral.records import WAITING_STATES, Referral, state_may_see
 from resettle.simulation.memory_store import MemoryScreeningStore
 
 
@@ -61,10 +61,13 @@ class MemoryReferralStore:
 
     def list_referrals(self, *, country: str | None = None, case_id: str | None = None,
                        with_access_only: bool = False, offset: int = 0,
-                       limit: int = 50) -> tuple[list[Referral], int]:
+                       limit: int = 50, states: Collection[str] | None = None
+                       ) -> tuple[list[Referral], int]:
         found = [r for r in reversed(self._records.values())
                  if (country is None or r.country == country)
+                 and (states is None or r.state in states)
                  and (case_id is None or r.case_id == case_id)
                  and (not with_access_only or state_may_see(
                      r, self._screening.get_case(r.case_id).status))]
+        found.sort(key=lambda r: r.state not in WAITING_STATES)  # stable: newest first within
         return found[offset : offset + limit], len(found)

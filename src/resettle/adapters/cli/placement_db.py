@@ -126,16 +126,20 @@ def accept_command(run_id: str, case_id: str, database_url: DatabaseUrl = DEFAUL
 def override_command(
     run_id: str, case_id: str, *,
     reason: Annotated[str, typer.Option(help="Why (required, recorded).")],
-    locality: Annotated[str | None, typer.Option(
-        help="Where the case goes instead; omit to leave it unplaced.")] = None,
+    locality: Annotated[str, typer.Option(help="Where the case goes instead (required).")] = "",
+    confirm_overrun: Annotated[bool, typer.Option(
+        "--confirm-overrun", help="Place the case even though the run filled the locality "
+        "(the reason says why).")] = False,
     database_url: DatabaseUrl = DEFAULT_URL, actor: Actor = "cli",
 ) -> None:
-    """Override a proposed placement with a reason; never into a no-return country."""
+    """Override a proposed placement with a reason and another locality; never into a
+    no-return country, nor into a locality the run filled unless --confirm-overrun."""
     with failing_cleanly(), open_session(database_url, write=True) as session:
         decide_placement(SqlPlacementStore(session), run_id, case_id, DecisionAction.OVERRIDE,
-                         locality_id=locality, reason=reason, actor=actor, at=datetime.now())
+                         locality_id=locality, reason=reason, actor=actor, at=datetime.now(),
+                         confirm_overrun=confirm_overrun)
         session.commit()
-    console().print(f"overrode {case_id} in run {run_id}: {locality or 'unplaced'}")
+    console().print(f"overrode {case_id} in run {run_id}: {locality}")
 
 
 class open_session:  # noqa: N801 - used as a context manager, like a function

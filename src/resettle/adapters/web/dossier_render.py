@@ -123,6 +123,14 @@ def _render_html(dossier: Dossier, *, font_css: str) -> str:
     )
 
 
+def render_dossier_fragment(dossier: Dossier) -> Markup:
+    """The dossier's content (no page around it), for the referral's page in the app."""
+    template = _environment().get_template("dossier_body.html")
+    return Markup(template.render(  # the template escapes every value
+        d=dossier, labels={name: spec.label for name, spec in CATALOGUE.items()},
+        show=_show, own_script=OWN_SCRIPT_FIELDS))
+
+
 def render_dossier_pdf(dossier: Dossier) -> bytes:
     """The dossier as a PDF (A4), with the own-script font embedded."""
     from weasyprint import HTML  # noqa: PLC0415 (only PDF rendering needs Pango: load it late)

@@ -17,10 +17,19 @@ from resettle.adapters.db.placement.run_store import (
 )
 from resettle.adapters.db.placement.store import SqlPlacementStore
 from resettle.adapters.db.placement.tables import PlacementRunRow
-from resettle.adapters.db.registry.store import get_cases
+from resettle.adapters.db.registry.store import get_cases, load_batch
 from resettle.adapters.db.registry.tables import PledgeRow
 from resettle.adapters.web.guards import Ctx
+from resettle.errors import Issue, ValidationError
 from resettle.placement.explain import CaseExplanation, ShadowPrice, rank_shadow_prices
+from resettle.placement.review import (
+    Place,
+    ReviewFilter,
+    ReviewPage,
+    latest_decisions,
+    places_of_run,
+    review_page,
+)
 from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun
 from resettle.placement.service import decide_placement, place_ready_cases
 from resettle.security.policy import Permission, Section, authorize, visible_rule, visible_sections
@@ -43,6 +52,12 @@ class RunReview:
     names: dict[str, CaseName] = field(default_factory=dict)  # only for roles seeing identity
     # Re-placements: per case, the host states that refused it (never proposed there again)
     refused: dict[str, list[str]] = field(default_factory=dict)
+    page: ReviewPage | None = None  # the filtered page of rows (None: every case)
+    places: list[Place] = field(default_factory=list)  # every locality, for the chooser
+
+    @property
+    def place_names(self) -> dict[str, str]:
+        return {p.locality_id: f"{p.name}, {p.country_name}" for p in self.places}
 
 
 def list_placement_runs(ctx: Ctx, *, offset: int, limit: int) -> tuple[list[PlacementRun], int]:
@@ -83,20 +98,26 @@ def start_run(ctx: Ctx, label: str, on: date | None = None) -> PlacementRun:
     return run
 
 
-def review_run(ctx: Ctx, run_id: str) -> RunReview:
+def review_run(ctx: Ctx, run_id: str, wanted: ReviewFilter | None = None) -> RunReview:
+    """The run with its explanations and places; with ``wanted``, one filtered page of its
+    cases (names are read, and their reading audited, for that page's cases only)."""
     authorize(ctx.user, Permission.PLACEMENT_VIEW)
     run = get_run(ctx.session, run_id=run_id)
     placed = {case_id: (loc, score) for case_id, loc, score in run.assignments}
+    decided = latest_decisions(decisions_for_run(ctx.session, run_id=run_id))
+    explanations = _visible_explanations(
+        ctx, case_explanations(ctx.session, run_id=run_id, placed=placed))
+    page = review_page(run, decided, explanations, wanted) if wanted is not None else None
+    shown = [r.case_id for r in page.rows] if page is not None else list(placed)
+    prices = shadow_prices_of_run(ctx.session, run_id=run_id)
     review = RunReview(
-        run=run,
-        decided={d.case_id: d for d in decisions_for_run(ctx.session, run_id=run_id)},
-        explanations=_visible_explanations(
-            ctx, case_explanations(ctx.session, run_id=run_id, placed=placed)),
-        prices=rank_shadow_prices(shadow_prices_of_run(ctx.session, run_id=run_id)),
-        names=_names(ctx, list(placed)),
+        run=run, decided=decided, explanations=explanations,
+        prices=rank_shadow_prices(prices), names=_names(ctx, shown),
         refused={case_id: sorted(states.values()) for case_id, states in SqlPlacementStore(
-            ctx.session).placement_inputs(list(placed)).refused.items()},
-    )
+            ctx.session).placement_inputs(shown).refused.items()},
+        page=page,
+        places=places_of_run(load_batch(ctx.session, cases=False, pledges=False).localities,
+                             prices))
     ctx.audit("placement.view", subject_type="placement_run", subject_id=run_id,
               detail="with names" if review.names else "")
     ctx.audit_cases("placement.view", sorted(review.names))  # whose names were shown
@@ -126,15 +147,27 @@ def _names(ctx: Ctx, case_ids: list[str]) -> dict[str, CaseName]:
 
 
 def decide_on_case(ctx: Ctx, run_id: str, case_id: str, action: DecisionAction, *,
-                   locality_id: str | None = None, reason: str = "") -> PlacementDecision:
+                   locality_id: str | None = None, reason: str = "",
+                   confirm_overrun: bool = False) -> PlacementDecision:
     """Accept the run's placement of a case (placement.accept) or override it with a reason
-    (placement.override), never into a country on the case's no-return list."""
+    (placement.override); the placement service refuses what makes no sense."""
     authorize(ctx.user, Permission.PLACEMENT_ACCEPT if action == DecisionAction.ACCEPT
               else Permission.PLACEMENT_OVERRIDE)
-    decide_placement(SqlPlacementStore(ctx.session), run_id, case_id, action,
-                     locality_id=locality_id, reason=reason, actor=ctx.user.username,
-                     at=datetime.now(UTC).replace(tzinfo=None))
+    decision = decide_placement(SqlPlacementStore(ctx.session), run_id, case_id, action,
+                                locality_id=locality_id, reason=reason,
+                                actor=ctx.user.username, confirm_overrun=confirm_overrun,
+                                at=datetime.now(UTC).replace(tzinfo=None))
     ctx.audit(f"placement.{action}", subject_type="case", subject_id=case_id,
               detail=f"run {run_id}")
-    return next(d for d in reversed(decisions_for_run(ctx.session, run_id=run_id))
-                if d.case_id == case_id)
+    return decision
+
+
+def accept_many(ctx: Ctx, run_id: str, case_ids: list[str]) -> list[PlacementDecision]:
+    """Accept the run's placement of several cases: all of them, or none if one is refused
+    (the refusal names the case)."""
+    authorize(ctx.user, Permission.PLACEMENT_ACCEPT)
+    if not case_ids:
+        raise ValidationError([Issue("missing_value", "tick the cases whose placement you "
+                                     "accept", field="case_id")])
+    return [decide_on_case(ctx, run_id, case_id, DecisionAction.ACCEPT)
+            for case_id in dict.fromkeys(case_ids)]

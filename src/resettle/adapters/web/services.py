@@ -20,6 +20,7 @@ from resettle.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from resettle.registry.search import matching_members
 from resettle.security.policy import (
     SENSITIVE_SECTIONS,
     Permission,
@@ -109,8 +110,12 @@ def list_visible_cases(ctx: Ctx, filters: CaseFilters, *, offset: int, limit: in
     ids = [case.case_id for case in page.cases]
     # The search words are not recorded: they may be a person's name.
     ctx.audit("case.list", subject_type="case", detail=" ".join(ids[:AUDIT_IDS_SHOWN]))
-    return Page([view_case_summary(c, sections) for c in page.cases], page.total, offset, limit,
-                page.capped)
+    items = [view_case_summary(c, sections) for c in page.cases]
+    if filters.q.strip() and Section.IDENTITY in sections:  # which member the search found
+        for item, case in zip(items, page.cases, strict=True):
+            item["matched"] = [f"{m.given_name} {m.family_name} ({m.person_id})"
+                               for m in matching_members(case.members, filters.q)]
+    return Page(items, page.total, offset, limit, page.capped)
 
 
 def _check_need_filter(principal: Principal, need: Dimension | None) -> None:

@@ -11,10 +11,13 @@ from rich.markup import escape
 
 from resettle.adapters.cli.demo.scenario import DEMO_CONFIG
 from resettle.adapters.cli.placement_db import open_session, place_from_database
-from resettle.adapters.db.placement.explain_store import shadow_prices_of_run
+from resettle.adapters.db.placement.explain_store import case_explanations, shadow_prices_of_run
+from resettle.adapters.db.placement.run_store import get_run
 from resettle.core import Case, Locality
 from resettle.placement.explain import rank_shadow_prices
+from resettle.placement.review import summarise
 from resettle.placement.service import Scoring
+from resettle.placement.wording import dimension_words, helps, price_in_words
 from resettle.prediction.scoring import score_pairs_by_id
 
 if TYPE_CHECKING:
@@ -43,15 +46,22 @@ def step_place_ashraf(ctx: DemoContext) -> None:
 
 
 def _scarcest(url: str, run_id: str) -> str:
-    """Where one more pledged place would help most, from the run's stored shadow prices."""
+    """Who was left unplaced and why, and where one more pledged place would help most, in
+    words (``placement.review`` and ``placement.wording``, as the review page says them)."""
     with open_session(url) as session:
+        run = get_run(session, run_id=run_id)
+        placed = {case_id: (loc, score) for case_id, loc, score in run.assignments}
+        why = case_explanations(session, run_id=run_id, placed=placed)
         ranked = rank_shadow_prices(shadow_prices_of_run(session, run_id=run_id))
-    if not ranked or not (ranked[0].persons_price > 0 or ranked[0].outcome_price > 0):
-        return "; no place is scarce"
-    top = ranked[0]
-    persons = f"+{top.persons_price:.2f} weighted persons, " if top.persons_price > 0 else ""
-    return (f"; one more place helps most in {top.locality_id} ({top.dimension}: {persons}"
-            f"+{top.outcome_price:.3f} outcome)")
+    left = summarise(run, {}, why).why_unplaced
+    unplaced = "; left unplaced: " + ", ".join(f"{n} as {reason}" for reason, n in left) \
+        if left else ""
+    helping = [p for p in ranked if helps(p)]
+    if not helping:
+        return f"{unplaced}; no place is scarce"
+    top = helping[0]
+    return (f"{unplaced}; where one more place helps most: {top.locality_id} "
+            f"({dimension_words(top.dimension)}): {price_in_words(top)}")
 
 
 def _demo_scoring(ctx: DemoContext) -> Scoring | None:

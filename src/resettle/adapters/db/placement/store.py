@@ -18,7 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from resettle.adapters.db.engine import write_session
 from resettle.adapters.db.placement import run_store as placement_store
-from resettle.adapters.db.placement.explain_store import save_explanations
+from resettle.adapters.db.placement.explain_store import (
+    save_explanations,
+    shadow_prices_of_run,
+)
 from resettle.adapters.db.placement.tables import PlacementDecisionRow
 from resettle.adapters.db.referral.tables import ReferralRow
 from resettle.adapters.db.registry.store import get_case, get_cases, load_batch
@@ -102,6 +105,14 @@ class SqlPlacementStore:
     def record_decision(self, decision: PlacementDecision) -> None:
         with self._writing() as session:
             placement_store.record_decision(session, decision=decision)
+
+    def run_decisions(self, run_id: str) -> list[PlacementDecision]:
+        with self._reading() as session:
+            return placement_store.decisions_for_run(session, run_id=run_id)
+
+    def run_places(self, run_id: str) -> list[ShadowPrice]:
+        with self._reading() as session:
+            return shadow_prices_of_run(session, run_id=run_id)
 
 
 def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:

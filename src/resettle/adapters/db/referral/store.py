@@ -7,12 +7,12 @@ Times are naive UTC in the domain (as screening's) and stored with their zone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, and_, func, select, update
+from sqlalchemy import Engine, Table, and_, case, func, select, update
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.engine import make_session_factory
@@ -25,6 +25,7 @@ from resettle.referral.agreements import AgreementBook, agreements_to_data, pars
 from resettle.referral.records import (
     ACCESS_STATES,
     CASE_ENDED,
+    WAITING_STATES,
     DecisionRecord,
     HostDecision,
     Referral,
@@ -174,8 +175,11 @@ class SqlReferralStore:
 
     def list_referrals(self, *, country: str | None = None, case_id: str | None = None,
                        with_access_only: bool = False, offset: int = 0,
-                       limit: int = 50) -> tuple[list[Referral], int]:
+                       limit: int = 50, states: Collection[str] | None = None
+                       ) -> tuple[list[Referral], int]:
         query = select(_referrals)
+        if states is not None:
+            query = query.where(_referrals.c.state.in_(sorted(str(s) for s in states)))
         if country is not None:
             query = query.where(_referrals.c.country == country)
         if case_id is not None:
@@ -183,6 +187,7 @@ class SqlReferralStore:
         if with_access_only:
             query = query.where(_with_access())
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = self.session.execute(query.order_by(_referrals.c.referral_id.desc())
+        waiting = case((_referrals.c.state.in_(sorted(WAITING_STATES)), 0), else_=1)
+        rows = self.session.execute(query.order_by(waiting, _referrals.c.referral_id.desc())
                                     .offset(offset).limit(limit)).mappings()
         return [referral_of_row(r) for r in rows], int(total)

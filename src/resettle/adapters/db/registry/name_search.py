@@ -1,10 +1,12 @@
 """Which cases have a member whose id or name matches a search text, by index where there is one.
 
-Names match as a case-insensitive substring of any of a person's four names (Latin and
-original script), letters compared without case as Python's ``str.lower`` does (as PostgreSQL's
-``lower()`` does too). SQLite answers from the trigram table ``person_names`` (migration
-``0310_name_search``) and PostgreSQL from trigram indexes on the lowered names; a text of fewer
-than three characters has no trigram, so it is matched by reading every name, as before.
+Every word of the text (``registry.search``: folded, in any order) must occur as a substring
+of one person's four names (Latin and original script), letters compared without case as
+Python's ``str.lower`` does (as PostgreSQL's ``lower()`` does too). SQLite answers from the
+trigram table ``person_names`` (migration ``0310_name_search``) and PostgreSQL from trigram
+indexes on the lowered names; a word of fewer than three characters has no trigram, so it is
+matched by reading every name. Stored names are not folded: a name stored with harakat or
+accents is found by the word typed with them, or by a word without the marked letter.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from sqlalchemy import (
     Select,
     Table,
+    and_,
     column,
     func,
     literal_column,
@@ -28,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.registry.tables import PersonRow
+from resettle.registry.search import search_terms
 
 _persons: Table = PersonRow.__table__  # type: ignore[assignment]
 # Not in the ORM metadata: an FTS5 virtual table, created and kept in step by the migration.
@@ -87,18 +91,28 @@ def cases_matching(session: Session, needle: str, *, within: Any = None,
 
 
 def _matching_persons(session: Session, needle: str) -> list[Select[Any]]:
-    by_id = select(_persons.c.case_id).where(_persons.c.person_id == needle)
+    """Persons whose id is ``needle`` (as typed or in capitals), or in whose names every word
+    of it occurs (``registry.search``: folded, in the letter forms a stored name may hold)."""
+    by_id = select(_persons.c.case_id).where(
+        _persons.c.person_id.in_(sorted({needle, needle.upper()})))
+    terms = search_terms(needle)
+    if not terms:
+        return [by_id]
     if session.get_bind().dialect.name != "sqlite":
-        pattern = like_pattern(needle.lower())
-        return [select(_persons.c.case_id).where(or_(
-            _persons.c.person_id == needle,
-            *(func.lower(_persons.c[name]).like(pattern, escape="\\") for name in NAME_COLUMNS)))]
+        return [by_id, select(_persons.c.case_id).where(and_(*(or_(*(
+            func.lower(_persons.c[name]).like(like_pattern(form.lower()), escape="\\")
+            for name in NAME_COLUMNS for form in spellings)) for spellings in terms)))]
     names: Any = literal_column("person_names.names")
-    if len(needle) >= TRIGRAM:
-        # A quoted phrase of trigrams is a substring match, its letters folded by the index.
-        phrase = '"' + needle.replace('"', '""') + '"'
-        by_name: Any = literal_column("person_names").op("MATCH")(phrase)
-    else:  # no trigram to look up: every name is read, its case folded as LIKE allows
-        by_name = or_(*(names.like(like_pattern(variant), escape="\\")
-                        for variant in case_variants(needle)))
-    return [by_id, select(_person_names.c.case_id).where(by_name)]
+    indexed = [spellings for spellings in terms if min(map(len, spellings)) >= TRIGRAM]
+    conditions: list[Any] = []
+    if indexed:
+        # Quoted phrases of trigrams are substring matches, their letters folded by the index.
+        phrase = " AND ".join("(" + " OR ".join('"' + form.replace('"', '""') + '"'
+                                                for form in spellings) + ")"
+                              for spellings in indexed)
+        conditions.append(literal_column("person_names").op("MATCH")(phrase))
+    for spellings in terms:  # no trigram to look up: every name is read, case folded by LIKE
+        if spellings not in indexed:
+            conditions.append(or_(*(names.like(like_pattern(variant), escape="\\")
+                                    for form in spellings for variant in case_variants(form))))
+    return [by_id, select(_person_names.c.case_id).where(and_(*conditions))]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, Table, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Select, Table, and_, func, or_, select, true, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from resettle.adapters.db.engine import write_session
@@ -33,6 +33,7 @@ from resettle.core import Case, CaseStatus, Category, Dimension, Priority, Regis
 from resettle.core.person import SCHOOL_AGE_YEARS
 from resettle.errors import ConflictError, NotFoundError
 from resettle.registry.ports import StoreCounts
+from resettle.registry.search import case_number
 
 __all__ = [
     "CasePage",
@@ -53,6 +54,7 @@ T = TypeVar("T")
 
 # How many cases are read per query when loading many: bounded IN lists and memory.
 READ_CHUNK = 2000
+MAX_ZEROS = 9  # leading zeros a case number may have been stored with
 
 _cases: Table = CaseRow.__table__  # type: ignore[assignment]
 _persons: Table = PersonRow.__table__  # type: ignore[assignment]
@@ -207,11 +209,26 @@ def find_cases(
     needle = text.strip()
     matching = cases_matching(session, needle, within=within)
     query = select(_cases).where(
-        or_(_cases.c.case_id == needle, _cases.c.case_id.in_(matching.case_ids))
+        or_(_cases.c.case_id.in_(sorted({needle, needle.upper()})),
+            _cases.c.case_id.in_(matching.case_ids), *_numbered(session, needle))
     )
     if within is not None:  # a caller's record scope: a subquery of case ids
         query = query.where(_cases.c.case_id.in_(within))
     return replace(_page(session, query, offset=offset, limit=limit), capped=matching.capped)
+
+
+def _numbered(session: Session, text: str) -> list[Any]:
+    """Case ids that end in the number ``text`` names, its prefix and leading zeros left out
+    (``registry.search.case_number``): "123" finds ASH-00123, not ASH-01123."""
+    number = case_number(text)
+    if number is None:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return [_cases.c.case_id.op("~")(f"(^|[^0-9])0*{number}$")]
+    padded = [("0" * zeros) + number for zeros in range(MAX_ZEROS + 1)]
+    ending = and_(_cases.c.case_id.op("GLOB")(f"*{number}"),  # one cheap test first
+                  or_(*(_cases.c.case_id.op("GLOB")(f"*[^0-9]{digits}") for digits in padded)))
+    return [_cases.c.case_id.in_(padded), ending]
 
 
 def update_case(session: Session, *, case: Case, expected_version: int) -> Case:

@@ -18,7 +18,7 @@ from resettle.adapters.web.guards import Ctx
 from resettle.errors import NotFoundError, ValidationError
 from resettle.referral import service
 from resettle.referral.dossier import Dossier
-from resettle.referral.records import HostDecision, Referral, label
+from resettle.referral.records import HostDecision, Referral, ReferralFilter, label
 from resettle.referral.service import Disclosure
 from resettle.security.policy import Permission, Scope, authorize, scope_of, visible_sections
 from resettle.security.views import view_case_summary
@@ -32,6 +32,7 @@ class ReferralPage:
     total: int
     offset: int
     limit: int
+    showing: ReferralFilter = ReferralFilter.ALL
 
 
 def viewer_state(ctx: Ctx, action: Permission) -> str | None:
@@ -62,12 +63,12 @@ def _store(ctx: Ctx) -> SqlReferralStore:
     return SqlReferralStore(ctx.session)
 
 
-def list_visible_referrals(ctx: Ctx, *, offset: int, limit: int,
-                           case_id: str | None = None) -> ReferralPage:
+def list_visible_referrals(ctx: Ctx, *, offset: int, limit: int, case_id: str | None = None,
+                           showing: ReferralFilter = ReferralFilter.ALL) -> ReferralPage:
     state = viewer_state(ctx, Permission.REFERRAL_LIST)
     store = _store(ctx)
     referrals, total = service.list_referrals(store, viewer_state=state, case_id=case_id,
-                                              offset=offset, limit=limit)
+                                              offset=offset, limit=limit, showing=showing)
     if state is not None:  # a host state: each row from its dossier, nothing else
         items, shown = _dossier_rows(ctx, store, referrals, state)
     else:
@@ -77,7 +78,7 @@ def list_visible_referrals(ctx: Ctx, *, offset: int, limit: int,
                  for r in referrals]
         shown = [r.case_id for r in referrals]
     ctx.audit("referral.list", subject_type="case", detail=" ".join(shown[:AUDIT_IDS_SHOWN]))
-    return ReferralPage(items, total, offset, limit)
+    return ReferralPage(items, total, offset, limit, showing)
 
 
 def _dossier_rows(ctx: Ctx, store: SqlReferralStore, referrals: list[Referral],
@@ -121,6 +122,11 @@ def _scoped(ctx: Ctx, action: Permission, referral_id: int) -> Referral:
         ctx.audit(str(action), subject_type="referral", subject_id=str(referral_id),
                   outcome="denied", detail="not found or out of scope")
         raise
+
+
+def scoped_referral(ctx: Ctx, referral_id: int) -> Referral:
+    """The referral if the principal may read it; else an audited, uniform 404."""
+    return _scoped(ctx, Permission.REFERRAL_READ, referral_id)
 
 
 def read_referral(ctx: Ctx, referral_id: int) -> dict[str, Any]:
@@ -174,7 +180,7 @@ def refer(ctx: Ctx, case_id: str, country: str, *, reason: str,
     return referral
 
 
-def decide(ctx: Ctx, referral_id: int, decision: HostDecision, reason: str,
+def decide(ctx: Ctx, referral_id: int, decision: HostDecision | str, reason: str,
            accepted_persons: Iterable[str] = ()) -> Referral:
     referral = _scoped(ctx, Permission.REFERRAL_DECIDE, referral_id)
     decided = service.decide_referral(_store(ctx), referral_id, decision,

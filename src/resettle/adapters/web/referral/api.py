@@ -13,7 +13,7 @@ from resettle.adapters.web.guards import Ctx, allowed
 from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.adapters.web.referral import actions
 from resettle.core import Priority
-from resettle.referral.records import HostDecision
+from resettle.referral.records import HostDecision, ReferralFilter
 from resettle.security.policy import Permission
 
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
@@ -63,9 +63,12 @@ def refer(case_id: str, body: ReferralIn,
 @router.get("/referrals")
 def referrals(ctx: Annotated[Ctx, Depends(allowed(Permission.REFERRAL_LIST))],
               offset: Offset = 0, limit: Limit = 50,
-              case_id: Annotated[str | None, Query(max_length=64)] = None) -> ReferralPageOut:
-    """Referrals in your scope: a liaison sees its own state's, while it has access."""
-    page = actions.list_visible_referrals(ctx, offset=offset, limit=limit, case_id=case_id)
+              case_id: Annotated[str | None, Query(max_length=64)] = None,
+              showing: ReferralFilter = ReferralFilter.ALL) -> ReferralPageOut:
+    """Referrals in your scope, those waiting for an answer first (``showing``: only
+    ``waiting`` or ``answered`` ones): a liaison sees its own state's, while it has access."""
+    page = actions.list_visible_referrals(ctx, offset=offset, limit=limit, case_id=case_id,
+                                          showing=showing)
     return ReferralPageOut(items=page.items, total=page.total, offset=page.offset,
                            limit=page.limit)
 
