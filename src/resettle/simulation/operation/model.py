@@ -1,4 +1,4 @@
-"""The operation as a SimPy discrete-event model: one process per case, shared resources.
+"""The operation as a SimPy discrete-event model: one process per case, shared capacities.
 
 registration → interviews (each adult alone with one of ``interviewers``) → status decision
 (→ appeal) → exclusion review (an assessor and a second reviewer) → submission → placement
@@ -6,12 +6,23 @@ registration → interviews (each adult alone with one of ``interviewers``) → 
 releases the places and sends the case back to placement, never towards return) →
 pre-departure → a seat on one of the state's flights → departure. Pledges add places on their
 day; attacks strike at random, killing a share of the persons present.
+
+Cheap events (a replication is tens of thousands of them): a case's consecutive delays that
+touch nothing shared are waited as one timeout (every draw is made in advance, so a refusal or
+an appeal's outcome is known when its wait begins); interviewers and reviewers are FIFO pools
+whose service times are known on arrival, so a turn is one timeout, not a request, a timeout
+and a release; a state's flights sleep while nobody is waiting for a seat; a case is placed at
+once when a state has room. The order of things, and so the results' meaning, is unchanged.
 """
 
 from __future__ import annotations
 
+import gc
+import heapq
 import math
-from collections.abc import Generator, Sequence
+from bisect import bisect_right
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -20,10 +31,11 @@ import numpy as np
 import simpy
 
 from resettle.simulation.operation import streams as col
-from resettle.simulation.operation.params import CaseStart, OperationParams, Stage
+from resettle.simulation.operation.params import CaseStart, Delay, OperationParams, Stage
 from resettle.simulation.operation.streams import Streams
 
 Steps = Generator[simpy.Event, Any, None]
+Boards = Generator[simpy.Event, Any, bool]  # True: the case boarded (it leaves with its flight)
 
 
 class Outcome(StrEnum):
@@ -33,7 +45,7 @@ class Outcome(StrEnum):
     IN_CAMP = "in_camp"  # still waiting when the horizon is reached
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseState:
     index: int
     start: CaseStart
@@ -75,30 +87,47 @@ class Replication:
         return float(np.sum(self.population * np.clip(widths, 0.0, None)))
 
 
+class Servers:
+    """``capacity`` interchangeable people serving first come, first served.
+
+    A turn's length is known when it is asked for, so its end is known then too: the turn
+    starts when the earliest of the servers is free (Kiefer-Wolfowitz). The same order as a
+    ``simpy.Resource``, at one timeout a turn.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.free_at = [0.0] * max(capacity, 1)  # a heap: when each server is free again
+
+    def turn_ends(self, now: float, days: float) -> float:
+        ends = max(now, self.free_at[0]) + days
+        heapq.heapreplace(self.free_at, ends)
+        return ends
+
+
 class Operation:
     """One replication of the pipeline; ``env`` is injected so callers can step or extend it."""
 
     def __init__(self, env: simpy.Environment, params: OperationParams,
                  cases: Sequence[CaseStart], streams: Streams) -> None:
         self.env, self.params, self.streams = env, params, streams
-        self.interviewers = simpy.Resource(env, capacity=max(params.interviewers, 1))
-        self.reviewers = simpy.Resource(env, capacity=max(params.exclusion_reviewers, 2))
+        self.interviewers = Servers(params.interviewers)
+        self.reviewers = Servers(max(params.exclusion_reviewers, 2))
         self.places: dict[str, int] = {}
         self.waiting: list[tuple[CaseState, simpy.Event]] = []
-        self.boarding: dict[str, list[tuple[CaseState, simpy.Event]]] = {}
+        self.boarding: dict[str, list[CaseState]] = {}
+        self.asleep: dict[str, simpy.Event] = {}  # flights of a state with nobody to fly
         self.present: dict[int, CaseState] = {}
         self.changes: list[tuple[float, int]] = []
         self.departures: list[tuple[float, int]] = []
-        self.counts = {outcome: 0 for outcome in Outcome}
+        self.counts = dict.fromkeys(Outcome, 0)
         self.attacks = 0
         self.open_cases = len(cases)
         self.all_done = env.event()
         self.states = [CaseState(i, c, c.persons) for i, c in enumerate(cases)]
         for state in self.states:
             env.process(self._case(state))
-        for pledge in params.pledges:
-            env.process(self._pledge((pledge.on - params.start).days, pledge.country,
-                                     pledge.persons))
+        if params.pledges:
+            env.process(self._pledges())
         if params.attack_rate_per_day > 0:
             env.process(self._attacks())
         if not cases:
@@ -106,7 +135,8 @@ class Operation:
 
     def run(self) -> Replication:
         horizon = self.env.timeout(self.params.horizon_days)
-        self.env.run(until=self.env.any_of([self.all_done, horizon]))
+        with _no_cyclic_gc():
+            self.env.run(until=self.env.any_of([self.all_done, horizon]))
         return self._result()
 
     # -- a case ------------------------------------------------------------------------------
@@ -116,56 +146,77 @@ class Operation:
             yield self.env.timeout(start.arrives_day)
         self.present[case.index] = case
         self.changes.append((self.env.now, case.persons))
-        yield from self._pipeline(case)
-        self._leave(case)
+        boarded = yield from self._pipeline(case)
+        if not boarded:
+            self._leave(case)
 
-    def _pipeline(self, case: CaseState) -> Steps:
+    def _pipeline(self, case: CaseState) -> Boards:
         start, p = case.start, self.params
         stage, served = start.stage, start.days_in_stage
+        due = 0.0  # days of delays that touch nothing shared, waited as one
         if stage == Stage.HOLD:
-            yield self.env.timeout(self.streams.delay(case.index, col.Z_HOLD, p.hold, served))
+            due = self._delay(case, col.Z_HOLD, p.hold, served)
             stage, served = start.resume_stage or Stage.REGISTRATION, 0.0
-        yield from self._screening(case, stage, served)
+        due = yield from self._screening(case, stage, served, due)
         if case.outcome == Outcome.ENDED:
-            return
+            yield from self._after(due)
+            return False
         if stage <= Stage.SUBMISSION:
-            yield from self._wait(case, col.Z_SUBMISSION, p.submission,
-                                  served if stage == Stage.SUBMISSION else 0.0)
-        yield from self._placed_and_accepted(case, stage, served)
+            due += self._delay(case, col.Z_SUBMISSION, p.submission,
+                               served if stage == Stage.SUBMISSION else 0.0)
+        yield from self._after(due)
+        due = yield from self._placed_and_accepted(case, stage, served)
         if stage <= Stage.PRE_DEPARTURE:
-            yield from self._wait(case, col.Z_PRE_DEPARTURE, p.pre_departure,
-                                  served if stage == Stage.PRE_DEPARTURE else 0.0)
-        if case.persons > 0:
-            yield from self._fly(case)
+            due += self._delay(case, col.Z_PRE_DEPARTURE, p.pre_departure,
+                               served if stage == Stage.PRE_DEPARTURE else 0.0)
+        yield from self._after(due)
+        return case.persons > 0 and self._board(case)
 
-    def _screening(self, case: CaseState, stage: Stage, served: float) -> Steps:
-        """Registration to exclusion review; a case rejected on appeal or excluded ends."""
-        p, i = self.params, case.index
+    def _screening(self, case: CaseState, stage: Stage, served: float,
+                   due: float) -> Generator[simpy.Event, Any, float]:
+        """Registration to exclusion review; a case rejected on appeal or excluded ends.
+        Returns the days still to wait after what it waited itself."""
+        p, i, s = self.params, case.index, self.streams
         if stage <= Stage.REGISTRATION:
-            yield from self._wait(case, col.Z_REGISTRATION, p.registration, served)
+            due += self._delay(case, col.Z_REGISTRATION, p.registration, served)
         if stage <= Stage.INTERVIEW:
+            yield from self._after(due)
+            due = 0.0
             yield from self._interviews(case, case.start.adults_to_interview
                                         if stage == Stage.INTERVIEW else None)
         if stage <= Stage.APPEAL:
             rejected = stage == Stage.APPEAL
             if stage <= Stage.DECISION:
-                yield from self._wait(case, col.Z_DECISION, p.decision,
-                                      served if stage == Stage.DECISION else 0.0)
-                rejected = self.streams.chance(i, col.U_REJECT, p.reject_share)
+                due += self._delay(case, col.Z_DECISION, p.decision,
+                                   served if stage == Stage.DECISION else 0.0)
+                rejected = s.chance(i, col.U_REJECT, p.reject_share)
             if rejected:
-                yield from self._wait(case, col.Z_APPEAL, p.appeal,
-                                      served if stage == Stage.APPEAL else 0.0)
-                if not self.streams.chance(i, col.U_APPEAL, p.appeal_grant_share):
+                due += self._delay(case, col.Z_APPEAL, p.appeal,
+                                   served if stage == Stage.APPEAL else 0.0)
+                if not s.chance(i, col.U_APPEAL, p.appeal_grant_share):
                     case.outcome = Outcome.ENDED
-                    return
+                    return due
         if stage <= Stage.EXCLUSION_REVIEW and self._needs_review(case):
-            yield from self._exclusion_review(case, served if stage == Stage.EXCLUSION_REVIEW
-                                              else 0.0)
+            due += self._delay(case, col.Z_VETTING, p.vetting_wait,
+                               served if stage == Stage.EXCLUSION_REVIEW else 0.0)
+            yield from self._after(due)
+            due = 0.0
+            for _person in ("assessor", "reviewer"):  # two people; the pool holds >= 2
+                yield from self._turn(self.reviewers, p.exclusion_review_days)
+            if s.chance(i, col.U_EXCLUDE, p.exclude_share):
+                case.outcome = Outcome.ENDED
+        return due
 
-    def _wait(self, case: CaseState, column: int, delay: Any, served: float) -> Steps:
-        days = self.streams.delay(case.index, column, delay, served)
+    def _delay(self, case: CaseState, column: int, delay: Delay, served: float) -> float:
+        return self.streams.delay(case.index, column, delay, served)
+
+    def _after(self, days: float) -> Steps:
         if days > 0:
             yield self.env.timeout(days)
+
+    def _turn(self, servers: Servers, days: float) -> Steps:
+        now = self.env.now
+        yield from self._after(servers.turn_ends(now, days) - now)
 
     def _interviews(self, case: CaseState, pending: int | None) -> Steps:
         adults = case.start.adults if pending is None else pending
@@ -174,9 +225,7 @@ class Operation:
         for _ in range(max(adults, 0)):  # each adult alone, in private, one after another
             if case.persons == 0:
                 return
-            with self.interviewers.request() as turn:
-                yield turn
-                yield self.env.timeout(days)
+            yield from self._turn(self.interviewers, days)
 
     def _needs_review(self, case: CaseState) -> bool:
         known = case.start.needs_exclusion_review
@@ -184,56 +233,56 @@ class Operation:
             return known
         return self.streams.chance(case.index, col.U_REVIEW, self.params.exclusion_review_share)
 
-    def _exclusion_review(self, case: CaseState, served: float) -> Steps:
-        p = self.params
-        yield from self._wait(case, col.Z_VETTING, p.vetting_wait, served)
-        for _person in ("assessor", "reviewer"):  # two people; the resource holds >= 2
-            with self.reviewers.request() as turn:
-                yield turn
-                yield self.env.timeout(p.exclusion_review_days)
-        if self.streams.chance(case.index, col.U_EXCLUDE, p.exclude_share):
-            case.outcome = Outcome.ENDED
-
     # -- placement, host decision, flights --------------------------------------------------
-    def _placed_and_accepted(self, case: CaseState, stage: Stage, served: float) -> Steps:
+    def _placed_and_accepted(self, case: CaseState, stage: Stage,
+                             served: float) -> Generator[simpy.Event, Any, float]:
+        """Placed, referred, refused and placed again until a state accepts; returns the
+        days of the accepting state's decision, still to wait."""
         if stage >= Stage.HOST_DECISION and case.start.country is not None:
             case.country, case.reserved = case.start.country, case.persons
         case.refused_by.update(case.start.refused_by)
         if stage >= Stage.PRE_DEPARTURE and case.country is not None:
-            return
+            return 0.0
         attempt = 0
         while case.persons > 0:
             if case.country is None:
-                ready = self.env.event()
-                if not self._place(case, ready):
+                if case.persons > self._largest_room() or not self._place(case):
+                    ready = self.env.event()
                     self.waiting.append((case, ready))
-                yield ready
+                    yield ready
                 served = 0.0
             country = case.country
             if country is None:  # every member was killed while the case waited
-                return
-            terms = self.params.host(country)
-            slot = attempt % col.ATTEMPTS
-            yield from self._wait(case, col.Z_HOST + slot, terms.decision, served)
+                return 0.0
+            terms, slot = self.params.host(country), attempt % col.ATTEMPTS
+            due = self._delay(case, col.Z_HOST + slot, terms.decision, served)
             if not self.streams.chance(case.index, col.U_REFUSE + slot, terms.refuse_share):
-                return
+                return due  # accepted: the decision's wait runs on into pre-departure
+            yield from self._after(due)
             # Refused: never towards return; the places go back and the case is placed again.
             case.refused_by.add(country)
             self._release(case)
             attempt += 1
+        return 0.0
+
+    def _largest_room(self) -> int:
+        return max(self.places.values(), default=0)
 
     def _serve_waiting(self) -> None:
         """Places opened: give waiting cases, first come first served, a state with room."""
-        still: list[tuple[CaseState, simpy.Event]] = []
+        largest, still = self._largest_room(), []
         for at, (case, ready) in enumerate(self.waiting):
-            if not any(self.places.values()):
+            if largest <= 0:
                 still.extend(self.waiting[at:])
                 break
-            if not self._place(case, ready):
+            if case.persons > largest or not self._place(case):
                 still.append((case, ready))
+                continue
+            ready.succeed()
+            largest = self._largest_room()
         self.waiting = still
 
-    def _place(self, case: CaseState, ready: simpy.Event) -> bool:
+    def _place(self, case: CaseState) -> bool:
         """Reserve places for ``case`` in a state that may take it; False if none has room."""
         if case.persons > 0:
             country = self._choose_state(case)
@@ -241,7 +290,6 @@ class Operation:
                 return False
             self.places[country] -= case.persons
             case.country, case.reserved = country, case.persons
-        ready.succeed()
         return True
 
     def _choose_state(self, case: CaseState) -> str | None:
@@ -250,10 +298,12 @@ class Operation:
         if not room:
             return None
         # A state is chosen with probability proportional to its open places.
-        weights = np.cumsum([n for _, n in room], dtype=float)
+        total, bounds = 0, []
+        for _, n in room:
+            total += n
+            bounds.append(total)
         draw = self.streams.uniform(case.index, col.U_CHOICE + len(case.refused_by) % col.ATTEMPTS)
-        at = int(np.searchsorted(weights, draw * weights[-1], side="right"))
-        return room[min(at, len(room) - 1)][0]
+        return room[min(bisect_right(bounds, draw * total), len(room) - 1)][0]
 
     def _release(self, case: CaseState) -> None:
         if case.country is not None and case.reserved:
@@ -261,41 +311,58 @@ class Operation:
         case.country, case.reserved = None, 0
         self._serve_waiting()
 
-    def _pledge(self, day: float, country: str, persons: int) -> Steps:
-        if day > 0:
-            yield self.env.timeout(day)
-        self.places[country] = self.places.get(country, 0) + persons
-        self._serve_waiting()
+    def _pledges(self) -> Steps:
+        start = self.params.start
+        for pledge in sorted(self.params.pledges, key=lambda e: e.on):
+            yield from self._after((pledge.on - start).days - self.env.now)
+            self.places[pledge.country] = self.places.get(pledge.country, 0) + pledge.persons
+            self._serve_waiting()
 
-    def _fly(self, case: CaseState) -> Steps:
+    def _board(self, case: CaseState) -> bool:
+        """Ready to fly: on the next flight of its state with a seat (or at once if flights
+        are not modelled). The case leaves with that flight."""
         country = case.country
         assert country is not None
-        seat = self.env.event()
         if self.params.host(country).flight_interval_days <= 0:
-            seat.succeed()  # flights not modelled: a ready case leaves at once
-        elif country not in self.boarding:
+            self._depart(case)
+            return True
+        if country not in self.boarding:
             self.boarding[country] = []
             self.env.process(self._flights(country))
-        if not seat.triggered:
-            self.boarding[country].append((case, seat))
-        yield seat
-        if case.persons > 0:  # not killed while waiting for a seat
-            case.outcome = Outcome.DEPARTED
-            self.departures.append((self.env.now, case.persons))
+        self.boarding[country].append(case)
+        sleeping = self.asleep.pop(country, None)
+        if sleeping is not None:
+            sleeping.succeed()
+        return True
 
     def _flights(self, country: str) -> Steps:
+        """A flight every ``flight_interval_days`` from the state's first boarding on; while
+        nobody waits, no flight is simulated (the next one after a wake-up is on the grid)."""
         terms = self.params.host(country)
+        interval, next_flight = terms.flight_interval_days, self.env.now
         while True:
-            yield self.env.timeout(terms.flight_interval_days)
-            seats, queue, left = terms.seats_per_flight, self.boarding[country], []
-            for case, seat in queue:
+            if not self.boarding[country]:
+                self.asleep[country] = wake = self.env.event()
+                yield wake
+            next_flight += interval
+            while next_flight < self.env.now:
+                next_flight += interval
+            yield from self._after(next_flight - self.env.now)
+            seats, left = terms.seats_per_flight, []
+            for case in self.boarding[country]:
                 whole_flight = seats == terms.seats_per_flight  # a case bigger than a plane
                 if case.persons <= seats or whole_flight:
                     seats -= case.persons
-                    seat.succeed()
+                    self._depart(case)
                 else:
-                    left.append((case, seat))
+                    left.append(case)
             self.boarding[country] = left
+
+    def _depart(self, case: CaseState) -> None:
+        if case.persons > 0:  # not killed while waiting for a seat
+            case.outcome = Outcome.DEPARTED
+            self.departures.append((self.env.now, case.persons))
+        self._leave(case)
 
     # -- attacks and bookkeeping ------------------------------------------------------------
     def _attacks(self) -> Steps:
@@ -352,6 +419,20 @@ class Operation:
         return Replication(departures, days, np.cumsum(deltas), persons_in,
                            self.counts[Outcome.DEPARTED], self.counts[Outcome.DIED],
                            self.counts[Outcome.ENDED], in_camp, self.attacks, end, refused)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """A replication allocates tens of thousands of short-lived objects (events, generators)
+    and frees them all at its end: the cyclic collector, run meanwhile over every live one,
+    costs a fifth of the time and frees nothing. Reference counting still frees at once."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def run_replication(params: OperationParams, cases: Sequence[CaseStart],
