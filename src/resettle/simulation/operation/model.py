@@ -1,4 +1,5 @@
-"""The operation as a SimPy discrete-event model: one process per case, shared capacities.
+"""The operation as a SimPy discrete-event model: one process per case in screening, shared
+capacities, and events with callbacks from placement to departure.
 
 registration → interviews (each adult alone with one of ``interviewers``) → status decision
 (→ appeal) → exclusion review (an assessor and a second reviewer) → submission → placement
@@ -10,21 +11,18 @@ day; attacks strike at random, killing a share of the persons present.
 Cheap events (a replication is tens of thousands of them): a case's consecutive delays that
 touch nothing shared are waited as one timeout (every draw is made in advance, so a refusal or
 an appeal's outcome is known when its wait begins); interviewers and reviewers are FIFO pools
-whose service times are known on arrival, so a turn is one timeout, not a request, a timeout
-and a release; a state's flights sleep while nobody is waiting for a seat; a case is placed at
-once when a state has room. The order of things, and so the results' meaning, is unchanged.
+whose turns' ends are known on arrival, so a turn is one timeout, not a request, a timeout and a
+release; from placement on, a case is a chain of timeouts with callbacks, not a process (no
+start and end events, no waiting event: a placed case's decision is scheduled at once); a
+state's flights sleep while nobody waits for a seat. The order of things is unchanged: the
+same seed gives the same replication as the plain one-process-per-step model did.
 """
 
 from __future__ import annotations
 
-import gc
-import heapq
 import math
 from bisect import bisect_right
-from collections.abc import Generator, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,76 +30,19 @@ import simpy
 
 from resettle.simulation.operation import streams as col
 from resettle.simulation.operation.params import CaseStart, Delay, OperationParams, Stage
+from resettle.simulation.operation.replication import (
+    CaseState,
+    Outcome,
+    Replication,
+    Servers,
+    no_cyclic_gc,
+)
 from resettle.simulation.operation.streams import Streams
 
+__all__ = ["Operation", "Outcome", "Replication", "run_replication"]
+
 Steps = Generator[simpy.Event, Any, None]
-Boards = Generator[simpy.Event, Any, bool]  # True: the case boarded (it leaves with its flight)
-
-
-class Outcome(StrEnum):
-    DEPARTED = "departed"
-    DIED = "died"  # every member killed in attacks
-    ENDED = "ended"  # rejected on appeal or excluded: leaves the resettlement pipeline
-    IN_CAMP = "in_camp"  # still waiting when the horizon is reached
-
-
-@dataclass(slots=True)
-class CaseState:
-    index: int
-    start: CaseStart
-    persons: int
-    reserved: int = 0  # places held with a state
-    country: str | None = None
-    refused_by: set[str] = field(default_factory=set)
-    outcome: Outcome = Outcome.IN_CAMP
-
-
-@dataclass(frozen=True)
-class Replication:
-    """What one run produced. Times are days from ``params.start``."""
-
-    departures: np.ndarray  # (day, persons) per departing case, in time order
-    population_days: np.ndarray  # days at which the population present changed
-    population: np.ndarray  # persons present from that day on
-    persons_in: int
-    departed: int
-    died: int
-    ended: int
-    in_camp: int
-    attacks: int
-    end_day: float  # the last departure, or the horizon when some never left
-    refused_where_room: int = 0  # of in_camp: waiting though a state they may not go to has room
-
-    @property
-    def last_flight_day(self) -> float:
-        """The last departure that happened (NaN if none), whether or not everyone left."""
-        return float(self.departures[-1, 0]) if len(self.departures) else float("nan")
-
-    @property
-    def everyone_left(self) -> bool:
-        return self.in_camp == 0
-
-    def person_days(self) -> float:
-        """Persons present integrated over time until the end of the run."""
-        widths = np.diff(np.append(self.population_days, self.end_day))
-        return float(np.sum(self.population * np.clip(widths, 0.0, None)))
-
-
-class Servers:
-    """``capacity`` interchangeable people serving first come, first served.
-
-    A turn's length is known when it is asked for, so its end is known then too: the turn
-    starts when the earliest of the servers is free (Kiefer-Wolfowitz). The same order as a
-    ``simpy.Resource``, at one timeout a turn.
-    """
-
-    def __init__(self, capacity: int) -> None:
-        self.free_at = [0.0] * max(capacity, 1)  # a heap: when each server is free again
-
-    def turn_ends(self, now: float, days: float) -> float:
-        ends = max(now, self.free_at[0]) + days
-        heapq.heapreplace(self.free_at, ends)
-        return ends
+Then = Callable[[CaseState], None]
 
 
 class Operation:
@@ -113,7 +54,7 @@ class Operation:
         self.interviewers = Servers(params.interviewers)
         self.reviewers = Servers(max(params.exclusion_reviewers, 2))
         self.places: dict[str, int] = {}
-        self.waiting: list[tuple[CaseState, simpy.Event]] = []
+        self.waiting: list[CaseState] = []  # for places, first come first served
         self.boarding: dict[str, list[CaseState]] = {}
         self.asleep: dict[str, simpy.Event] = {}  # flights of a state with nobody to fly
         self.present: dict[int, CaseState] = {}
@@ -123,9 +64,10 @@ class Operation:
         self.attacks = 0
         self.open_cases = len(cases)
         self.all_done = env.event()
-        self.states = [CaseState(i, c, c.persons) for i, c in enumerate(cases)]
-        for state in self.states:
-            env.process(self._case(state))
+        self.states = [CaseState(i, c, c.persons, stage=c.stage, served=c.days_in_stage)
+                       for i, c in enumerate(cases)]
+        for state in self.states:  # those present now, then later arrivals, in case order
+            self._after(state.start.arrives_day, state, self._arrive)
         if params.pledges:
             env.process(self._pledges())
         if params.attack_rate_per_day > 0:
@@ -135,52 +77,51 @@ class Operation:
 
     def run(self) -> Replication:
         horizon = self.env.timeout(self.params.horizon_days)
-        with _no_cyclic_gc():
+        with no_cyclic_gc():
             self.env.run(until=self.env.any_of([self.all_done, horizon]))
         return self._result()
 
-    # -- a case ------------------------------------------------------------------------------
+    def _after(self, days: float, case: CaseState, then: Then) -> None:
+        """``then(case)`` in ``days`` (at once if none): a timeout carrying the case."""
+        if days > 0:
+            self.env.timeout(days, case).callbacks.append(lambda event: then(event.value))
+        else:
+            then(case)
+
+    def _delay(self, case: CaseState, column: int, delay: Delay, served: float = 0.0) -> float:
+        return self.streams.delay(case.index, column, delay, served)
+
+    # -- screening: a process per case ------------------------------------------------------
     def _case(self, case: CaseState) -> Steps:
-        start = case.start
-        if start.arrives_day > 0:
-            yield self.env.timeout(start.arrives_day)
-        self.present[case.index] = case
-        self.changes.append((self.env.now, case.persons))
-        boarded = yield from self._pipeline(case)
-        if not boarded:
-            self._leave(case)
-
-    def _pipeline(self, case: CaseState) -> Boards:
         start, p = case.start, self.params
-        stage, served = start.stage, start.days_in_stage
         due = 0.0  # days of delays that touch nothing shared, waited as one
-        if stage == Stage.HOLD:
-            due = self._delay(case, col.Z_HOLD, p.hold, served)
-            stage, served = start.resume_stage or Stage.REGISTRATION, 0.0
-        due = yield from self._screening(case, stage, served, due)
-        if case.outcome == Outcome.ENDED:
-            yield from self._after(due)
-            return False
-        if stage <= Stage.SUBMISSION:
+        if case.stage == Stage.HOLD:
+            due = self._delay(case, col.Z_HOLD, p.hold, case.served)
+            case.stage, case.served = start.resume_stage or Stage.REGISTRATION, 0.0
+        due = yield from self._screening(case, due)
+        if case.outcome != Outcome.ENDED and case.stage <= Stage.SUBMISSION:
             due += self._delay(case, col.Z_SUBMISSION, p.submission,
-                               served if stage == Stage.SUBMISSION else 0.0)
-        yield from self._after(due)
-        due = yield from self._placed_and_accepted(case, stage, served)
-        if stage <= Stage.PRE_DEPARTURE:
-            due += self._delay(case, col.Z_PRE_DEPARTURE, p.pre_departure,
-                               served if stage == Stage.PRE_DEPARTURE else 0.0)
-        yield from self._after(due)
-        return case.persons > 0 and self._board(case)
+                               self._served(case, Stage.SUBMISSION))
+        if due > 0:
+            yield self.env.timeout(due)
+        if case.outcome == Outcome.ENDED:
+            self._leave(case)
+        else:
+            self._enter_placement(case)
 
-    def _screening(self, case: CaseState, stage: Stage, served: float,
-                   due: float) -> Generator[simpy.Event, Any, float]:
+    def _served(self, case: CaseState, stage: Stage) -> float:
+        """Days already spent in ``stage``: only in the stage the case started in."""
+        return case.served if case.stage == stage else 0.0
+
+    def _screening(self, case: CaseState, due: float) -> Generator[simpy.Event, Any, float]:
         """Registration to exclusion review; a case rejected on appeal or excluded ends.
         Returns the days still to wait after what it waited itself."""
-        p, i, s = self.params, case.index, self.streams
+        p, i, s, stage = self.params, case.index, self.streams, case.stage
         if stage <= Stage.REGISTRATION:
-            due += self._delay(case, col.Z_REGISTRATION, p.registration, served)
+            due += self._delay(case, col.Z_REGISTRATION, p.registration, case.served)
         if stage <= Stage.INTERVIEW:
-            yield from self._after(due)
+            if due > 0:
+                yield self.env.timeout(due)
             due = 0.0
             yield from self._interviews(case, case.start.adults_to_interview
                                         if stage == Stage.INTERVIEW else None)
@@ -188,18 +129,18 @@ class Operation:
             rejected = stage == Stage.APPEAL
             if stage <= Stage.DECISION:
                 due += self._delay(case, col.Z_DECISION, p.decision,
-                                   served if stage == Stage.DECISION else 0.0)
+                                   self._served(case, Stage.DECISION))
                 rejected = s.chance(i, col.U_REJECT, p.reject_share)
             if rejected:
-                due += self._delay(case, col.Z_APPEAL, p.appeal,
-                                   served if stage == Stage.APPEAL else 0.0)
+                due += self._delay(case, col.Z_APPEAL, p.appeal, self._served(case, Stage.APPEAL))
                 if not s.chance(i, col.U_APPEAL, p.appeal_grant_share):
                     case.outcome = Outcome.ENDED
                     return due
         if stage <= Stage.EXCLUSION_REVIEW and self._needs_review(case):
             due += self._delay(case, col.Z_VETTING, p.vetting_wait,
-                               served if stage == Stage.EXCLUSION_REVIEW else 0.0)
-            yield from self._after(due)
+                               self._served(case, Stage.EXCLUSION_REVIEW))
+            if due > 0:
+                yield self.env.timeout(due)
             due = 0.0
             for _person in ("assessor", "reviewer"):  # two people; the pool holds >= 2
                 yield from self._turn(self.reviewers, p.exclusion_review_days)
@@ -207,16 +148,11 @@ class Operation:
                 case.outcome = Outcome.ENDED
         return due
 
-    def _delay(self, case: CaseState, column: int, delay: Delay, served: float) -> float:
-        return self.streams.delay(case.index, column, delay, served)
-
-    def _after(self, days: float) -> Steps:
-        if days > 0:
-            yield self.env.timeout(days)
-
     def _turn(self, servers: Servers, days: float) -> Steps:
         now = self.env.now
-        yield from self._after(servers.turn_ends(now, days) - now)
+        wait = servers.turn_ends(now, days) - now
+        if wait > 0:
+            yield self.env.timeout(wait)
 
     def _interviews(self, case: CaseState, pending: int | None) -> Steps:
         adults = case.start.adults if pending is None else pending
@@ -233,77 +169,101 @@ class Operation:
             return known
         return self.streams.chance(case.index, col.U_REVIEW, self.params.exclusion_review_share)
 
-    # -- placement, host decision, flights --------------------------------------------------
-    def _placed_and_accepted(self, case: CaseState, stage: Stage,
-                             served: float) -> Generator[simpy.Event, Any, float]:
-        """Placed, referred, refused and placed again until a state accepts; returns the
-        days of the accepting state's decision, still to wait."""
-        if stage >= Stage.HOST_DECISION and case.start.country is not None:
+    # -- placement, host decision, pre-departure: callbacks ---------------------------------
+    def _arrive(self, case: CaseState) -> None:
+        self.present[case.index] = case
+        self.changes.append((self.env.now, case.persons))
+        if case.stage == Stage.HOLD or case.stage <= Stage.SUBMISSION:
+            self.env.process(self._case(case))
+        else:  # already past screening: no process, placement comes first
+            self._enter_placement(case)
+
+    def _enter_placement(self, case: CaseState) -> None:
+        """Screened and submitted (or further on when the run began)."""
+        if case.stage >= Stage.HOST_DECISION and case.start.country is not None:
             case.country, case.reserved = case.start.country, case.persons
         case.refused_by.update(case.start.refused_by)
-        if stage >= Stage.PRE_DEPARTURE and case.country is not None:
+        if case.stage >= Stage.PRE_DEPARTURE and case.country is not None:
+            self._after(self._pre_departure(case), case, self._ready)
+        elif case.persons > 0 and case.country is not None:  # referred: its decision runs on
+            self._decide(case, self._served(case, Stage.HOST_DECISION))
+        else:
+            self._place_or_wait(case)
+
+    def _place_or_wait(self, case: CaseState) -> None:
+        if case.persons == 0:  # every member was killed: the case ends
+            self._after(self._pre_departure(case), case, self._ready)
+        elif case.persons <= self._largest_room() and self._place(case):
+            self._decide(case)
+        else:
+            self.waiting.append(case)
+
+    def _decide(self, case: CaseState, served: float = 0.0) -> None:
+        """The host state's decision: a refusal sends the case back to placement, an
+        acceptance on to pre-departure (the decision's wait runs on into it)."""
+        assert case.country is not None
+        terms, slot = self.params.host(case.country), case.attempts % col.ATTEMPTS
+        due = self._delay(case, col.Z_HOST + slot, terms.decision, served)
+        if self.streams.chance(case.index, col.U_REFUSE + slot, terms.refuse_share):
+            self._after(due, case, self._refused)
+        else:
+            self._after(due + self._pre_departure(case), case, self._ready)
+
+    def _refused(self, case: CaseState) -> None:
+        """Never towards return: the places go back and the case is placed again."""
+        assert case.country is not None
+        case.refused_by.add(case.country)
+        self._release(case)
+        case.attempts += 1
+        self._place_or_wait(case)
+
+    def _pre_departure(self, case: CaseState) -> float:
+        if case.stage > Stage.PRE_DEPARTURE:
             return 0.0
-        attempt = 0
-        while case.persons > 0:
-            if case.country is None:
-                if case.persons > self._largest_room() or not self._place(case):
-                    ready = self.env.event()
-                    self.waiting.append((case, ready))
-                    yield ready
-                served = 0.0
-            country = case.country
-            if country is None:  # every member was killed while the case waited
-                return 0.0
-            terms, slot = self.params.host(country), attempt % col.ATTEMPTS
-            due = self._delay(case, col.Z_HOST + slot, terms.decision, served)
-            if not self.streams.chance(case.index, col.U_REFUSE + slot, terms.refuse_share):
-                return due  # accepted: the decision's wait runs on into pre-departure
-            yield from self._after(due)
-            # Refused: never towards return; the places go back and the case is placed again.
-            case.refused_by.add(country)
-            self._release(case)
-            attempt += 1
-        return 0.0
+        return self._delay(case, col.Z_PRE_DEPARTURE, self.params.pre_departure,
+                           self._served(case, Stage.PRE_DEPARTURE))
+
+    def _ready(self, case: CaseState) -> None:
+        if case.persons > 0:
+            self._board(case)
+        else:
+            self._leave(case)
 
     def _largest_room(self) -> int:
         return max(self.places.values(), default=0)
 
     def _serve_waiting(self) -> None:
         """Places opened: give waiting cases, first come first served, a state with room."""
-        largest, still = self._largest_room(), []
-        for at, (case, ready) in enumerate(self.waiting):
+        largest, still, placed = self._largest_room(), [], []
+        for at, case in enumerate(self.waiting):
             if largest <= 0:
                 still.extend(self.waiting[at:])
                 break
             if case.persons > largest or not self._place(case):
-                still.append((case, ready))
+                still.append(case)
                 continue
-            ready.succeed()
+            placed.append(case)
             largest = self._largest_room()
         self.waiting = still
+        for case in placed:  # after the list is settled: a decision may release places
+            self._decide(case)
 
     def _place(self, case: CaseState) -> bool:
         """Reserve places for ``case`` in a state that may take it; False if none has room."""
-        if case.persons > 0:
-            country = self._choose_state(case)
-            if country is None:
-                return False
-            self.places[country] -= case.persons
-            case.country, case.reserved = country, case.persons
-        return True
-
-    def _choose_state(self, case: CaseState) -> str | None:
         room = [(c, n) for c, n in self.places.items()
                 if n >= case.persons and c not in case.refused_by]
         if not room:
-            return None
+            return False
         # A state is chosen with probability proportional to its open places.
         total, bounds = 0, []
         for _, n in room:
             total += n
             bounds.append(total)
         draw = self.streams.uniform(case.index, col.U_CHOICE + len(case.refused_by) % col.ATTEMPTS)
-        return room[min(bisect_right(bounds, draw * total), len(room) - 1)][0]
+        country = room[min(bisect_right(bounds, draw * total), len(room) - 1)][0]
+        self.places[country] -= case.persons
+        case.country, case.reserved = country, case.persons
+        return True
 
     def _release(self, case: CaseState) -> None:
         if case.country is not None and case.reserved:
@@ -314,18 +274,21 @@ class Operation:
     def _pledges(self) -> Steps:
         start = self.params.start
         for pledge in sorted(self.params.pledges, key=lambda e: e.on):
-            yield from self._after((pledge.on - start).days - self.env.now)
+            wait = (pledge.on - start).days - self.env.now
+            if wait > 0:
+                yield self.env.timeout(wait)
             self.places[pledge.country] = self.places.get(pledge.country, 0) + pledge.persons
             self._serve_waiting()
 
-    def _board(self, case: CaseState) -> bool:
+    # -- flights ----------------------------------------------------------------------------
+    def _board(self, case: CaseState) -> None:
         """Ready to fly: on the next flight of its state with a seat (or at once if flights
         are not modelled). The case leaves with that flight."""
         country = case.country
         assert country is not None
         if self.params.host(country).flight_interval_days <= 0:
             self._depart(case)
-            return True
+            return
         if country not in self.boarding:
             self.boarding[country] = []
             self.env.process(self._flights(country))
@@ -333,7 +296,6 @@ class Operation:
         sleeping = self.asleep.pop(country, None)
         if sleeping is not None:
             sleeping.succeed()
-        return True
 
     def _flights(self, country: str) -> Steps:
         """A flight every ``flight_interval_days`` from the state's first boarding on; while
@@ -347,7 +309,8 @@ class Operation:
             next_flight += interval
             while next_flight < self.env.now:
                 next_flight += interval
-            yield from self._after(next_flight - self.env.now)
+            if next_flight > self.env.now:
+                yield self.env.timeout(next_flight - self.env.now)
             seats, left = terms.seats_per_flight, []
             for case in self.boarding[country]:
                 whole_flight = seats == terms.seats_per_flight  # a case bigger than a plane
@@ -385,10 +348,11 @@ class Operation:
 
     def _end_emptied_waits(self) -> None:
         """A waiting case whose every member was killed stops waiting (and ends)."""
-        for case, ready in self.waiting:
-            if case.persons == 0:
-                ready.succeed()
-        self.waiting = [(case, ready) for case, ready in self.waiting if case.persons > 0]
+        emptied = [case for case in self.waiting if case.persons == 0]
+        if emptied:
+            self.waiting = [case for case in self.waiting if case.persons > 0]
+            for case in emptied:
+                self._place_or_wait(case)
 
     def _leave(self, case: CaseState) -> None:
         self.present.pop(case.index, None)
@@ -414,25 +378,11 @@ class Operation:
         end = float(departures[-1, 0]) if everyone else float(self.env.now)
         # Why those still waiting for places wait: no room anywhere, or room only in states
         # that refused them.
-        refused = sum(case.persons for case, _ in self.waiting
+        refused = sum(case.persons for case in self.waiting
                       if any(n >= case.persons for n in self.places.values()))
         return Replication(departures, days, np.cumsum(deltas), persons_in,
                            self.counts[Outcome.DEPARTED], self.counts[Outcome.DIED],
                            self.counts[Outcome.ENDED], in_camp, self.attacks, end, refused)
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """A replication allocates tens of thousands of short-lived objects (events, generators)
-    and frees them all at its end: the cyclic collector, run meanwhile over every live one,
-    costs a fifth of the time and frees nothing. Reference counting still frees at once."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def run_replication(params: OperationParams, cases: Sequence[CaseStart],
