@@ -16,9 +16,11 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console as stdout_console
 from resettle.adapters.cli.output import failing_cleanly
 from resettle.adapters.cli.scenario import DEMO_CONFIG
+from resettle.adapters.cli.simulate import store_month_end_forecast
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.registry.store import load_batch
 from resettle.adapters.db.reporting.store import reporting_store
+from resettle.adapters.db.simulation.run_store import stored_forecast
 from resettle.core import Dimension
 from resettle.reporting import service
 from resettle.reporting.hxl import HxlTable
@@ -111,7 +113,8 @@ def write_report(database_url: str, month: str, out: Path) -> tuple[MonthlyRepor
     engine = open_engine(database_url)
     try:
         with reporting_store(engine) as store:
-            report = service.build_report(store, month, generated=datetime.now(UTC).date())
+            report = service.build_report(store, month, generated=datetime.now(UTC).date(),
+                                          forecast=stored_forecast(store.session))
     finally:
         engine.dispose()
     out.mkdir(parents=True, exist_ok=True)
@@ -176,6 +179,7 @@ def _export(database_url: str, day: date, asylum_country: str,
 def step_reports(ctx: DemoContext) -> None:
     """Demo: the monthly report of a busy month and the HXL table on the snapshot day."""
     ctx.console.rule(f"reporting: the monthly report for {DEMO_MONTH} and the HXL aggregates")
+    store_month_end_forecast(ctx, DEMO_MONTH)
     with ctx.console.status("building the report (figures, PDF)..."):
         report, html, pdf = write_report(ctx.database_url, DEMO_MONTH, ctx.output_dir)
     table = _export(ctx.database_url, DEMO_CONFIG.as_of, ASYLUM_COUNTRY, K_DEFAULT)
