@@ -174,7 +174,8 @@ REFUSED_BY_THE_STAGE = {Permission.REFERRAL_CREATE: "illegal_transition",
 PAGES = [(Permission.USER_MANAGE, "/users"), (Permission.REGISTRY_IMPORT, "/registry/import"),
          (Permission.AUDIT_VIEW, "/audit"), (Permission.PLACEMENT_VIEW, "/placements"),
          (Permission.REPORT_VIEW, "/reports"),
-         (Permission.DEPARTURE_VIEW, "/departures"), (Permission.ARRIVAL_REPORT, "/arrivals")]
+         (Permission.DEPARTURE_VIEW, "/departures"), (Permission.ARRIVAL_REPORT, "/arrivals"),
+         (Permission.FORECAST_VIEW, "/forecast")]
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -23,6 +23,7 @@ class Role(StrEnum):
     HOST_STATE_LIAISON = "host_state_liaison"  # bound to one host state
     MOVEMENT_OFFICER = "movement_officer"  # checklists, flights, manifests, departures
     AUDITOR = "auditor"  # read-only
+    ANALYST = "analyst"  # forecasts and reports: aggregates only, no personal data
 
 
 class Permission(StrEnum):
@@ -52,6 +53,8 @@ class Permission(StrEnum):
     DEPARTURE_RECORD = "departure.record"  # a person's checklist items, readiness
     MANIFEST_READ = "departure.manifest"  # a flight's manifest (names of who boards)
     ARRIVAL_REPORT = "arrival.report"  # a case arrived in its host state
+    FORECAST_VIEW = "forecast.view"  # the operation simulator's stored runs (aggregates)
+    FORECAST_RUN = "forecast.run"  # start a forecast run (stored with its inputs and seed)
 
 
 class Scope(StrEnum):
@@ -176,6 +179,10 @@ GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         A.PLACEMENT_VIEW: Scope.NONE, A.AUDIT_VIEW: Scope.NONE, A.REPORT_VIEW: Scope.NONE,
         A.DEPARTURE_VIEW: Scope.NONE,
     },
+    # Forecasts and the monthly reports: simulated and published aggregates, never a case.
+    Role.ANALYST: {
+        A.FORECAST_VIEW: Scope.NONE, A.FORECAST_RUN: Scope.NONE, A.REPORT_VIEW: Scope.NONE,
+    },
 }
 
 SECTIONS: Mapping[Role, frozenset[Section]] = {
@@ -190,6 +197,7 @@ SECTIONS: Mapping[Role, frozenset[Section]] = {
     Role.AUDITOR: frozenset({Section.CASE, Section.HISTORY}),
     # Who boards, and needs that bear on travel (mobility, escorts); no sensitive section.
     Role.MOVEMENT_OFFICER: _BASIC,
+    Role.ANALYST: frozenset(),  # no field of any case
 }
 
 # Roles that write: the auditor is read-only by construction (no writing action granted).
