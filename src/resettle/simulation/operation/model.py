@@ -1,5 +1,5 @@
-"""The operation as a SimPy discrete-event model: one process per case in screening, shared
-capacities, and events with callbacks from placement to departure.
+"""The operation as a SimPy discrete-event model: each case a chain of SimPy timeouts with
+callbacks, shared capacities, and processes for pledges, flights and attacks.
 
 registration → interviews (each adult alone with one of ``interviewers``) → status decision
 (→ appeal) → exclusion review (an assessor and a second reviewer) → submission → placement
@@ -8,14 +8,15 @@ releases the places and sends the case back to placement, never towards return) 
 pre-departure → a seat on one of the state's flights → departure. Pledges add places on their
 day; attacks strike at random, killing a share of the persons present.
 
-Cheap events (a replication is tens of thousands of them): a case's consecutive delays that
-touch nothing shared are waited as one timeout (every draw is made in advance, so a refusal or
-an appeal's outcome is known when its wait begins); interviewers and reviewers are FIFO pools
-whose turns' ends are known on arrival, so a turn is one timeout, not a request, a timeout and a
-release; from placement on, a case is a chain of timeouts with callbacks, not a process (no
-start and end events, no waiting event: a placed case's decision is scheduled at once); a
-state's flights sleep while nobody waits for a seat. The order of things is unchanged: the
-same seed gives the same replication as the plain one-process-per-step model did.
+Cheap events (a replication was 20,000–40,000 of them): a case's consecutive delays that touch
+nothing shared are waited as one timeout (every draw is made in advance, so a rejection or a
+refusal is known when its wait begins); interviewers and reviewers are FIFO pools whose turns'
+ends are known on arrival, so a turn is one timeout, not a request, a timeout and a release; a
+case is a chain of timeouts carrying it to its next step, not a generator process (no start,
+end or waiting events: a placed case's decision is scheduled at once); a state's flights sleep
+while nobody waits for a seat. SimPy keeps the clock and the order of events. The order of
+things is unchanged: the same seed gives the same replication as the plain
+one-process-per-case model did (``tests/simulation/operation/test_operation_equivalence.py``).
 """
 
 from __future__ import annotations
@@ -91,40 +92,41 @@ class Operation:
     def _delay(self, case: CaseState, column: int, delay: Delay, served: float = 0.0) -> float:
         return self.streams.delay(case.index, column, delay, served)
 
-    # -- screening: a process per case ------------------------------------------------------
-    def _case(self, case: CaseState) -> Steps:
+    # -- screening ----------------------------------------------------------------------
+    def _screen(self, case: CaseState) -> None:
+        """Registration, then each adult's interview (a queue), at the case's arrival."""
         start, p = case.start, self.params
         due = 0.0  # days of delays that touch nothing shared, waited as one
         if case.stage == Stage.HOLD:
             due = self._delay(case, col.Z_HOLD, p.hold, case.served)
             case.stage, case.served = start.resume_stage or Stage.REGISTRATION, 0.0
-        due = yield from self._screening(case, due)
-        if case.outcome != Outcome.ENDED and case.stage <= Stage.SUBMISSION:
-            due += self._delay(case, col.Z_SUBMISSION, p.submission,
-                               self._served(case, Stage.SUBMISSION))
-        if due > 0:
-            yield self.env.timeout(due)
-        if case.outcome == Outcome.ENDED:
-            self._leave(case)
-        else:
-            self._enter_placement(case)
-
-    def _served(self, case: CaseState, stage: Stage) -> float:
-        """Days already spent in ``stage``: only in the stage the case started in."""
-        return case.served if case.stage == stage else 0.0
-
-    def _screening(self, case: CaseState, due: float) -> Generator[simpy.Event, Any, float]:
-        """Registration to exclusion review; a case rejected on appeal or excluded ends.
-        Returns the days still to wait after what it waited itself."""
-        p, i, s, stage = self.params, case.index, self.streams, case.stage
-        if stage <= Stage.REGISTRATION:
+        if case.stage <= Stage.REGISTRATION:
             due += self._delay(case, col.Z_REGISTRATION, p.registration, case.served)
-        if stage <= Stage.INTERVIEW:
-            if due > 0:
-                yield self.env.timeout(due)
-            due = 0.0
-            yield from self._interviews(case, case.start.adults_to_interview
-                                        if stage == Stage.INTERVIEW else None)
+        if case.stage <= Stage.INTERVIEW:
+            pending = start.adults_to_interview if case.stage == Stage.INTERVIEW else None
+            case.turns_left = max(start.adults if pending is None else pending, 0)
+            case.turn_days = p.interview_days_per_adult * math.exp(
+                0.3 * self.streams.normal(case.index, col.Z_INTERVIEW))
+            self._after(due, case, self._interview)
+        else:
+            self._status_decision(case, due)
+
+    def _interview(self, case: CaseState) -> None:
+        """Each adult alone, in private, one after another (each turn queues anew)."""
+        if case.turns_left <= 0 or case.persons == 0:
+            self._status_decision(case, 0.0)
+            return
+        case.turns_left -= 1
+        self._turn(self.interviewers, case, self._interview)
+
+    def _turn(self, servers: Servers, case: CaseState, then: Then) -> None:
+        now = self.env.now
+        self._after(servers.turn_ends(now, case.turn_days) - now, case, then)
+
+    def _status_decision(self, case: CaseState, due: float) -> None:
+        """Decision (and appeal), then the exclusion review if the case needs one; a case
+        rejected on appeal ends after its appeal's wait."""
+        p, i, s, stage = self.params, case.index, self.streams, case.stage
         if stage <= Stage.APPEAL:
             rejected = stage == Stage.APPEAL
             if stage <= Stage.DECISION:
@@ -135,33 +137,36 @@ class Operation:
                 due += self._delay(case, col.Z_APPEAL, p.appeal, self._served(case, Stage.APPEAL))
                 if not s.chance(i, col.U_APPEAL, p.appeal_grant_share):
                     case.outcome = Outcome.ENDED
-                    return due
+                    self._after(due, case, self._leave)
+                    return
         if stage <= Stage.EXCLUSION_REVIEW and self._needs_review(case):
             due += self._delay(case, col.Z_VETTING, p.vetting_wait,
                                self._served(case, Stage.EXCLUSION_REVIEW))
-            if due > 0:
-                yield self.env.timeout(due)
-            due = 0.0
-            for _person in ("assessor", "reviewer"):  # two people; the pool holds >= 2
-                yield from self._turn(self.reviewers, p.exclusion_review_days)
-            if s.chance(i, col.U_EXCLUDE, p.exclude_share):
-                case.outcome = Outcome.ENDED
-        return due
+            case.turns_left, case.turn_days = 2, p.exclusion_review_days  # two people
+            self._after(due, case, self._review)
+        else:
+            self._submit(case, due)
 
-    def _turn(self, servers: Servers, days: float) -> Steps:
-        now = self.env.now
-        wait = servers.turn_ends(now, days) - now
-        if wait > 0:
-            yield self.env.timeout(wait)
+    def _review(self, case: CaseState) -> None:
+        """The assessor's turn, then the second reviewer's (the pool holds >= 2)."""
+        if case.turns_left > 0:
+            case.turns_left -= 1
+            self._turn(self.reviewers, case, self._review)
+        elif self.streams.chance(case.index, col.U_EXCLUDE, self.params.exclude_share):
+            case.outcome = Outcome.ENDED
+            self._leave(case)
+        else:
+            self._submit(case, 0.0)
 
-    def _interviews(self, case: CaseState, pending: int | None) -> Steps:
-        adults = case.start.adults if pending is None else pending
-        days = self.params.interview_days_per_adult * math.exp(
-            0.3 * self.streams.normal(case.index, col.Z_INTERVIEW))
-        for _ in range(max(adults, 0)):  # each adult alone, in private, one after another
-            if case.persons == 0:
-                return
-            yield from self._turn(self.interviewers, days)
+    def _submit(self, case: CaseState, due: float) -> None:
+        if case.stage <= Stage.SUBMISSION:
+            due += self._delay(case, col.Z_SUBMISSION, self.params.submission,
+                               self._served(case, Stage.SUBMISSION))
+        self._after(due, case, self._enter_placement)
+
+    def _served(self, case: CaseState, stage: Stage) -> float:
+        """Days already spent in ``stage``: only in the stage the case started in."""
+        return case.served if case.stage == stage else 0.0
 
     def _needs_review(self, case: CaseState) -> bool:
         known = case.start.needs_exclusion_review
@@ -169,13 +174,13 @@ class Operation:
             return known
         return self.streams.chance(case.index, col.U_REVIEW, self.params.exclusion_review_share)
 
-    # -- placement, host decision, pre-departure: callbacks ---------------------------------
+    # -- placement, host decision, pre-departure ------------------------------------------
     def _arrive(self, case: CaseState) -> None:
         self.present[case.index] = case
         self.changes.append((self.env.now, case.persons))
         if case.stage == Stage.HOLD or case.stage <= Stage.SUBMISSION:
-            self.env.process(self._case(case))
-        else:  # already past screening: no process, placement comes first
+            self._screen(case)
+        else:
             self._enter_placement(case)
 
     def _enter_placement(self, case: CaseState) -> None:

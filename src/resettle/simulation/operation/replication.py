@@ -35,6 +35,8 @@ class CaseState:
     stage: Stage = Stage.REGISTRATION  # where the case (re)started: a hold resumes elsewhere
     served: float = 0.0  # days it had already spent there
     attempts: int = 0  # referrals refused so far
+    turns_left: int = 0  # interviews (one per adult) or reviews (two people) still to come
+    turn_days: float = 0.0  # the length of each of those turns
 
 
 @dataclass(frozen=True)
