@@ -13,12 +13,14 @@ counts its steps (the model takes its environment injected).
 from __future__ import annotations
 
 import os
+import resource
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import simpy
+from joblib.externals.loky import get_reusable_executor
 
 from bench.machine import describe_machine
 from resettle.simulation.operation.forecast import Metrics, simulate_replications
@@ -67,14 +69,20 @@ def ashraf_forecast() -> tuple[OperationParams, tuple[CaseStart, ...]]:
 
 def timed(params: OperationParams, cases: tuple[CaseStart, ...], reps: int,
           jobs: int) -> tuple[Metrics, float, float]:
-    """Metrics, wall seconds and this process's CPU seconds."""
+    """Metrics, wall seconds and CPU seconds: this process's, and its joblib workers' (the
+    workers are shut down after the run, so their CPU time is counted as children's)."""
     wall, cpu = time.perf_counter(), _cpu()
     runs = simulate_replications(params, cases, reps, seed=1, jobs=jobs)
-    return Metrics.of(runs), time.perf_counter() - wall, _cpu() - cpu
+    elapsed = time.perf_counter() - wall
+    if jobs > 1:
+        get_reusable_executor().shutdown(wait=True)
+    return Metrics.of(runs), elapsed, _cpu() - cpu
 
 
 def _cpu() -> float:
-    return time.process_time()
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -87,13 +95,15 @@ def main() -> None:
         events = events_per_replication(params, cases)
         single, wall_1, cpu_1 = timed(params, cases, reps, jobs=1)
         many = target if name == "Ashraf forecast" else reps
-        parallel, wall_n, _ = timed(params, cases, many, jobs=cores)
+        parallel, wall_n, cpu_n = timed(params, cases, many, jobs=cores)
         same = np.array_equal(single.end_day, parallel.end_day[:reps]) and np.array_equal(
             single.person_days, parallel.person_days[:reps])
         per_rep = cpu_1 / reps
         print(f"{name}: {len(cases):,} cases, {events:,} events per replication; "
               f"{reps} replications sequential {wall_1:.1f} s wall ({cpu_1:.1f} s CPU, "
               f"{per_rep * 1000:.0f} ms CPU each, {events / per_rep:,.0f} events/CPU-s); "
-              f"{many} replications joblib {cores} processes {wall_n:.1f} s wall, "
+              f"{many} replications joblib {cores} processes {wall_n:.1f} s wall "
+              f"({cpu_n:.1f} s CPU, workers included: {cpu_n / cores:.0f} s on {cores} idle "
+              f"cores), "
               f"{wall_1 / reps * many / wall_n:.2f}x the sequential rate; same results: {same}; "
               f"load average now {os.getloadavg()[0]:.1f}")
