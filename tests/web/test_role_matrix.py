@@ -216,7 +216,8 @@ REFUSED_AT = {"/api/cases/C-003/decision": "illegal_transition",
 PAGES = [(Permission.USER_MANAGE, "/users"), (Permission.REGISTRY_IMPORT, "/registry/import"),
          (Permission.AUDIT_VIEW, "/audit"), (Permission.PLACEMENT_VIEW, "/placements"),
          (Permission.REPORT_VIEW, "/reports"), (Permission.CASE_REGISTER, "/registry/register"),
-         (Permission.DEPARTURE_VIEW, "/departures"), (Permission.ARRIVAL_REPORT, "/arrivals")]
+         (Permission.DEPARTURE_VIEW, "/departures"), (Permission.ARRIVAL_REPORT, "/arrivals"),
+         (Permission.FORECAST_VIEW, "/forecast")]
 
 
 @pytest.mark.parametrize("role", list(Role))

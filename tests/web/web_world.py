@@ -71,6 +71,7 @@ USERS = {
     Role.HOST_STATE_LIAISON: "liaison_alb",
     Role.AUDITOR: "auditor",
     Role.MOVEMENT_OFFICER: "movement",
+    Role.ANALYST: "analyst",
 }
 
 

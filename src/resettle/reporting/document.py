@@ -186,14 +186,30 @@ def _population_section(a: Aggregates, figures: Figures) -> str:
 def _forecast_section(a: Aggregates, figures: Figures) -> str:
     if a.forecast is None:
         return ("<h2>Forecast</h2><p><b>No forecast yet.</b> The forecast band of the last "
-                "departure date and of persons still in the camp comes from the operation "
-                "simulator, which is not connected to reports yet "
-                "(<code>resettle.reporting.ports.ForecastSource</code>).</p>")
+                "departure date and of persons still in the camp comes from the latest stored "
+                "run of the operation simulator (<code>resettle simulate</code>, or the "
+                "forecast page); none was stored for a day up to the end of this month.</p>")
     band = a.forecast
+    if band.everyone_left_share >= 1.0:
+        last = "Last departure"
+    else:
+        last = (f"In {1 - band.everyone_left_share:.0%} of the runs some persons find no place "
+                f"in the pledges known (median {band.left_behind:,}): new pledges are needed. "
+                "Last departure on the pledges known")
+    rows = "".join(f'<tr><th scope="row">{escape(month)}</th><td class="n">{mid:,}</td>'
+                   f'<td class="n">{low:,} – {high:,}</td></tr>'
+                   for month, low, mid, high in band.remaining)
+    table = ('<div class="tbl"><table><caption>Persons still in the camp at the end of each '
+             f"month (simulated; median and {band.coverage}% band)</caption><thead><tr>"
+             '<th scope="col">month</th><th scope="col" class="n">median</th>'
+             f'<th scope="col" class="n">{band.coverage}% band</th></tr></thead>'
+             f"<tbody>{rows}</tbody></table></div>")
     return ("<h2>Forecast</h2>" + figure_html(figures.get("forecast"))
-            + f"<p>Last departure: median {band.last_departure_p50:%d %B %Y}; between "
-              f"{band.last_departure_p10:%d %B %Y} and {band.last_departure_p90:%d %B %Y} "
-              f"in 80% of {band.runs:,} simulated runs.</p>")
+            + f"<p>From the registry as it stood on {band.as_of:%d %B %Y}. {escape(last)}: "
+              f"median {band.last_departure_median:%d %B %Y}; between "
+              f"{band.last_departure_low:%d %B %Y} and {band.last_departure_high:%d %B %Y} "
+              f"in {band.coverage}% of {band.runs:,} simulated runs.</p>" + table
+            + (f'<p class="note">{escape(band.source)}</p>' if band.source else ""))
 
 
 METHOD = (

@@ -141,7 +141,9 @@ def pledges_figure(table: ReportTable, made: Sequence[int]) -> Figure:
 
 
 def forecast_figure(band: ForecastBand) -> Figure:
-    title = "Forecast: persons still in the camp (10th to 90th percentile of simulated runs)"
+    low_q, high_q = (100 - band.coverage) / 2, 100 - (100 - band.coverage) / 2
+    title = (f"Forecast: persons still in the camp ({low_q:g}th to {high_q:g}th percentile of "
+             "simulated runs)")
     figure, axes = _axes()
     months = [m for m, *_ in band.remaining]
     low = [lo for _, lo, _, _ in band.remaining]
@@ -149,14 +151,15 @@ def forecast_figure(band: ForecastBand) -> Figure:
     high = [hi for _, _, _, hi in band.remaining]
     positions = np.arange(len(months))
     axes.fill_between(positions, low, high, color=COLOURS[0], alpha=0.25,  # type: ignore[attr-defined]
-                      label="10th-90th percentile")
+                      label=f"{low_q:g}th-{high_q:g}th percentile")
     axes.plot(positions, mid, color=COLOURS[0], label="median")  # type: ignore[attr-defined]
     step = max(1, len(months) // 12)
     axes.set_xticks(positions[::step], months[::step], rotation=60,  # type: ignore[attr-defined]
                     ha="right", fontsize=8)
     axes.set_ylabel("persons")  # type: ignore[attr-defined]
     axes.legend(frameon=False, fontsize=8)  # type: ignore[attr-defined]
-    alt = (f"{title}. Last departure: median {band.last_departure_p50}, between "
-           f"{band.last_departure_p10} and {band.last_departure_p90} in 80% of "
-           f"{band.runs} runs.")
+    alt = (f"{title}. Last departure: median {band.last_departure_median}, between "
+           f"{band.last_departure_low} and {band.last_departure_high} in {band.coverage}% of "
+           f"{band.runs} runs. " + "; ".join(f"{m}: {mid:,} ({lo:,} to {hi:,})"
+                                            for m, lo, mid, hi in band.remaining) + ".")
     return Figure("forecast", title, _svg(figure), alt)

@@ -54,13 +54,15 @@ class ReportingStore(Protocol):
 
 
 class ForecastSource(Protocol):
-    """Hook for the operation simulator: its forecast band as of a day, or None."""
+    """The operation simulator's forecast band as of a day, or None. Reporting ranks below the
+    simulator, so it only names what it needs: the simulator's ``StoredForecast`` (the latest
+    stored run) fills it, handed in by the CLI and the web app."""
 
     def forecast_band(self, as_of: date) -> ForecastBand | None: ...
 
 
 class NoForecast:
-    """Until the simulator is wired in: the report's forecast section says so."""
+    """No forecast (tests, or a caller without stored runs): the report's section says so."""
 
     def forecast_band(self, as_of: date) -> ForecastBand | None:
         return None

@@ -87,13 +87,19 @@ class MovementFact:
 class ForecastBand:
     """The simulator's band for the operation's end, as of a day (quantiles over runs)."""
 
-    as_of: date
-    last_departure_p10: date
-    last_departure_p50: date
-    last_departure_p90: date
-    # (month, p10, p50, p90) persons still in the camp at the end of each month
+    as_of: date  # the registry day the forecast starts from
+    last_departure_low: date
+    last_departure_median: date
+    last_departure_high: date
+    # (month, low, median, high) persons still in the camp at the end of each month
     remaining: tuple[tuple[str, int, int, int], ...] = ()
     runs: int = 0
+    coverage: int = 90  # percent of the runs between low and high
+    # Share of runs in which everyone left; below 1, the dates are the last departure on the
+    # pledges known, and ``left_behind`` persons (median) find no place in them.
+    everyone_left_share: float = 1.0
+    left_behind: int = 0
+    source: str = ""  # which stored run, with its seed: how to draw it again
 
 
 class StatusGroup(StrEnum):

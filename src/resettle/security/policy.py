@@ -23,6 +23,7 @@ class Role(StrEnum):
     HOST_STATE_LIAISON = "host_state_liaison"  # bound to one host state
     MOVEMENT_OFFICER = "movement_officer"  # checklists, flights, manifests, departures
     AUDITOR = "auditor"  # read-only
+    ANALYST = "analyst"  # forecasts and reports: aggregates only, no personal data
 
 
 class Permission(StrEnum):
@@ -59,6 +60,8 @@ class Permission(StrEnum):
     NO_RETURN_DECLARE = "no_return.declare"  # a country a person fears (confidential)
     STATEMENT_RECORD = "statement.record"  # a member's confidential statement
     CASE_REGISTER = "case.register"  # register and edit persons and cases from a form
+    FORECAST_VIEW = "forecast.view"  # the operation simulator's stored runs (aggregates)
+    FORECAST_RUN = "forecast.run"  # start a forecast run (stored with its inputs and seed)
 
 
 # Roles and actions in words, for refusals and pages (the web's labels take them from here).
@@ -86,6 +89,7 @@ PERMISSION_WORDS: Mapping[str, str] = {
     "interview.record": "record interviews and consent", "case.membership": "split and merge cases",
     "no_return.declare": "record countries a person fears", "statement.record":
     "record confidential statements", "case.register": "register and edit persons and cases",
+    "forecast.view": "see forecasts", "forecast.run": "run forecasts",
 }
 
 
@@ -215,6 +219,10 @@ GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         A.PLACEMENT_VIEW: Scope.NONE, A.AUDIT_VIEW: Scope.NONE, A.REPORT_VIEW: Scope.NONE,
         A.DEPARTURE_VIEW: Scope.NONE,
     },
+    # Forecasts and the monthly reports: simulated and published aggregates, never a case.
+    Role.ANALYST: {
+        A.FORECAST_VIEW: Scope.NONE, A.FORECAST_RUN: Scope.NONE, A.REPORT_VIEW: Scope.NONE,
+    },
 }
 
 SECTIONS: Mapping[Role, frozenset[Section]] = {
@@ -229,6 +237,7 @@ SECTIONS: Mapping[Role, frozenset[Section]] = {
     Role.AUDITOR: frozenset({Section.CASE, Section.HISTORY}),
     # Who boards, and needs that bear on travel (mobility, escorts); no sensitive section.
     Role.MOVEMENT_OFFICER: _BASIC,
+    Role.ANALYST: frozenset(),  # no field of any case
 }
 
 # Roles that write: the auditor is read-only by construction (no writing action granted).

@@ -81,3 +81,43 @@ def test_the_demo_step_prints_the_forecast_and_a_summary_line(database_url: str,
     step_simulate(context)
     assert "persons waiting on" in context.summary["simulator"]
     assert (tmp_path / "simulation" / "levers.png").exists()
+
+
+def test_a_stored_run_reaches_the_report_and_draws_again_from_the_store(
+        database_url: str, tmp_path: Path) -> None:
+    from resettle.adapters.db.simulation.run_store import DbForecastRunStore
+    from resettle.simulation.operation.runs import DONE, ForecastRequest
+    from resettle.simulation.operation.service import run_forecast, stored_results
+
+    load_scenario(make_ashraf(5, SMALL), database_url)
+    before = runner.invoke(app, ["report", "--month", "2014-12", "--out", str(tmp_path),
+                                 "--database-url", database_url])
+    assert before.exit_code == 0, before.output
+    assert "No forecast yet" in (tmp_path / "report-2014-12.html").read_text()
+    result = runner.invoke(app, ["simulate", "--database-url", database_url, "--on",
+                                 "2014-12-31", "--replications", "3", "--seed", "4",
+                                 "--out", str(tmp_path / "sim")])
+    assert result.exit_code == 0, result.output
+    assert "Stored as forecast run" in result.output
+    engine = open_database(database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            stored = DbForecastRunStore(session).latest_done()
+            assert stored is not None and stored.status == DONE and stored.seed == 4
+            request = ForecastRequest.from_record(stored.inputs)
+            again = run_forecast(DbOperationStore(session), request)
+    finally:
+        engine.dispose()
+    # The stored inputs make the same numbers again; the stored results draw the same figure.
+    kept = stored_results(stored).forecast
+    assert kept.metrics.end_day.tolist() == again.forecast.metrics.end_day.tolist()
+    assert kept.metrics.person_days.tolist() == again.forecast.metrics.person_days.tolist()
+    assert (kept.in_camp == again.forecast.in_camp).all()
+    after = runner.invoke(app, ["report", "--month", "2014-12", "--out", str(tmp_path),
+                                "--database-url", database_url])
+    assert after.exit_code == 0, after.output
+    html = (tmp_path / "report-2014-12.html").read_text()
+    assert "No forecast yet" not in html
+    assert "in 90% of 3 simulated runs" in html
+    assert f"Stored forecast run {stored.run_id}" in html
+    assert "Persons still in the camp at the end of each month" in html

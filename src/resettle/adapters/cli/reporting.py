@@ -18,6 +18,7 @@ from resettle.adapters.cli.output import failing_cleanly
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.registry.store import load_batch
 from resettle.adapters.db.reporting.store import reporting_store
+from resettle.adapters.db.simulation.run_store import stored_forecast
 from resettle.core import Dimension
 from resettle.reporting import service
 from resettle.reporting.hxl import HxlTable
@@ -106,7 +107,8 @@ def write_report(database_url: str, month: str, out: Path) -> tuple[MonthlyRepor
     engine = open_engine(database_url)
     try:
         with reporting_store(engine) as store:
-            report = service.build_report(store, month, generated=datetime.now(UTC).date())
+            report = service.build_report(store, month, generated=datetime.now(UTC).date(),
+                                          forecast=stored_forecast(store.session))
     finally:
         engine.dispose()
     out.mkdir(parents=True, exist_ok=True)

@@ -6,9 +6,11 @@ times and prints the forecast; writes a figure (PNG) beside its text alternative
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +19,7 @@ import typer
 from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, failing_cleanly, progress_bar
 from resettle.adapters.db.engine import make_session_factory
+from resettle.adapters.db.simulation.run_store import DbForecastRunStore
 from resettle.adapters.db.simulation.store import DbOperationStore
 from resettle.simulation.operation.calibration import evaluate_history, fit_history
 from resettle.simulation.operation.figures import (
@@ -32,10 +35,12 @@ from resettle.simulation.operation.report import (
     forecast_lines,
     lever_lines,
 )
+from resettle.simulation.operation.runs import LEVER_NAMES, ForecastRequest
 from resettle.simulation.operation.service import (
     OperationRun,
+    execute_stored_run,
     replications_needed,
-    simulate_operation,
+    start_stored_run,
 )
 
 
@@ -90,17 +95,35 @@ def simulate(  # noqa: PLR0917 - Typer maps parameters to options
 def run_forecast(database_url: str, *, replications: int, seed: int, as_of: date | None,
                  jobs: int, levers: bool, risk_rate: float, interviewers: int,
                  scheduler: str | None = None, places_in: str | None = None) -> OperationRun:
+    """Run the forecast and store it (inputs, seed, results) as a forecast run."""
+    request = ForecastRequest(replications=replications, seed=seed, as_of=as_of,
+                              interviewers=interviewers, risk_rate=risk_rate,
+                              levers=tuple(LEVER_NAMES) if levers else (), places_in=places_in)
     engine = open_engine(database_url)
     try:
         with make_session_factory(engine)() as session, \
                 _progress(replications_needed(replications, levers)) as advance:
-            return simulate_operation(
-                DbOperationStore(session), replications=replications, seed=seed, as_of=as_of,
-                jobs=jobs, with_levers=levers, progress=advance, scheduler=scheduler,
-                places_in=places_in,
-                risk_deaths_per_100k_person_days=risk_rate, interviewers=interviewers)
+            runs = DbForecastRunStore(session)
+            run_id = start_stored_run(runs, request, started_by=_operator(),
+                                      now=datetime.now(UTC))
+            session.commit()
+            try:
+                run = execute_stored_run(DbOperationStore(session), runs, run_id, request,
+                                         clock=lambda: datetime.now(UTC), jobs=jobs,
+                                         progress=advance, scheduler=scheduler)
+            finally:
+                session.commit()  # the results, or why the run failed
+            return replace(run, run_id=run_id)
     finally:
         engine.dispose()
+
+
+def _operator() -> str:
+    """Who ran the command line: the operating-system account (the web records its user)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no account name in this environment
+        return "cli"
 
 
 @contextmanager
@@ -114,6 +137,9 @@ def render(run: OperationRun, out: Path) -> list[str]:
     """The forecast's lines; the figures written to ``out`` with their text alternatives."""
     out.mkdir(parents=True, exist_ok=True)
     lines = forecast_lines(run.forecast)
+    if run.run_id is not None:
+        lines.append(f"Stored as forecast run {run.run_id} (inputs, seed and results): the "
+                     "report and the forecast page show the latest.")
     figure = forecast_figure(run.forecast, out / "forecast.png")
     alternative = band_lines(run.forecast)
     (out / "forecast.txt").write_text("\n".join(lines + alternative) + "\n", encoding="utf-8")

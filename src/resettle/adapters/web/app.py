@@ -38,6 +38,7 @@ from resettle.adapters.web.screening import (
 from resettle.adapters.web.screening import pages as exclusion_pages
 from resettle.adapters.web.security import api as user_api
 from resettle.adapters.web.security import pages as user_pages
+from resettle.adapters.web.simulation import pages as forecast_pages
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("resettle.web")
@@ -166,5 +167,6 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(departures_pages.router)
     app.include_router(reporting_pages.router)
     app.include_router(work_queue.pages)
+    app.include_router(forecast_pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

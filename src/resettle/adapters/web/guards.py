@@ -36,7 +36,7 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 # Routes of these actions show aggregates only and write no audit entry: they need not queue
 # for the write lock. Every other guarded action reads personal data and audits it.
-AGGREGATE_ACTIONS = frozenset({Permission.DASHBOARD_VIEW})
+AGGREGATE_ACTIONS = frozenset({Permission.DASHBOARD_VIEW, Permission.FORECAST_VIEW})
 AUDIT_IDS_PER_ENTRY = 200
 
 

@@ -103,6 +103,8 @@ def home(ctx: Annotated[Ctx, Depends(logged_in())]) -> Response:
         return see_other("/queue")
     if may(ctx.user, Permission.DASHBOARD_VIEW):
         return see_other("/dashboard")
+    if may(ctx.user, Permission.FORECAST_VIEW) and not may(ctx.user, Permission.REFERRAL_LIST):
+        return see_other("/forecast")  # an analyst: aggregates only
     return see_other("/referrals")
 
 

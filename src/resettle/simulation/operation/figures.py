@@ -1,4 +1,7 @@
-"""Figures of the simulator (PNG). Each has a text alternative in ``report.py``."""
+"""Figures of the simulator (PNG). Each has a text alternative in ``report.py``.
+
+The forecast and tornado figures are drawn on matplotlib's object API (no pyplot state), so a
+web server's threads can draw them at once; ``*_png`` give the bytes for a page."""
 
 from __future__ import annotations
 
@@ -9,8 +12,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # no display in the field or in CI
+import io
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from resettle.simulation.operation.calibration import Calibration
@@ -28,10 +34,10 @@ def _days64(days: Iterable[date]) -> np.ndarray:
     return np.array(list(days), dtype="datetime64[D]")
 
 
-def forecast_figure(forecast: Forecast, path: Path) -> Path:
+def _forecast_drawing(forecast: Forecast) -> Figure:
     f = forecast
-    fig, (band, ends) = plt.subplots(1, 2, figsize=(11, 4.2),
-                                     gridspec_kw={"width_ratios": [2, 1]})
+    fig = Figure(figsize=(11, 4.2))
+    band, ends = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2, 1]})
     when = _dates(f.start, f.days)
     band.fill_between(when, f.in_camp[0], f.in_camp[2], alpha=0.3, label="90% band")
     band.plot(when, f.in_camp[1], label="median")
@@ -41,28 +47,39 @@ def forecast_figure(forecast: Forecast, path: Path) -> Path:
     band.grid(alpha=0.3)
     finished = f.metrics.end_day[f.metrics.everyone_left]
     values = finished if len(finished) else f.metrics.last_flight
+    values = values[~np.isnan(values)]
     ends.hist([f.start + timedelta(days=float(d)) for d in values], bins=20)
     ends.set_title("Last departure" if len(finished) else "Last departure on today's pledges")
     ends.set_ylabel("replications")
     fig.autofmt_xdate()
     fig.suptitle(f"Forecast from {f.start}: {f.replications} replications (seed {f.seed})")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return fig
+
+
+def forecast_figure(forecast: Forecast, path: Path) -> Path:
+    _forecast_drawing(forecast).savefig(path, dpi=110)
     return path
 
 
-def tornado_figure(effects: Sequence[LeverEffect], path: Path) -> Path:
-    """Levers by days saved on the last departure and person-days at risk saved, with 95%
-    intervals; most helpful on top. Without any day saved (nobody gets everyone out), only
-    person-days are drawn."""
+def forecast_png(forecast: Forecast) -> bytes:
+    return _png(_forecast_drawing(forecast))
+
+
+def _png(fig: Figure) -> bytes:
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=90)
+    return out.getvalue()
+
+
+def _tornado_drawing(effects: Sequence[LeverEffect]) -> Figure:
     reverse = list(reversed(effects))
     panels = [([e.days_saved for e in reverse], "days saved on the last departure"),
               ([e.person_days_saved for e in reverse], "person-days at risk saved")]
     if all(e.days_saved.mean == e.days_saved.low == e.days_saved.high == 0 for e in effects):
         panels = panels[1:]
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels) + 2.5,
-                                                     0.6 * len(effects) + 1.6), sharey=True)
+    fig = Figure(figsize=(5.5 * len(panels) + 2.5, 0.6 * len(effects) + 1.6))
+    axes = fig.subplots(1, len(panels), sharey=True)
     for axis, (values, title) in zip(np.atleast_1d(axes), panels, strict=True):
         means = [v.mean for v in values]
         errors = [[v.mean - v.low for v in values], [v.high - v.mean for v in values]]
@@ -74,9 +91,19 @@ def tornado_figure(effects: Sequence[LeverEffect], path: Path) -> Path:
         axis.grid(axis="x", alpha=0.3)
     fig.suptitle("What helps most (paired differences, common random numbers)")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return fig
+
+
+def tornado_figure(effects: Sequence[LeverEffect], path: Path) -> Path:
+    """Levers by days saved on the last departure and person-days at risk saved, with 95%
+    intervals; most helpful on top. Without any day saved (nobody gets everyone out), only
+    person-days are drawn."""
+    _tornado_drawing(effects).savefig(path, dpi=110)
     return path
+
+
+def tornado_png(effects: Sequence[LeverEffect]) -> bytes:
+    return _png(_tornado_drawing(effects))
 
 
 def calibration_figure(calibration: Calibration, path: Path) -> Path:

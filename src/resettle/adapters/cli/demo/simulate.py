@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from resettle.adapters.cli.simulate import render, run_forecast
+from resettle.reporting.service import parse_month
 from resettle.simulation.operation.report import summary_line
 
 if TYPE_CHECKING:
@@ -20,3 +21,13 @@ def step_simulate(context: DemoContext) -> None:
     for line in lines:
         context.console.print(line, soft_wrap=True)
     context.summary["simulator"] = summary_line(run.forecast, run.levers)
+
+
+def store_month_end_forecast(context: DemoContext, month: str, replications: int = 8) -> None:
+    """Demo: a small forecast from the registry as it stood at the end of ``month``, stored,
+    so that month's report shows it (a report shows no forecast made after its month)."""
+    _, last = parse_month(month)
+    run = run_forecast(context.database_url, replications=replications, seed=context.seed,
+                       as_of=last, jobs=1, levers=False, risk_rate=2.3, interviewers=8)
+    context.console.print(f"forecast run {run.run_id} stored (from {last}, {replications} "
+                          f"replications): {summary_line(run.forecast, ())}", soft_wrap=True)

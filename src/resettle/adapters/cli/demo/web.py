@@ -26,7 +26,7 @@ DEMO_USERNAMES = {
     Role.ADMINISTRATOR: "admin", Role.REGISTRATION_OFFICER: "registrar",
     Role.PROTECTION_OFFICER: "protection", Role.EXCLUSION_REVIEWER: "exclusion",
     Role.PLACEMENT_OFFICER: "placement", Role.HOST_STATE_LIAISON: "liaison",
-    Role.AUDITOR: "auditor", Role.MOVEMENT_OFFICER: "movement",
+    Role.AUDITOR: "auditor", Role.MOVEMENT_OFFICER: "movement", Role.ANALYST: "analyst",
 }
 # (username, role): one account per role, and a second exclusion reviewer, because an
 # exclusion assessment must be reviewed by someone other than its assessor (four eyes).

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from resettle.adapters.db.reporting.store import SqlReportingStore
+from resettle.adapters.db.simulation.run_store import stored_forecast
 from resettle.adapters.web.guards import Ctx, allowed
 from resettle.adapters.web.pages import render
 from resettle.errors import ValidationError
@@ -49,7 +50,8 @@ def reports_page(request: Request, *, ctx: Annotated[Ctx, Depends(allowed(Permis
 def report_html(month: str, ctx: Annotated[Ctx, Depends(allowed(Permission.REPORT_VIEW))]
                 ) -> Response:
     report = service.build_report(SqlReportingStore(ctx.session), month,
-                                  generated=ctx.now.date(), pdf=False)
+                                  generated=ctx.now.date(), pdf=False,
+                                  forecast=stored_forecast(ctx.session))
     ctx.audit("report.view", subject_type="report", subject_id=report.month, detail="html")
     return HTMLResponse(report.html, headers={"Content-Security-Policy": REPORT_CSP})
 
@@ -58,7 +60,7 @@ def report_html(month: str, ctx: Annotated[Ctx, Depends(allowed(Permission.REPOR
 def report_pdf(month: str, ctx: Annotated[Ctx, Depends(allowed(Permission.REPORT_VIEW))]
                ) -> Response:
     report = service.build_report(SqlReportingStore(ctx.session), month,
-                                  generated=ctx.now.date())
+                                  generated=ctx.now.date(), forecast=stored_forecast(ctx.session))
     ctx.audit("report.view", subject_type="report", subject_id=report.month, detail="pdf")
     return Response(report.pdf, media_type="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=report-{report.month}.pdf"})

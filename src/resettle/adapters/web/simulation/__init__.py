@@ -1,0 +1,1 @@
+"""The forecast pages: the operation simulator's stored runs, for analysts (aggregates only)."""
