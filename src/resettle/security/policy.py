@@ -69,7 +69,7 @@ ROLE_WORDS: Mapping[str, str] = {
     "administrator": "administrator", "registration_officer": "registration officer",
     "protection_officer": "protection officer", "exclusion_reviewer": "exclusion reviewer",
     "placement_officer": "placement officer", "host_state_liaison": "host state liaison",
-    "movement_officer": "movement officer", "auditor": "auditor",
+    "movement_officer": "movement officer", "auditor": "auditor", "analyst": "analyst",
 }
 PERMISSION_WORDS: Mapping[str, str] = {
     "dashboard.view": "see the dashboard", "case.list": "list cases",
