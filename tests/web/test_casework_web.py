@@ -300,3 +300,13 @@ def test_an_attachment_is_sealed_and_shown_like_a_note(world: World) -> None:
     assert world.login("registrar").post(
         "/api/cases/C-003/attachments", data={"section": "medical"},
         files={"file": ("x.txt", b"x", "text/plain")}).status_code == 403
+
+
+def test_no_step_is_taken_by_default(family: World) -> None:
+    protection = family.login("protection")
+    page = protection.get(f"/cases/{FAMILY}").text
+    assert '<select id="step-choice" name="step"><option value="">' in page
+    answer = protection.post(f"/cases/{FAMILY}/steps", data={"reason": "typed, no step"})
+    assert answer.status_code == 422 and 'id="step-step-error"' in answer.text
+    assert 'value="typed, no step"' in answer.text
+    assert protection.get(f"/api/cases/{FAMILY}").json()["status"] == "registered"

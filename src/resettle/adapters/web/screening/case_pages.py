@@ -23,7 +23,8 @@ from resettle.adapters.web.screening import actions as screening_actions
 from resettle.adapters.web.screening import casework
 from resettle.adapters.web.screening import exclusion as exclusion_service
 from resettle.core import CaseStatus, Category, Dimension, Priority
-from resettle.errors import ResettleError
+from resettle.core.issues import Issue
+from resettle.errors import ResettleError, ValidationError
 from resettle.screening.exclusion import Clause, Recommendation, ReviewDecision
 from resettle.screening.records import AttendeeKind
 from resettle.screening.workflow import Action as Step
@@ -125,16 +126,22 @@ def act_on_case(request: Request, ctx: Ctx, case_id: str, work: Callable[[], obj
 
 
 @router.post("/cases/{case_id}/steps")
-def case_step(request: Request, case_id: str, *, step: Annotated[Step, Form()],
-              ctx: Annotated[Ctx, Depends(logged_in())], reason: Text = "",
+def case_step(request: Request, case_id: str, *, ctx: Annotated[Ctx, Depends(logged_in())],
+              step: Annotated[str, Form(max_length=40)] = "", reason: Text = "",
               closure: Annotated[str, Form(max_length=40)] = "") -> Response:
     """Policy: screening.act, screening.decide or exclusion.decide on the case, by step
-    (checked in take_step)."""
+    (checked in take_step). No step is chosen in advance: nothing is taken by default."""
     data = {"closure": closure} if closure and step == Step.CLOSE else {}
     form = "decision" if step in DECISION_STEPS else "step"
-    return act_on_case(request, ctx, case_id,
-                       lambda: screening_actions.take_step(ctx, case_id, step, reason, data),
-                       form=form, values={"step": step, "reason": reason, "closure": closure})
+
+    def work() -> object:
+        if step not in {s.value for s in Step}:
+            raise ValidationError([Issue("missing_value", "choose the action to take",
+                                         field="step")])
+        return screening_actions.take_step(ctx, case_id, Step(step), reason, data)
+
+    return act_on_case(request, ctx, case_id, work, form=form,
+                       values={"step": step, "reason": reason, "closure": closure})
 
 
 @router.post("/cases/{case_id}/notes")
