@@ -59,7 +59,7 @@ class PairReasons(Mapping[tuple[int, int], str]):
     def starting_with(self, prefix: str) -> list[tuple[tuple[int, int], str]]:
         """Every excluded pair whose reason starts with ``prefix`` (e.g. ``refused:``)."""
         found: dict[int, list[tuple[int, str]]] = {}  # per distinct profile tuple
-        out = []
+        out: list[tuple[tuple[int, int], str]] = []
         for case, rules in enumerate(self._protection):
             hits = found.get(id(rules))
             if hits is None:
