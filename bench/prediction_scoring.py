@@ -5,7 +5,8 @@ run: the per-row path (``compiled=False``: scikit-learn's ``predict_proba`` on b
 rows, what scoring did before issue 17) on a tenth of the cases, extrapolated, with the same
 numbers checked to 1e-6; and ``score_pairs_naively`` (one pair's features built and scored at
 a time) on a random subsample of pairs, extrapolated. Wall and CPU seconds, load average.
-Set ``RESETTLE_BENCH_CASES`` / ``RESETTLE_BENCH_LOCALITIES`` to change the size.
+Set ``RESETTLE_BENCH_CASES`` / ``RESETTLE_BENCH_LOCALITIES`` to change the size,
+``RESETTLE_BENCH_KINDS`` (``pooled,per-locality``) the models.
 """
 
 from __future__ import annotations
@@ -77,5 +78,6 @@ def main() -> None:
     print(describe_machine())
     print(f"load average at start: {os.getloadavg()[0]:.1f}")
     with threadpool_limits(limits=1):
-        for kind in ("per-locality", "pooled"):
+        kinds = os.environ.get("RESETTLE_BENCH_KINDS", "pooled,per-locality").split(",")
+        for kind in kinds:
             _one(kind, n_cases, n_localities)

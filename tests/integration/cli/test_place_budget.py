@@ -4,6 +4,7 @@ reading 600,000 scores, the solve, the checker, explanations and shadow prices t
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -15,21 +16,25 @@ from resettle.placement.budget import MARGIN_SECONDS
 from resettle.placement.synthetic import random_problem, write_problem_files
 
 pytestmark = pytest.mark.slow
-LIMIT = 30.0  # 15 s holds at low load (bench/RESULTS.md); 30 s leaves room at load ~12
+LIMIT = 30.0  # 15 s: bench/placement_budget.py; 30 s leaves room for the fixed work at load
 
 
 def test_place_with_report_holds_the_time_limit_at_20000_cases(tmp_path: Path) -> None:
     problem = random_problem(20_000, 300, seed=1, n_dimensions=2, tightness=0.95, density=0.1)
     paths = write_problem_files(problem, tmp_path)
     out, report = tmp_path / "placements.csv", tmp_path / "report.json"
-    started = time.monotonic()
+    load = os.getloadavg()[0]
+    started, cpu = time.monotonic(), time.process_time()
     result = CliRunner().invoke(app, [
         "place", "--cases", str(paths["cases"]), "--localities", str(paths["localities"]),
         "--scores", str(paths["scores"]), "--out", str(out), "--solver", "large",
         "--time-limit", str(LIMIT), "--report", str(report)])
-    took = time.monotonic() - started
+    took, cpu = time.monotonic() - started, time.process_time() - cpu
     assert result.exit_code == 0, result.output
-    assert took <= LIMIT + MARGIN_SECONDS, f"took {took:.1f} s for a {LIMIT:.0f} s limit"
+    # CPU (this process and its solver threads) always; before issue 17 it was 11 minutes
+    assert cpu <= LIMIT + MARGIN_SECONDS, f"{cpu:.1f} CPU s for a {LIMIT:.0f} s limit"
+    if load <= 2 * (os.cpu_count() or 1):  # wall time only means something if we get a core
+        assert took <= LIMIT + MARGIN_SECONDS, f"took {took:.1f} s for a {LIMIT:.0f} s limit"
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["status"] in {"optimal", "within_gap", "time_limit", "feasible"}
     assert len(data["explanations"]) == 20_000
