@@ -66,3 +66,29 @@ def test_explanations_are_consistent(problem: PlacementProblem) -> None:
     prices = shadow_prices(problem, result)
     assert all(p.outcome_price >= -1e-7 or np.isnan(p.outcome_price) for p in prices)
     assert len(prices) == problem.n_localities * len(problem.dimensions)
+
+
+def test_shadow_prices_under_a_budget_fall_back_on_the_solvers_duals() -> None:
+    problem = two_cases_one_place()
+    result = solve_placement(problem)
+    exact = shadow_prices(problem, result)
+    timed = shadow_prices(problem, result, seconds=30.0)  # small: the exact LPs fit
+    assert [p.outcome_price for p in timed] == pytest.approx([p.outcome_price for p in exact])
+    assert not any(p.approximate for p in timed)
+    unknown = shadow_prices(problem, result, seconds=0.0)  # no time, no duals: unknown
+    assert all(p.approximate and np.isnan(p.outcome_price) for p in unknown)
+    duals = np.arange(problem.capacity.size, dtype=np.float64).reshape(problem.capacity.shape)
+    object.__setattr__(result, "capacity_prices", duals)
+    result.stats["person_weight"] = 2.0
+    approx = shadow_prices(problem, result, seconds=0.0)
+    assert [p.outcome_price for p in approx] == duals.ravel().tolist()
+    assert [p.persons_price for p in approx] == (duals.ravel() / 2.0).tolist()
+    assert all(p.approximate for p in approx)
+
+
+def test_large_solver_hands_its_duals_to_the_explanations() -> None:
+    problem = two_cases_one_place()
+    result = solve_placement(problem, solver="large", time_limit=10)
+    assert result.capacity_prices is not None
+    assert result.capacity_prices.shape == problem.capacity.shape
+    assert (result.capacity_prices >= 0).all()

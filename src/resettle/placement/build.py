@@ -32,6 +32,7 @@ from resettle.core.codes import is_country_code
 from resettle.core.issues import Issue, IssueLog
 from resettle.core.needs import Dimension
 from resettle.placement.problem import PERSONS, GroupFloor, PlacementProblem
+from resettle.placement.reasons import PairReasons
 from resettle.placement.records import BuildOptions, PlacementCase, PlacementLocality, TieMode
 
 Scores = Mapping[tuple[str, str], float]
@@ -45,11 +46,14 @@ def build_problem(
     scores: Scores,
     *,
     options: BuildOptions | None = None,
+    validated: Sequence[Issue] | None = None,
 ) -> PlacementProblem:
-    """Validate, then build; raise ValidationError listing every blocking issue."""
+    """Validate (unless ``validated`` holds what :func:`validate` returned for the same
+    inputs), then build; raise ValidationError listing every blocking issue."""
     options = options or BuildOptions()
-    log = IssueLog([i for i in validate(cases, localities, scores, options=options)
-                    if i.code not in WARNING_CODES])
+    if validated is None:
+        validated = validate(cases, localities, scores, options=options)
+    log = IssueLog([i for i in validated if i.code not in WARNING_CODES])
     log.raise_if_any("the placement inputs have problems; nothing was solved")
     return _assemble(cases, localities, scores, options)
 
@@ -141,24 +145,28 @@ def _lock_and_reach_issues(
 ) -> list[Issue]:
     issues: list[Issue] = []
     loc_by_id = {loc.locality_id: loc for loc in localities}
+    profiles = _Profiles(localities)
+    scored = _scored_by_case(cases, localities, scores)
     locked_use: dict[str, dict[str, int]] = {}
-    for case in cases:
-        reasons = {loc.locality_id: pair_rule(case, loc, scores, options)[0] for loc in localities}
+    for i, case in enumerate(cases):
         if case.lock_locality is not None:
             lock = case.lock_locality
+            reason = (pair_rule(case, loc_by_id[lock], scores, options)[0]
+                      if lock in loc_by_id else None)
             if lock not in loc_by_id:
                 issues.append(Issue("unknown_id", f"locked to unknown locality {lock}",
                                     record=case.case_id, field="lock_locality"))
-            elif reasons[lock] is not None:
+            elif reason is not None:
                 issues.append(Issue("lock_not_allowed", f"locked to {lock}, which is not "
-                                    f"allowed: {reasons[lock]}", record=case.case_id,
+                                    f"allowed: {reason}", record=case.case_id,
                                     field="lock_locality"))
             else:
                 use = locked_use.setdefault(lock, {})
                 for dim, need in _all_needs(case).items():
                     use[dim] = use.get(dim, 0) + need
-        if all(reason is not None for reason in reasons.values()):
-            why = sorted({str(r).split(":")[0] for r in reasons.values()})
+        if not _allowed_pairs(case, localities, profiles.rules(case), scored[i], options):
+            reasons = [pair_rule(case, loc, scores, options)[0] for loc in localities]
+            why = sorted({str(r).split(":")[0] for r in reasons})
             issues.append(Issue("no_allowed_locality", "no locality is allowed for this case "
                                 f"({', '.join(why) or 'no localities'}); it will stay unplaced",
                                 record=case.case_id))
@@ -170,6 +178,67 @@ def _lock_and_reach_issues(
                                     f"{dim}, capacity is {cap}", record=loc_id,
                                     field=f"capacity_{dim}"))
     return issues
+
+
+class _Profiles:
+    """The score-free rules per locality, computed once per distinct case profile (cases
+    with the same no-return list, refusals, prohibitions, size, needs and profiles)."""
+
+    def __init__(self, localities: Sequence[PlacementLocality]) -> None:
+        self.localities = localities
+        self.seen: dict[tuple[object, ...], tuple[str | None, ...]] = {}
+
+    def rules(self, case: PlacementCase) -> tuple[str | None, ...]:
+        key = (case.no_return, tuple(sorted(case.refused.items())), case.forbidden_localities,
+               case.size, case.services_needed, case.profiles, tuple(sorted(case.needs.items())))
+        found = self.seen.get(key)
+        if found is None:
+            found = tuple(_protection_reason(case, loc) for loc in self.localities)
+            self.seen[key] = found
+        return found
+
+
+def _scored_by_case(
+    cases: Sequence[PlacementCase], localities: Sequence[PlacementLocality], scores: Scores
+) -> list[dict[int, float]]:
+    """Per case: {locality index: score} of the scored pairs, in locality order."""
+    case_at = {c.case_id: i for i, c in enumerate(cases)}
+    loc_at = {loc.locality_id: j for j, loc in enumerate(localities)}
+    out: list[dict[int, float]] = [{} for _ in cases]
+    for (case_id, loc_id), score in scores.items():
+        i, j = case_at.get(case_id), loc_at.get(loc_id)
+        if i is not None and j is not None:
+            out[i][j] = score
+    return [dict(sorted(found.items())) for found in out]
+
+
+def _allowed_pairs(
+    case: PlacementCase,
+    localities: Sequence[PlacementLocality],
+    rules: tuple[str | None, ...],
+    scored: dict[int, float],
+    options: BuildOptions,
+    *,
+    no_tie: dict[int, str] | None = None,
+) -> list[tuple[int, float]]:
+    """(locality, score with any tie bonus) of the allowed pairs: as :func:`pair_rule` for
+    every locality, looking only at the scored ones. ``no_tie`` collects that rule's reasons."""
+    if not case.relative_countries:  # no tie rule applies: the common case, kept fast
+        return [(j, float(score)) for j, score in scored.items() if rules[j] is None]
+    allowed = []
+    required = options.ties == TieMode.REQUIRED
+    for j, score in scored.items():
+        if rules[j] is not None:
+            continue
+        tied = localities[j].country in case.relative_countries
+        if required and not tied:
+            if no_tie is not None:
+                no_tie[j] = "no_tie: relatives are in " + ", ".join(
+                    sorted(case.relative_countries))
+            continue
+        bonus = options.tie_bonus if options.ties == TieMode.BONUS and tied else 0.0
+        allowed.append((j, float(score) + bonus))
+    return allowed
 
 
 def _all_needs(case: PlacementCase) -> dict[str, int]:
@@ -222,24 +291,27 @@ def _assemble(
 ) -> PlacementProblem:
     dims = _dimensions(cases)
     loc_index = {loc.locality_id: j for j, loc in enumerate(localities)}
+    profiles = _Profiles(localities)
+    scored = _scored_by_case(cases, localities, scores)
     pair_case: list[int] = []
     pair_locality: list[int] = []
     pair_score: list[float] = []
-    reasons: dict[tuple[int, int], str] = {}
+    extra: dict[tuple[int, int], str] = {}
+    protection = []
     for i, case in enumerate(cases):
-        allowed = []
-        for j, loc in enumerate(localities):
-            reason, score = pair_rule(case, loc, scores, options)
-            if reason is None:
-                allowed.append((j, score))
-            else:
-                reasons[(i, j)] = reason
+        rules = profiles.rules(case)
+        protection.append(rules)
+        no_tie: dict[int, str] = {}
+        allowed = _allowed_pairs(case, localities, rules, scored[i], options, no_tie=no_tie)
+        extra.update(((i, j), why) for j, why in no_tie.items())
         locked = loc_index.get(case.lock_locality or "", -1)
         for j, score in _apply_floor(allowed, options.score_floor_ratio, locked,
-                                     reasons=reasons, case=i):
+                                     reasons=extra, case=i):
             pair_case.append(i)
             pair_locality.append(j)
             pair_score.append(score)
+    reasons = PairReasons(len(localities), protection,
+                          [frozenset(found) for found in scored], extra)
     locks = {i: loc_index[c.lock_locality] for i, c in enumerate(cases)
              if c.lock_locality is not None}
     return PlacementProblem(

@@ -18,27 +18,50 @@ rows present, locks fixed), read as "the value of one more place":
   more place lets in, priorities first.
 
 LP duals are marginal values at the relaxation's optimum: exact for small changes of the LP,
-an estimate for the integer placement. Places whose price is 0 are not scarce. At a degenerate
-optimum (several dual solutions) the reported price is one valid dual, which can exceed the
-gain of adding a place (e.g. a person who could also go elsewhere); read prices as a ranking.
+an estimate for the integer placement.
+
+Under a time budget (``seconds``: the CLI, the database run and the web pass what is left of
+the user's time limit) the two LPs run under a watchdog and only on instances up to
+``LP_PRICE_MAX_PAIRS`` pairs. When they cannot finish, the prices are the capacity duals the
+solver already has (the ``large`` solver's column-generation master / Lagrange multipliers of
+its tier-weighted objective, ``PlacementResult.capacity_prices``) and are marked
+``approximate``: ``outcome_price`` is then the weighted objective's dual, which is a feasible
+(not necessarily optimal) dual of the outcome LP with the persons tiers held (their
+multipliers being the tier weights); ``persons_price`` is that dual divided by the weight of one
+normal-priority person. Without either, the prices are unknown (NaN).
+
+Places whose price is 0 are not scarce. At a degenerate optimum (several dual solutions) the
+reported price is one valid dual, which can exceed the gain of adding a place (e.g. a person
+who could also go elsewhere); read prices as a ranking.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
 from numpy.typing import NDArray
 
+from resettle.placement.budget import Budget
 from resettle.placement.objective import pair_outcome, tier_coefficients
 from resettle.placement.problem import PlacementProblem, PriorityLevel
+from resettle.placement.reasons import PairReasons
 from resettle.placement.result import PlacementResult
-from resettle.placement.solvers._highs import Rows, build_rows, new_model
+from resettle.placement.solvers._highs import (
+    Rows,
+    SolverStuckError,
+    build_rows,
+    new_model,
+    run_guarded,
+)
 
 PRIORITY_WEIGHT = {PriorityLevel.EMERGENCY: 1000.0, PriorityLevel.URGENT: 30.0,
                    PriorityLevel.NORMAL: 1.0}
 MAX_NOT_ALLOWED = 5
+LP_PRICE_MAX_PAIRS = 200_000  # above this the two exact LPs do not fit a user's budget
+MIN_LP_SECONDS = 0.5  # below this, do not even build the LPs
 
 
 @dataclass(frozen=True)
@@ -60,6 +83,7 @@ class ShadowPrice:
     used: int
     outcome_price: float
     persons_price: float
+    approximate: bool = False  # from the solver's own duals, not the exact LPs
 
 
 def explain_cases(problem: PlacementProblem, result: PlacementResult) -> list[CaseExplanation]:
@@ -109,28 +133,62 @@ def _used(problem: PlacementProblem, assignment: NDArray[np.int64]) -> NDArray[n
 
 
 def _reasons_by_case(problem: PlacementProblem) -> dict[int, list[tuple[str, str]]]:
+    if isinstance(problem.exclusion_reasons, PairReasons):  # per case, stopping early
+        return {case: [(problem.locality_ids[j], r) for j, r in
+                       problem.exclusion_reasons.of_case(case, MAX_NOT_ALLOWED)]
+                for case in range(problem.n_cases)}
     out: dict[int, list[tuple[str, str]]] = {}
     for (case, loc), reason in sorted(problem.exclusion_reasons.items()):
         out.setdefault(case, []).append((problem.locality_ids[loc], reason))
     return out
 
 
-def shadow_prices(problem: PlacementProblem, result: PlacementResult) -> list[ShadowPrice]:
-    """One entry per locality and dimension (see the module docstring for the method)."""
-    rows = build_rows(problem, all_capacity_rows=True)
-    coefs = tier_coefficients(problem)
-    held = [(c, v) for c, v in zip(coefs[:-1], result.tiers[:-1], strict=True)]
-    outcome = _capacity_duals(problem, rows, pair_outcome(problem), held)
-    weights = np.array([PRIORITY_WEIGHT[PriorityLevel(p)] for p in problem.priority])
-    persons = weights[problem.pair_case] * problem.sizes[problem.pair_case]
-    coverage = _capacity_duals(problem, rows, persons.astype(np.float64), [])
+def shadow_prices(
+    problem: PlacementProblem, result: PlacementResult, *, seconds: float | None = None
+) -> list[ShadowPrice]:
+    """One entry per locality and dimension (see the module docstring for the method);
+    within ``seconds`` when given (``None``: the exact LPs, however long they take)."""
+    deadline = None if seconds is None else time.monotonic() + seconds
+    exact = None
+    if deadline is None or (problem.n_pairs <= LP_PRICE_MAX_PAIRS
+                            and seconds is not None and seconds >= MIN_LP_SECONDS):
+        exact = _exact_prices(problem, result, deadline)
+    n_rows = problem.capacity.size  # every (locality, dimension), row-major
+    if exact is not None:
+        outcome, persons = exact
+    elif result.capacity_prices is not None:
+        outcome = np.asarray(result.capacity_prices, dtype=np.float64).reshape(n_rows)
+        persons = outcome / max(result.stats.get("person_weight", 1.0), 1e-12)
+    else:
+        outcome = persons = np.full(n_rows, np.nan)
     used = _used(problem, result.assignment)
+    cells = np.argwhere(np.ones_like(problem.capacity, dtype=bool)).tolist()
     return [
         ShadowPrice(problem.locality_ids[loc], problem.dimensions[d],
                     int(problem.capacity[loc, d]), int(used[loc, d]),
-                    float(outcome[k]), float(coverage[k]))
-        for k, (loc, d) in enumerate(rows.capacity_rows.tolist())
+                    float(outcome[k]), float(persons[k]), approximate=exact is None)
+        for k, (loc, d) in enumerate(cells)
     ]
+
+
+def _exact_prices(
+    problem: PlacementProblem, result: PlacementResult, deadline: float | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+    """Duals of the two LPs (order of ``build_rows(all_capacity_rows=True)``: row-major);
+    ``None`` when one did not solve to optimality before the deadline."""
+    rows = build_rows(problem, all_capacity_rows=True)
+    coefs = tier_coefficients(problem)
+    held = [(c, v) for c, v in zip(coefs[:-1], result.tiers[:-1], strict=True)]
+    halfway = None if deadline is None else (time.monotonic() + deadline) / 2
+    outcome = _capacity_duals(problem, rows, pair_outcome(problem), held, halfway)
+    if outcome is None:
+        return None
+    weights = np.array([PRIORITY_WEIGHT[PriorityLevel(p)] for p in problem.priority])
+    persons = weights[problem.pair_case] * problem.sizes[problem.pair_case]
+    coverage = _capacity_duals(problem, rows, persons.astype(np.float64), [], deadline)
+    if coverage is None:
+        return None
+    return outcome, coverage
 
 
 def _capacity_duals(
@@ -138,7 +196,8 @@ def _capacity_duals(
     rows: Rows,
     coef: NDArray[np.float64],
     held: list[tuple[NDArray[np.float64], float]],
-) -> NDArray[np.float64]:
+    deadline: float | None,
+) -> NDArray[np.float64] | None:
     n_cap = len(rows.capacity_rows)
     if problem.n_pairs == 0:
         return np.zeros(n_cap)
@@ -148,13 +207,37 @@ def _capacity_duals(
         nz = np.flatnonzero(tier).astype(np.int32)
         if len(nz):
             highs.addRow(value - 1e-6, highspy.kHighsInf, len(nz), nz, tier[nz])
-    highs.run()
+    seconds = None if deadline is None else deadline - time.monotonic()
+    if seconds is not None and seconds <= 0:
+        return None
+    try:
+        run_guarded(highs, seconds, problem.n_pairs)
+    except SolverStuckError:
+        return None
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return np.full(n_cap, np.nan)
+        return None if deadline is not None else np.full(n_cap, np.nan)
     duals = np.asarray(highs.getSolution().row_dual)
     start = rows.first_capacity_row
     # for a maximisation HiGHS reports d(objective)/d(rhs): >= 0 on a capacity row
     return duals[start : start + n_cap]
+
+
+def explain_run(
+    problem: PlacementProblem, result: PlacementResult, budget: Budget
+) -> tuple[list[CaseExplanation], list[ShadowPrice]]:
+    """Per-case explanations, then shadow prices within what is left of ``budget``."""
+    cases = explain_cases(problem, result)
+    return cases, shadow_prices(problem, result, seconds=budget.for_prices(result.seconds))
+
+
+def price_method(prices: list[ShadowPrice]) -> str:
+    """How the prices were found, for reports and run parameters."""
+    if not prices:
+        return "none"
+    if any(p.approximate for p in prices):
+        known = all(np.isfinite(p.outcome_price) for p in prices)
+        return "approximate: the solver's own duals" if known else "unknown: no time left"
+    return "exact LP duals"
 
 
 def rank_shadow_prices(prices: list[ShadowPrice]) -> list[ShadowPrice]:

@@ -56,6 +56,9 @@ class PlacementResult:
     message: str = ""
     conflicts: tuple[str, ...] = ()  # infeasible: the constraints that cannot hold together
     stats: dict[str, float] = field(default_factory=dict)  # solver-specific figures
+    # (n_localities, n_dims) capacity duals the solver already has (``large``: its LP's prices
+    # of the tier-weighted objective); explanations fall back on them under a time budget
+    capacity_prices: NDArray[np.float64] | None = None
 
     @property
     def total_persons_placed(self) -> int:

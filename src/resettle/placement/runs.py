@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from resettle.placement.problem import PlacementProblem
+from resettle.placement.reasons import reasons_starting_with
 from resettle.placement.result import PlacementResult
 
 
@@ -70,7 +71,7 @@ def fingerprint_problem(problem: PlacementProblem) -> str:
                    for f in problem.group_floors],
     }
     refusals = sorted(f"{i}:{j}:{reason}" for (i, j), reason in
-                      problem.exclusion_reasons.items() if reason.startswith("refused:"))
+                      reasons_starting_with(problem.exclusion_reasons, "refused:"))
     if refusals:  # a host state's refusal is an input (absent: older hashes unchanged)
         header["refused"] = refusals
     digest.update(json.dumps(header, sort_keys=True).encode())

@@ -22,8 +22,9 @@ from resettle.core.needs import Dimension
 from resettle.core.protection import check_destination
 from resettle.errors import ConflictError, NotFoundError, ValidationError
 from resettle.placement import decision_rules as rules
+from resettle.placement.budget import Budget
 from resettle.placement.build import WARNING_CODES, build_problem, validate
-from resettle.placement.explain import explain_cases, shadow_prices
+from resettle.placement.explain import explain_run, price_method
 from resettle.placement.ports import PlacementInputs, PlacementStore
 from resettle.placement.records import placement_inputs_from_registry
 from resettle.placement.result import PlacementResult
@@ -86,7 +87,9 @@ def place_ready_cases(
     label: str, actor: str, now: datetime, scoring: Scoring | None = None,
 ) -> RunOutcome:
     """Load, build (every placement rule, non-refoulement and refusals included), solve,
-    explain and store the run. Returns warnings instead of printing them."""
+    explain and store the run, all within ``time_limit`` (plus budget.MARGIN_SECONDS).
+    Returns warnings instead of printing them."""
+    budget = Budget.of(time_limit)
     inputs = store.placement_inputs()
     ready = [c for c in inputs.batch.cases if c.status in READY]
     localities, held = remaining_localities(inputs)
@@ -95,19 +98,22 @@ def place_ready_cases(
         declared=inputs.declared, refused=inputs.refused)
     score_name, score_pairs = scoring or SIMPLE_SCORING
     scores = score_pairs(ready, localities, on)
-    warnings = [i for i in validate(cases, places, scores) if i.code in WARNING_CODES]
-    problem = build_problem(cases, places, scores)
-    result = solve_placement(problem, solver=solver, time_limit=time_limit, seed=seed)
+    found = validate(cases, places, scores)
+    warnings = [i for i in found if i.code in WARNING_CODES]
+    problem = build_problem(cases, places, scores, validated=found)
+    result = solve_placement(problem, solver=solver, seed=seed,
+                             time_limit=budget.for_solve(explaining=True, n_cases=problem.n_cases))
+    # Explained now: the inputs are not stored, only their fingerprint.
+    explained = result.status.has_solution
+    cases_why, prices = explain_run(problem, result, budget) if explained else ([], [])
     run = make_run(problem, result, run_id=f"PR-{uuid.uuid4().hex[:12]}", created_at=now,
                    created_by=actor, label=label or f"ready cases on {on}",
                    parameters={"on": on.isoformat(), "time_limit": time_limit,
                                "score": score_name, "ties": "bonus 0.05",
                                "first_asylum": inputs.protection.first_asylum_country,
-                               "held_persons": held})
-    # Explained now: the inputs are not stored, only their fingerprint.
-    explained = result.status.has_solution
-    store.save_run(run, explain_cases(problem, result) if explained else [],
-                   shadow_prices(problem, result) if explained else [])
+                               "held_persons": held,
+                               "shadow_prices": price_method(prices)})
+    store.save_run(run, cases_why, prices)
     replacing = tuple(c.case_id for c in ready if inputs.refused.get(c.case_id))
     return RunOutcome(run, result, warnings, held, replacing)
 

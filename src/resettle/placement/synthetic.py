@@ -7,9 +7,14 @@ families, a few large ones), a priority mix, capacities scaled to a target tight
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
+from resettle.core.csv_cells import formula_safe_writer
 from resettle.placement.problem import PERSONS, PlacementProblem
+
+PRIORITY_NAMES = ("emergency", "urgent", "normal")
 
 EXTRA_DIMENSIONS = ("large_family_units", "medical_places", "accessible_units", "school_places")
 SIZE_WEIGHTS = np.array([0.45, 0.15, 0.12, 0.1, 0.08, 0.05, 0.03, 0.02])  # sizes 1..8
@@ -70,3 +75,32 @@ def _pairs(
     cases = np.repeat(np.arange(n), per_case)
     locs = np.concatenate([np.sort(rng.choice(m, size=per_case, replace=False)) for _ in range(n)])
     return cases.astype(np.int64), locs.astype(np.int64)
+
+
+def write_problem_files(problem: PlacementProblem, folder: Path) -> dict[str, Path]:
+    """cases.csv, localities.csv and scores.csv (docs/placement-format.md) of an instance, so
+    that tests and benchmarks can run ``resettle place`` on it as a user would."""
+    paths = {name: folder / f"{name}.csv" for name in ("cases", "localities", "scores")}
+    extra = problem.dimensions[1:]
+    with paths["cases"].open("w", newline="", encoding="utf-8") as handle:
+        writer = formula_safe_writer(handle)
+        writer.writerow(["case_id", "size", "priority", *(f"need_{d}" for d in extra)])
+        for i, case_id in enumerate(problem.case_ids):
+            writer.writerow([case_id, int(problem.needs[i, 0]),
+                             PRIORITY_NAMES[int(problem.priority[i])],
+                             *(int(v) for v in problem.needs[i, 1:])])
+    with paths["localities"].open("w", newline="", encoding="utf-8") as handle:
+        writer = formula_safe_writer(handle)
+        writer.writerow(["locality_id", "country", "capacity_persons",
+                         *(f"capacity_{d}" for d in extra)])
+        for j, loc_id in enumerate(problem.locality_ids):
+            writer.writerow([loc_id, problem.locality_countries[j],
+                             *(int(v) for v in problem.capacity[j])])
+    with paths["scores"].open("w", newline="", encoding="utf-8") as handle:
+        writer = formula_safe_writer(handle)
+        writer.writerow(["case_id", "locality_id", "score"])
+        cases = np.asarray(problem.case_ids)[problem.pair_case]
+        locs = np.asarray(problem.locality_ids)[problem.pair_locality]
+        writer.writerows(zip(cases.tolist(), locs.tolist(),
+                             (f"{v:.6f}" for v in problem.pair_score.tolist()), strict=True))
+    return paths

@@ -277,6 +277,33 @@ def interaction_features(
     ).astype(np.float64)
 
 
+def interaction_grid(
+    encoded: EncodedPairs,
+    cases: NDArray[np.int64],
+    localities: NDArray[np.int64] | None,
+    column: int,
+) -> NDArray[np.float64]:
+    """One column of :func:`interaction_features` for every (case, locality) of a grid,
+    (len(cases), n_localities): the same values, built without a row per pair."""
+    js = np.arange(len(encoded.speaks)) if localities is None else localities
+    if column == 0:  # local_language_level, as a running maximum like the per-pair form
+        level = np.zeros((len(cases), len(js)))
+        for lang in range(len(LANGUAGES)):
+            np.maximum(level, encoded.language_level[cases, lang][:, None]
+                       * encoded.speaks[js, lang][None, :], out=level)
+        return level
+    if column == 1:  # relatives_in_country
+        return encoded.relatives[cases][:, encoded.country_index[js]].astype(np.float64)
+    needs = encoded.needs[cases]
+    if column == 2:  # medical_need
+        need = np.asarray(needs.any(axis=1), dtype=np.float64)
+        return np.repeat(need.reshape(-1, 1), len(js), axis=1)
+    if column == 3:  # medical_unmet
+        lacking = (~encoded.has_service[js]).astype(np.float64)
+        return ((needs.astype(np.float64) @ lacking.T) > 0).astype(np.float64)
+    return encoded.demand[js][:, encoded.sector[cases]].T.astype(np.float64)  # sector demand
+
+
 def build_pair_features(
     encoded: EncodedPairs, case_index: NDArray[np.int64], locality_index: NDArray[np.int64]
 ) -> NDArray[np.float64]:

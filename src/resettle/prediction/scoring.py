@@ -21,6 +21,7 @@ from resettle.prediction.features import (
     build_pair_features,
     encode_tables,
 )
+from resettle.prediction.grid import grid_proba
 from resettle.prediction.history import History
 from resettle.prediction.models import make_model
 
@@ -70,12 +71,18 @@ def _plain(value: Any) -> bool:
 
 
 def score_matrix(
-    model: TrainedModel, cases: CaseTable, localities: LocalityTable
+    model: TrainedModel, cases: CaseTable, localities: LocalityTable, *, compiled: bool = True
 ) -> NDArray[np.float64]:
-    """(n_cases, n_localities) predicted P(employed within 90 days), a block of localities
-    per model call so that 10,000 x 500 pairs never sit in memory at once."""
+    """(n_cases, n_localities) predicted P(employed within 90 days). By the compiled tree
+    ensemble (:mod:`resettle.prediction.grid`) when the model compiles, else (or with
+    ``compiled=False``) by ``predict_proba`` on a block of localities per call so that
+    10,000 x 500 pair rows never sit in memory at once."""
     n, m = len(cases), len(localities)
     encoded = encode_tables(cases, localities, model.locality_ids)
+    if compiled:
+        fast = grid_proba(model.estimator, encoded)
+        if fast is not None:
+            return fast
     scores = np.empty((n, m))
     per_block = max(1, BLOCK_PAIRS // max(n, 1))
     for start in range(0, m, per_block):

@@ -13,6 +13,7 @@ from resettle.adapters.cli.output import console, error_console, failing_cleanly
 from resettle.core.issues import Issue
 from resettle.errors import ValidationError
 from resettle.placement import files
+from resettle.placement.budget import Budget
 from resettle.placement.build import WARNING_CODES, build_problem, validate, with_preferences
 from resettle.placement.problem import PlacementProblem
 from resettle.placement.records import BuildOptions, PlacementCase, PlacementLocality
@@ -46,14 +47,17 @@ def place(  # noqa: PLR0917 - Typer maps parameters to options
         help="prio.csv for --solver stable: locality_id,case_id,rank (1 = highest).")] = None,
 ) -> None:
     """Place cases into localities from CSV files; write placements.csv and a report."""
+    budget = Budget.of(time_limit)  # the whole command: reading, solve, report
     with failing_cleanly():
         problem = _load_problem(cases, localities, scores, ranks=(preferences, priorities),
                                 solver=solver)
-        result = solve_placement(problem, solver=solver, time_limit=time_limit, gap=gap,
-                                 seed=seed)
+        result = solve_placement(problem, solver=solver, gap=gap, seed=seed,
+                                 time_limit=budget.for_solve(explaining=report is not None,
+                                                             n_cases=problem.n_cases))
         files.write_placements(out, problem, result)
         if report is not None:
-            report.write_text(json.dumps(files.build_report(problem, result), indent=2),
+            # compact: the indented form goes through the pure-Python encoder (2 s at 20,000)
+            report.write_text(json.dumps(files.build_report(problem, result, budget)),
                               encoding="utf-8")
     _print_result(result)
     if not result.status.has_solution:
@@ -99,11 +103,11 @@ def _load_problem(cases_path: Path, localities_path: Path, scores_path: Path | N
 def _build(cases: list[PlacementCase], localities: list[PlacementLocality],
            scores: dict[tuple[str, str], float]) -> PlacementProblem:
     options = BuildOptions()
-    warnings = [i for i in validate(cases, localities, scores, options=options)
-                if i.code in WARNING_CODES]
+    found = validate(cases, localities, scores, options=options)
+    warnings = [i for i in found if i.code in WARNING_CODES]
     if warnings:
         error_console().print(issues_table(warnings, title="Warnings (the solve goes ahead)"))
-    return build_problem(cases, localities, scores, options=options)
+    return build_problem(cases, localities, scores, options=options, validated=found)
 
 
 def _print_result(result: PlacementResult) -> None:

@@ -21,6 +21,7 @@ beat. See docs/placement-large.md.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -46,6 +47,8 @@ EXACT_BOUNDS_UP_TO_PAIRS = 50_000  # below this, per-tier LP bounds are cheap an
 FLOW_SHARE = 0.25  # of the time limit, for the priced persons flow (bound + start)
 LP_SHARE = 0.6  # of the time limit, for flow and LP together; the rest for the repair
 DOMINANCE = 2.0  # tier weight per person over the most a person can add to the tiers below
+TAIL_PASSES = 50  # passes over the pairs after the rounding: tier bounds and the checker
+TAIL_SHARE = 0.08  # of the time limit, kept for them at least
 
 
 def tier_weights(problem: PlacementProblem) -> NDArray[np.float64]:
@@ -100,6 +103,7 @@ class LargeSolver:
         begun = time.monotonic()
         weights = tier_weights(problem)
         arrays = build_arrays(problem, weights)
+        tail = _tail_seconds(arrays, limit)
         flow = solve_flow_relaxation(arrays, begun + FLOW_SHARE * limit)
         master = ColumnGeneration(arrays, use_flow=False)
         master.add_columns(flow.pairs)
@@ -108,8 +112,9 @@ class LargeSolver:
         if not relaxation.lam.any():  # no master round finished: the flow's prices at least
             relaxation.lam = flow.lam
         master.flow_solution = (flow.pairs, flow.fractions)
-        chosen, stats = _best_rounding(arrays, master, relaxation, begun + 0.9 * limit, seed)
-        stats.update(flow_rounds=float(flow.rounds), flow_bound=flow.bound)
+        chosen, stats = _best_rounding(arrays, master, relaxation,
+                                       begun + min(0.9 * limit, limit - tail), seed)
+        stats.update(flow_rounds=float(flow.rounds), flow_bound=flow.bound, tail_reserved=tail)
         assignment = np.full(problem.n_cases, -1, dtype=np.int64)
         assignment[chosen >= 0] = problem.pair_locality[chosen[chosen >= 0]]
         achieved = _achieved(problem, chosen)
@@ -122,6 +127,7 @@ class LargeSolver:
                      lp_bound=relaxation.bound, lp_complete=float(relaxation.complete),
                      master_columns=float(len(relaxation.columns)))
         stats['lp_failures'] = float(len(master.failures))
+        stats["person_weight"] = float(weights[-2]) if len(weights) > 1 else 1.0
         result = report_result(
             problem, assignment, status=SolveStatus.FEASIBLE, solver=self.name, seed=seed,
             seconds=time.perf_counter() - started, tier_bounds=tuple(bounds), stats=stats,
@@ -129,7 +135,16 @@ class LargeSolver:
         status = _status(result.tiers, bounds, DEFAULT_GAP if gap is None else gap,
                          timed_out=time.monotonic() > begun + limit)
         object.__setattr__(result, "status", status)
+        object.__setattr__(result, "capacity_prices", relaxation.lam.copy())
         return result
+
+
+def _tail_seconds(arrays: Arrays, limit: float) -> float:
+    """Time to keep after the rounding for the bounds and the checker: a measured pass over
+    the pairs (the Lagrangian bound at zero prices) times the passes they make."""
+    started = time.monotonic()
+    lagrangian_bound(arrays, np.zeros_like(arrays.capacity))
+    return max(TAIL_SHARE * limit, TAIL_PASSES * (time.monotonic() - started))
 
 
 def _best_rounding(
@@ -247,16 +262,18 @@ def lagrangian_tier_bounds(
     last tier any other bound on the whole weighted objective (``weighted_bound``, e.g. the
     persons-only flow) serves the same way."""
     coefs = tier_coefficients(problem)
+    base = build_arrays(problem, np.zeros(len(coefs)))  # the weights are set per tier below
     out: list[float | None] = []
     persons_room = float(problem.capacity[:, 0].sum())  # no more persons than places
     for level in range(len(coefs)):
-        arrays = build_arrays(problem, np.where(np.arange(len(coefs)) <= level, weights, 0.0))
+        mixed = sum(w * c for w, c in zip(weights[: level + 1], coefs, strict=False))
+        arrays = replace(base, weight=np.asarray(mixed, dtype=np.float64))
         rhs = sum(weights[j] * achieved[j] for j in range(level))
         bound = min(
             (lagrangian_bound(arrays, lam * share) - rhs) / weights[level]
             for share in ((1.0, 0.0) if problem.n_pairs < 1_000_000 else (1.0,))
         )
-        alone = build_arrays(problem, (np.arange(len(coefs)) == level).astype(np.float64))
+        alone = replace(base, weight=np.asarray(coefs[level], dtype=np.float64))
         bound = min(bound, lagrangian_bound(alone, np.zeros_like(lam)))  # capacity ignored
         if level < len(coefs) - 1:
             bound = min(np.floor(bound + 1e-6), persons_room - sum(achieved[:level]))

@@ -41,7 +41,9 @@ def step_place_ashraf(ctx: DemoContext) -> None:
         f"{result.seconds:.1f}s, gap {0 if result.gap is None else 100 * result.gap:.3f}%; "
         f"cases by country: {top}; {run.parameters.get('held_persons', 0)} persons keep the "
         f"places host states hold for them; run {run.run_id}"
-        f"{_scarcest(ctx.database_url, run.run_id)}"
+        f"{_scarcest(ctx.database_url, run.run_id)}; shadow prices: "
+        f"{run.parameters.get('shadow_prices', 'exact LP duals')} (solve, explanations and "
+        f"prices within the 60 s limit)"
     )
 
 
