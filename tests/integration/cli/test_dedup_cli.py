@@ -53,6 +53,16 @@ def test_run_then_check_a_persian_spelling(tmp_path: Path) -> None:
     assert checked.exit_code == 0, checked.output
     assert "Possibly already registered" in checked.output
     assert person.person_id in checked.output
+    kept = runner.invoke(app, [  # the model 'run' kept in the database, the registry's index
+        "dedup", "check", "--database-url", url, "--given-name", person.given_name,
+        "--family-name", person.family_name, "--birth-date", person.birth_date.isoformat(),
+        "--sex", person.sex.value,
+    ])
+    assert kept.exit_code == 0, kept.output
+    assert person.person_id in kept.output
+    indexed = runner.invoke(app, ["dedup", "index", "--database-url", url])
+    assert indexed.exit_code == 0, indexed.output
+    assert f"{len(registry.persons):,} persons indexed" in indexed.output
 
 
 def test_run_on_a_tiny_registry_asks_for_a_model(tmp_path: Path) -> None:

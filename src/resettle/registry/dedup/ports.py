@@ -1,9 +1,12 @@
-"""What deduplication needs stored: officers' decisions about candidate pairs."""
+"""What deduplication needs stored: officers' decisions about pairs, the registry's index."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
+from resettle.registry.dedup.blocking import TF_PREFIX, blocking_keys, frequency_keys
+from resettle.registry.dedup.features import FeatureRow
 from resettle.registry.dedup.records import PairDecision
 
 
@@ -26,3 +29,34 @@ class MemoryDecisionStore:
 
     def decisions(self) -> dict[tuple[str, str], PairDecision]:
         return dict(self._decisions)
+
+
+class CandidateSource(Protocol):
+    """The registry's deduplication index (blocking keys and comparison columns per person)."""
+
+    def candidates(self, keys: Sequence[tuple[str, str]]) -> list[FeatureRow]:
+        """Feature rows of the persons sharing at least one ``(rule, key)``."""
+
+    def frequencies(self, values: Mapping[str, Iterable[str]]) -> dict[str, dict[str, float]]:
+        """For each column, the registry's share of persons with each value."""
+
+
+class MemoryCandidateSource:
+    """A ``CandidateSource`` over feature rows in memory, for tests and simulation."""
+
+    def __init__(self, rows: Iterable[FeatureRow]) -> None:
+        self._rows = list(rows)
+        self._by_key: dict[tuple[str, str], list[int]] = {}
+        for index, row in enumerate(self._rows):
+            for key in (*blocking_keys(row), *frequency_keys(row)):
+                self._by_key.setdefault(key, []).append(index)
+
+    def candidates(self, keys: Sequence[tuple[str, str]]) -> list[FeatureRow]:
+        found = sorted({i for key in keys for i in self._by_key.get(key, ())})
+        return [self._rows[i] for i in found]
+
+    def frequencies(self, values: Mapping[str, Iterable[str]]) -> dict[str, dict[str, float]]:
+        total = len(self._rows) or 1
+        return {column: {v: len(self._by_key.get((f"{TF_PREFIX}{column}", v), ())) / total
+                         for v in set(wanted) if v}
+                for column, wanted in values.items()}

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,9 +21,11 @@ from resettle.core.case import Case
 from resettle.core.issues import Issue
 from resettle.core.person import Person
 from resettle.errors import DedupModelNeededError, ValidationError
-from resettle.registry.dedup.features import person_features, registry_rows
+from resettle.registry.dedup.blocking import TF_COLUMNS, blocking_keys
+from resettle.registry.dedup.features import FeatureRow, person_features, registry_rows
 from resettle.registry.dedup.linkage import PAIR_THRESHOLD, deduplicate, find_matches
-from resettle.registry.dedup.ports import DecisionStore
+from resettle.registry.dedup.ports import CandidateSource, DecisionStore
+from resettle.registry.dedup.realtime import score_pairs, with_frequencies
 from resettle.registry.dedup.records import (
     Backend,
     Decision,
@@ -54,6 +56,43 @@ def check_person(person: Person, cases: Iterable[Case], model: dict[str, Any], *
     """Registry persons likely to be ``person``, most likely first, with their reasons."""
     rows = [row for row in registry_rows(cases) if row["unique_id"] != person.person_id]
     return find_matches(rows, person_features(person, household), model, threshold=threshold)
+
+
+def check_new_person(source: CandidateSource, person: Person, model: dict[str, Any], *,
+                     household: Iterable[Person] = (), threshold: float = PAIR_THRESHOLD,
+                     ) -> tuple[MatchPair, ...]:
+    """Registry persons likely to be ``person``, from the registry's index: the persons
+    sharing a blocking key, scored by the trained model (most likely first, with reasons)."""
+    found = check_persons(source, [(person, tuple(household))], model, threshold=threshold)
+    return found.get(person.person_id, ())
+
+
+def check_persons(source: CandidateSource,
+                  persons: Sequence[tuple[Person, tuple[Person, ...]]], model: dict[str, Any],
+                  *, threshold: float = PAIR_THRESHOLD) -> dict[str, tuple[MatchPair, ...]]:
+    """Likely matches of each (person, household) among the registry's indexed persons (an
+    import's rows: one query for them all); persons with none are left out."""
+    rows = [person_features(person, household) for person, household in persons]
+    keyed = [blocking_keys(row) for row in rows]
+    candidates = source.candidates(sorted({key for keys in keyed for key in keys}))
+    by_key: dict[tuple[str, str], list[FeatureRow]] = {}
+    for candidate in candidates:
+        for key in blocking_keys(candidate):
+            by_key.setdefault(key, []).append(candidate)
+    spelled = {column: [r.get(column) or "" for r in (*rows, *candidates)]
+               for column in TF_COLUMNS}
+    frequencies = source.frequencies(spelled)
+    pairs: list[tuple[FeatureRow, FeatureRow]] = []
+    for row, keys in zip(rows, keyed, strict=True):
+        met = {c["unique_id"]: c for key in keys for c in by_key.get(key, ())}
+        met.pop(row["unique_id"], None)
+        left = with_frequencies(row, frequencies)
+        pairs.extend((left, with_frequencies(c, frequencies)) for c in met.values())
+    found: dict[str, list[MatchPair]] = {}
+    for pair in score_pairs(pairs, model, threshold=threshold):
+        found.setdefault(pair.left_id, []).append(pair)
+    return {person_id: tuple(sorted(matches, key=lambda p: -p.match_probability))
+            for person_id, matches in found.items()}
 
 
 def save_model(model: dict[str, Any], path: Path) -> None:

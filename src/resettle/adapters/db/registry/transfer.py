@@ -9,12 +9,13 @@ database is left exactly as it was. Used by the CLI and the web app alike.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from resettle.adapters.db.engine import write_session
+from resettle.adapters.db.registry.dedup_import import DuplicateCheck, import_duplicates
 from resettle.adapters.db.registry.store import StoreCounts, get_cases, load_batch, store_batch
 from resettle.core import Case, Issue, RegistryBatch
 from resettle.errors import ValidationError
@@ -37,6 +38,8 @@ class ImportReport:
     files: tuple[tuple[Path, RecordKind | None, int], ...]  # path, kind, records read
     batch: RegistryBatch
     counts: StoreCounts
+    # Rows that look like persons already registered (reported, never refused).
+    duplicates: DuplicateCheck = field(default_factory=DuplicateCheck)
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,10 @@ def import_registry_files(
     with write_session(session_factory) as session:
         batch, counts = store_parsed(session, parsed, writing=hooks.writing)
         session.commit()
+    with session_factory() as session:
+        duplicates = import_duplicates(session, parsed, batch)
     files = tuple((p.path, p.kind, p.records_count) for p in parsed)
-    return ImportReport(files, batch, counts)
+    return ImportReport(files, batch, counts, duplicates)
 
 
 def store_parsed(
