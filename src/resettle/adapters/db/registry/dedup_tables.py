@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from resettle.adapters.db.base import Base
@@ -58,3 +58,41 @@ class DedupModelRow(Base):
     trained_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     persons: Mapped[int] = mapped_column(Integer)  # how many persons it was trained on
     model: Mapped[str] = mapped_column(Text)
+
+
+class DedupPairRow(Base):
+    """A candidate pair found by a run or an import (migration 1110_dedup_review): the queue."""
+
+    __tablename__ = "dedup_pairs"
+    __table_args__ = (Index("ix_dedup_pairs_probability", "probability"),)
+
+    person_id: Mapped[str] = mapped_column(String(ID), primary_key=True)  # the smaller id
+    other_person_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    probability: Mapped[float] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float)
+    agreements: Mapped[str] = mapped_column(Text)  # JSON: [[field, level, weight], ...]
+    found_by: Mapped[str] = mapped_column(String(32))  # "run" or "import"
+
+
+class DedupMergeRow(Base):
+    """A merge of two records of one person, proposed, in effect, refused or reversed."""
+
+    __tablename__ = "dedup_merges"
+
+    merge_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    kept_person_id: Mapped[str] = mapped_column(String(ID), index=True)
+    duplicate_person_id: Mapped[str] = mapped_column(String(ID), index=True)
+    target_case_id: Mapped[str] = mapped_column(String(ID))
+    source_case_id: Mapped[str] = mapped_column(String(ID))
+    status: Mapped[str] = mapped_column(String(16))
+    proposed_by: Mapped[str] = mapped_column(String(128))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(Text)
+    needs_second_officer: Mapped[bool] = mapped_column(Boolean)
+    moved_ids: Mapped[str] = mapped_column(Text)  # space-separated person ids
+    source_principal_id: Mapped[str] = mapped_column(String(ID))
+    decided_by: Mapped[str] = mapped_column(String(128))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reversed_by: Mapped[str] = mapped_column(String(128))
+    reversed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reversal_case_id: Mapped[str] = mapped_column(String(ID))
