@@ -52,6 +52,9 @@ class Permission(StrEnum):
     DEPARTURE_RECORD = "departure.record"  # a person's checklist items, readiness
     MANIFEST_READ = "departure.manifest"  # a flight's manifest (names of who boards)
     ARRIVAL_REPORT = "arrival.report"  # a case arrived in its host state
+    # Likely duplicates: the queue (names of both records), decisions, merges and reversals;
+    # a merge of interviewed persons needs a second holder of this permission (four eyes).
+    DEDUP_REVIEW = "dedup.review"
 
 
 class Scope(StrEnum):
@@ -138,6 +141,7 @@ GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
     Role.REGISTRATION_OFFICER: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
         A.SCREENING_ACT: Scope.ALL, A.REGISTRY_IMPORT: Scope.NONE,
+        A.DEDUP_REVIEW: Scope.ALL,
     },
     Role.PROTECTION_OFFICER: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
@@ -197,7 +201,7 @@ WRITE_ACTIONS = frozenset(
     {A.NOTE_WRITE, A.SCREENING_ACT, A.EXCLUSION_DECIDE, A.PLACEMENT_RUN, A.PLACEMENT_ACCEPT,
      A.PLACEMENT_OVERRIDE, A.REFERRAL_CREATE, A.REFERRAL_WITHDRAW, A.REFERRAL_DECIDE,
      A.REFERRAL_SPLIT, A.USER_MANAGE, A.REGISTRY_IMPORT, A.DEPARTURE_PLAN, A.DEPARTURE_RECORD,
-     A.ARRIVAL_REPORT}
+     A.ARRIVAL_REPORT, A.DEDUP_REVIEW}
 )
 # Actions that disclose a case to a state or take it back, or manage accounts: whoever holds
 # one logs in with a second factor.

@@ -21,6 +21,7 @@ from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.registry.dedup_keys import SqlCandidateSource, reindex_registry
 from resettle.adapters.db.registry.dedup_store import (
     SqlDecisionStore,
+    SqlPairStore,
     latest_model,
     save_trained_model,
 )
@@ -31,6 +32,7 @@ from resettle.core.person import Person, Sex
 from resettle.errors import DedupModelNeededError
 from resettle.registry.dedup import (
     Decision,
+    DedupResult,
     MatchPair,
     decide_pair,
     find_duplicates,
@@ -113,19 +115,24 @@ def run(
     if out:
         _write_pairs(out, pairs, result.clusters)
         console.print(f"pairs written to {out}")
-    if model is None:
-        _keep_model(database_url, result.model, len(result.clusters))
-        console.print("model kept in the database: registration checks and imports use it")
+    _keep(database_url, result, trained=model is None)
+    console.print("pairs kept for the review queue ('resettle dedup queue')"
+                  + ("; model kept in the database: registration checks and imports use it"
+                     if model is None else ""))
     if save_model_to:
         save_model(result.model, save_model_to)
         console.print(f"model saved to {save_model_to}")
 
 
-def _keep_model(database_url: str, model: dict[str, Any], persons: int) -> None:
+def _keep(database_url: str, result: DedupResult, *, trained: bool) -> None:
+    """The pairs found join the review queue; a model trained here scores checks."""
     engine = open_engine(database_url)
     try:
         with make_session_factory(engine)() as session:
-            save_trained_model(session, model, persons=persons, at=datetime.now(UTC))
+            SqlPairStore(session).save_pairs(result.pairs, found_by="run")
+            if trained:
+                save_trained_model(session, result.model, persons=len(result.clusters),
+                                   at=datetime.now(UTC))
             session.commit()
     finally:
         engine.dispose()

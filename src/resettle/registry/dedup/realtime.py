@@ -96,14 +96,13 @@ def _score_chunk(pairs: Sequence[tuple[FeatureRow, FeatureRow]], model: dict[str
         names = [column[0] for column in result.description]
         records = [dict(zip(names, values, strict=True)) for values in result.fetchall()]
         scored.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
-        _drop_inputs(db_api)
+        _drop_inputs(db_api, scored.physical_name.rsplit("_", 1)[-1])
     return list(pairs_from_records(records, model))
 
 
-def _drop_inputs(db_api: Any) -> None:
-    """Unregister a comparison's input frames, so a long-lived process does not grow."""
-    connection = db_api._con
-    names = connection.execute("SELECT view_name FROM duckdb_views() WHERE view_name LIKE "
-                               "'__splink__compare_records_%'").fetchall()
-    for (name,) in names:
-        connection.unregister(name)
+def _drop_inputs(db_api: Any, uid: str) -> None:
+    """Unregister a comparison's two input frames (named with the result's uid), so a
+    long-lived process does not grow."""
+    connection = db_api._con  # Splink keeps its DuckDB connection here
+    for side in ("left", "right"):
+        connection.unregister(f"__splink__compare_records_{side}_{uid}")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.registry.dedup_keys import SqlCandidateSource
-from resettle.adapters.db.registry.dedup_store import latest_model
+from resettle.adapters.db.registry.dedup_store import SqlPairStore, latest_model
 from resettle.adapters.db.registry.tables import PersonRow
 from resettle.core import RegistryBatch
 from resettle.core.person import Person
@@ -78,7 +78,9 @@ def import_duplicates(session: Session, parsed: Sequence[ParsedFile],
         located = located[:MAX_CHECKED]
     checked = [(person, households.get(person.case_id, ())) for _, _, person in located]
     found = check_persons(SqlCandidateSource(session), checked, model)
-    others = _names_of(session, {m.right_id for ms in found.values() for m in ms})
+    SqlPairStore(session).save_pairs((m for ms in found.values() for m in ms),
+                                     found_by="import")  # into the review queue
+    others = names_of(session, {m.right_id for ms in found.values() for m in ms})
     duplicates = tuple(
         RowDuplicate(file, row, person.person_id, _of(person), match.right_id,
                      others.get(match.right_id, ("", ""))[0], others.get(match.right_id,
@@ -88,7 +90,7 @@ def import_duplicates(session: Session, parsed: Sequence[ParsedFile],
     return DuplicateCheck(duplicates, len(located), note)
 
 
-def _names_of(session: Session, person_ids: set[str]) -> dict[str, tuple[str, str]]:
+def names_of(session: Session, person_ids: set[str]) -> dict[str, tuple[str, str]]:
     """Case id and display names of registry persons, by id."""
     found: dict[str, tuple[str, str]] = {}
     ids = sorted(person_ids)
@@ -99,4 +101,27 @@ def _names_of(session: Session, person_ids: set[str]) -> dict[str, tuple[str, st
         ).where(PersonRow.person_id.in_(ids[start:start + 500])))
         for person_id, case_id, *names in rows:
             found[person_id] = (case_id, display_names(*names))
+    return found
+
+
+@dataclass(frozen=True)
+class NamedPerson:
+    person_id: str
+    case_id: str
+    latin: str  # given and family names in Latin letters
+    original: str  # as written in their own script ("" when none was recorded)
+
+
+def named_persons(session: Session, person_ids: set[str]) -> dict[str, NamedPerson]:
+    """Registry persons' case and names (Latin, and in their own script), by id."""
+    found: dict[str, NamedPerson] = {}
+    ids = sorted(person_ids)
+    for start in range(0, len(ids), 500):
+        rows = session.execute(select(
+            PersonRow.person_id, PersonRow.case_id, PersonRow.given_name, PersonRow.family_name,
+            PersonRow.given_name_original, PersonRow.family_name_original,
+        ).where(PersonRow.person_id.in_(ids[start:start + 500])))
+        for person_id, case_id, given, family, given_original, family_original in rows:
+            found[person_id] = NamedPerson(person_id, case_id, f"{given} {family}".strip(),
+                                           f"{given_original} {family_original}".strip())
     return found

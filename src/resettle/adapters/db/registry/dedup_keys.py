@@ -10,10 +10,11 @@ SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Date, Table, column, delete, func, select, table, tuple_
+from sqlalchemy import JSON, Date, Table, and_, column, delete, func, or_, select, table
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.bulk import insert_rows
@@ -35,6 +36,8 @@ _stored = table("persons", *(column(name) for name in (
     "person_id", "case_id", "member_index", "given_name", "family_name", "given_name_original",
     "family_name_original", "sex", "nationality")), column("birth_date", Date),
     column("details", JSON))
+TOTAL_TTL_SECONDS = 60.0
+_TOTALS: dict[str, tuple[float, int]] = {}  # database -> (when counted, persons indexed)
 READ_CHUNK = 2000  # cases read at once when the whole registry is indexed again
 DELETE_CHUNK = 500  # ids (or values) per IN (...): under SQLite's and PostgreSQL's parameter limits
 KEYS_PER_QUERY = 200  # (rule, key) pairs per IN (...): 400 parameters
@@ -113,8 +116,11 @@ class SqlCandidateSource:
         found: dict[str, FeatureRow] = {}
         for start in range(0, len(keys), KEYS_PER_QUERY):
             chunk = list(keys[start:start + KEYS_PER_QUERY])
+            # OR of (rule, key) equalities: SQLite reads a row-value IN (...) by scanning
+            # the table, an OR by one index search per key.
             ids = (select(_keys.c.person_id)
-                   .where(tuple_(_keys.c.rule, _keys.c.key).in_(chunk))
+                   .where(or_(*(and_(_keys.c.rule == rule, _keys.c.key == key)
+                                for rule, key in chunk)))
                    .distinct().limit(limit * -(-len(chunk) // len(BLOCKING_RULE_NAMES)))
                    .subquery())
             for person_id, text in self._session.execute(
@@ -127,7 +133,7 @@ class SqlCandidateSource:
     def frequencies(self, values: Mapping[str, Iterable[str]]) -> dict[str, dict[str, float]]:
         """For each column, the share of indexed persons with each of ``values`` (what
         Splink's term-frequency adjustment needs), from the ``tf:`` rows of the keys table."""
-        total = self.indexed_persons() or 1
+        total = self._total()
         found: dict[str, dict[str, float]] = {}
         for name, wanted in values.items():
             keys = sorted({value for value in wanted if value})
@@ -140,6 +146,16 @@ class SqlCandidateSource:
                     .group_by(_keys.c.key))
                 found[name].update((key, count / total) for key, count in counts)
         return found
+
+    def _total(self) -> int:
+        """The persons indexed, counted at most once a minute per database: a term frequency
+        needs no exact denominator, and counting a million rows costs a check's budget."""
+        url = str(self._session.get_bind().engine.url)
+        at, total = _TOTALS.get(url, (0.0, 0))
+        if time.monotonic() - at > TOTAL_TTL_SECONDS or not total:
+            total = self.indexed_persons() or 1
+            _TOTALS[url] = (time.monotonic(), total)
+        return total
 
     def indexed_persons(self) -> int:
         return self._session.scalar(select(func.count()).select_from(_features)) or 0

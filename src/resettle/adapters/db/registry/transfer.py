@@ -66,8 +66,9 @@ def import_registry_files(
     with write_session(session_factory) as session:
         batch, counts = store_parsed(session, parsed, writing=hooks.writing)
         session.commit()
-    with session_factory() as session:
+    with write_session(session_factory) as session:  # the pairs found join the review queue
         duplicates = import_duplicates(session, parsed, batch)
+        session.commit()
     files = tuple((p.path, p.kind, p.records_count) for p in parsed)
     return ImportReport(files, batch, counts, duplicates)
 
