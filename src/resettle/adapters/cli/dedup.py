@@ -54,6 +54,8 @@ dedup_app = typer.Typer(help="Find persons registered more than once (Splink, Du
 
 
 def register(app: typer.Typer) -> None:
+    from resettle.adapters.cli import dedup_review  # noqa: F401, PLC0415 (adds its commands)
+
     app.add_typer(dedup_app, name="dedup")
 
 
