@@ -150,7 +150,7 @@ def test_a_refused_merge_comes_back_on_the_page_with_its_reason(world: World) ->
     client = world.login("registrar")
     csrf = client.headers.pop("X-CSRF-Token")
     answer = client.post("/registry/duplicates/merges", data={
-        "csrf_token": csrf, "kept_person_id": "C-003-P1", "duplicate_person_id": "C-003-P1",
+        "csrf_token": csrf, "kept_person_id": "C-003-P1", "pair": "C-003-P1 C-003-P1",
         "reason": "x"})
     assert answer.status_code == 422
     assert "cannot be merged with themselves" in answer.text

@@ -62,8 +62,11 @@ def decide_form(request: Request, ctx: Reviewer, *, person_id: PersonId,
 
 @pages.post(f"{PAGE}/merges")
 def merge_form(request: Request, ctx: Reviewer, *, kept_person_id: PersonId,
-               duplicate_person_id: PersonId, reason: Reason = "") -> Response:
-    return _act(request, ctx, lambda: service.merge(ctx, kept_person_id, duplicate_person_id,
+               pair: Annotated[str, Form(max_length=140)], reason: Reason = "") -> Response:
+    """The officer chose which of the pair (two ids) to keep; the other is the duplicate."""
+    others = [p for p in pair.split() if p != kept_person_id]
+    duplicate = others[0] if others else kept_person_id  # the same id: refused with a reason
+    return _act(request, ctx, lambda: service.merge(ctx, kept_person_id, duplicate,
                                                     reason=reason))
 
 
