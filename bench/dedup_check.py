@@ -19,6 +19,7 @@ registry of that size would (the latency is about block sizes, not about which n
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import statistics
@@ -87,11 +88,11 @@ def _fill(session: Session, rows: list[FeatureRow], size: int) -> int:
             _insert(session, batch[start:start + CHUNK], suffix)
         count += len(batch)
         copy += 1
+        print(f"  {count:,} persons indexed", flush=True)
     return count
 
 
 def _insert(session: Session, rows: list[FeatureRow], suffix: str) -> None:
-    import json  # noqa: PLC0415
 
     renamed = [{**row, "unique_id": row["unique_id"] + suffix} for row in rows]
     insert_rows(session, _features, [

@@ -93,7 +93,9 @@ def test_demo_step_reports_the_seeded_duplicates(tmp_path: Path) -> None:
     step_dedup(context)
     line = context.summary["deduplication"]
     assert "known re-registrations" in line and "pairwise precision" in line
-    assert "Likely duplicates" in console.export_text()
+    text = console.export_text()
+    assert "Likely duplicates" in text
+    assert "registration check of" in text and "(the known original)" in text
 
 
 def test_merge_confirm_and_reverse_from_the_command_line(tmp_path: Path) -> None:
