@@ -213,7 +213,7 @@ def test_the_rank_test_sees_a_violation(tmp_path: Path) -> None:
 CLI_SHARED = {"options", "output"}
 CLI_WIRING = {"main", "demo"}
 # One stage's commands in two modules: (importer, imported).
-CLI_SAME_STAGE = {("screening", "screening_actions")}
+CLI_SAME_STAGE = {("screening", "screening_actions"), ("dedup_review", "dedup")}
 # What the CLI may use of the web app: its entry (config, server), not its routes or pages.
 WEB_ENTRY = {"resettle.adapters.web", "resettle.adapters.web.config",
              "resettle.adapters.web.server"}

@@ -42,6 +42,7 @@ class ImportReport:
     files: tuple[tuple[Path, RecordKind | None, int], ...]  # path, kind, records read
     batch: RegistryBatch
     counts: StoreCounts
+    parsed: tuple[ParsedFile, ...] = ()  # the rows read: per-row checks after the import
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def import_files(
     with unit_of_work() as store:
         batch, counts = store_parsed(store, parsed, writing=hooks.writing)
     files = tuple((p.path, p.kind, p.records_count) for p in parsed)
-    return ImportReport(files, batch, counts)
+    return ImportReport(files, batch, counts, tuple(parsed))
 
 
 def store_parsed(

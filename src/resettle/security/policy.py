@@ -62,6 +62,9 @@ class Permission(StrEnum):
     CASE_REGISTER = "case.register"  # register and edit persons and cases from a form
     FORECAST_VIEW = "forecast.view"  # the operation simulator's stored runs (aggregates)
     FORECAST_RUN = "forecast.run"  # start a forecast run (stored with its inputs and seed)
+    # Likely duplicates: the queue (names of both records), decisions, merges and reversals;
+    # a merge of interviewed persons needs a second holder of this permission (four eyes).
+    DEDUP_REVIEW = "dedup.review"
 
 
 # Roles and actions in words, for refusals and pages (the web's labels take them from here).
@@ -90,6 +93,7 @@ PERMISSION_WORDS: Mapping[str, str] = {
     "no_return.declare": "record countries a person fears", "statement.record":
     "record confidential statements", "case.register": "register and edit persons and cases",
     "forecast.view": "see forecasts", "forecast.run": "run forecasts",
+    "dedup.review": "review likely duplicates",
 }
 
 
@@ -178,6 +182,7 @@ GRANTS: Mapping[Role, Mapping[Permission, Scope]] = {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
         A.SCREENING_ACT: Scope.ALL, A.REGISTRY_IMPORT: Scope.NONE,
         A.CASE_MEMBERSHIP: Scope.ALL, A.CASE_REGISTER: Scope.ALL,
+        A.DEDUP_REVIEW: Scope.ALL,
     },
     Role.PROTECTION_OFFICER: {
         A.DASHBOARD_VIEW: Scope.NONE, A.CASE_LIST: Scope.ALL, A.CASE_READ: Scope.ALL,
@@ -246,7 +251,7 @@ WRITE_ACTIONS = frozenset(
      A.PLACEMENT_OVERRIDE, A.REFERRAL_CREATE, A.REFERRAL_WITHDRAW, A.REFERRAL_DECIDE,
      A.REFERRAL_SPLIT, A.USER_MANAGE, A.REGISTRY_IMPORT, A.DEPARTURE_PLAN, A.DEPARTURE_RECORD,
      A.ARRIVAL_REPORT, A.SCREENING_DECIDE, A.INTERVIEW_RECORD, A.CASE_MEMBERSHIP,
-     A.NO_RETURN_DECLARE, A.STATEMENT_RECORD, A.CASE_REGISTER}
+     A.NO_RETURN_DECLARE, A.STATEMENT_RECORD, A.CASE_REGISTER, A.DEDUP_REVIEW}
 )
 # Actions that disclose a case to a state or take it back, or manage accounts: whoever holds
 # one logs in with a second factor.

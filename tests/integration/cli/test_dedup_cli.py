@@ -53,6 +53,16 @@ def test_run_then_check_a_persian_spelling(tmp_path: Path) -> None:
     assert checked.exit_code == 0, checked.output
     assert "Possibly already registered" in checked.output
     assert person.person_id in checked.output
+    kept = runner.invoke(app, [  # the model 'run' kept in the database, the registry's index
+        "dedup", "check", "--database-url", url, "--given-name", person.given_name,
+        "--family-name", person.family_name, "--birth-date", person.birth_date.isoformat(),
+        "--sex", person.sex.value,
+    ])
+    assert kept.exit_code == 0, kept.output
+    assert person.person_id in kept.output
+    indexed = runner.invoke(app, ["dedup", "index", "--database-url", url])
+    assert indexed.exit_code == 0, indexed.output
+    assert f"{len(registry.persons):,} persons indexed" in indexed.output
 
 
 def test_run_on_a_tiny_registry_asks_for_a_model(tmp_path: Path) -> None:
@@ -83,4 +93,40 @@ def test_demo_step_reports_the_seeded_duplicates(tmp_path: Path) -> None:
     step_dedup(context)
     line = context.summary["deduplication"]
     assert "known re-registrations" in line and "pairwise precision" in line
-    assert "Likely duplicates" in console.export_text()
+    text = console.export_text()
+    assert "Likely duplicates" in text
+    assert "registration check of" in text and "(the known original)" in text
+
+
+def test_merge_confirm_and_reverse_from_the_command_line(tmp_path: Path) -> None:
+    from datetime import date
+
+    from resettle.core.case import Case
+    from resettle.core.person import Person, Sex
+    from resettle.core.status import CaseStatus
+
+    url = f"sqlite:///{tmp_path / 'merge.db'}"
+    engine = open_database(url)
+    first = Person("A-1", "A", "Leila", "Hosseini", Sex.FEMALE, date(1971, 3, 21), "IRN")
+    again = Person("B-1", "B", "Leyla", "Hoseini", Sex.FEMALE, date(1971, 3, 21), "IRN")
+    with make_session_factory(engine)() as session:
+        store_batch(session, batch=RegistryBatch(cases=(
+            Case("A", "A-1", (first,), status=CaseStatus.INTERVIEWED), Case("B", "B-1", (again,)))))
+        session.commit()
+    engine.dispose()
+    proposed = runner.invoke(app, ["dedup", "merge", "A-1", "B-1", "--officer", "amina",
+                                   "--reason", "same card", "--database-url", url])
+    assert proposed.exit_code == 0, proposed.output
+    assert "proposed" in proposed.output and "second officer" in proposed.output
+    merge_id = proposed.output.split(":")[0].strip()
+    own = runner.invoke(app, ["dedup", "confirm", merge_id, "--officer", "amina",
+                              "--database-url", url])
+    assert own.exit_code == 1 and "four eyes" in own.output
+    done = runner.invoke(app, ["dedup", "confirm", merge_id, "--officer", "bruno",
+                               "--database-url", url])
+    assert done.exit_code == 0 and "merged" in done.output, done.output
+    back = runner.invoke(app, ["dedup", "reverse", merge_id, "--officer", "bruno", "--reason",
+                               "two Leilas", "--database-url", url])
+    assert back.exit_code == 0 and "reversed" in back.output, back.output
+    queue = runner.invoke(app, ["dedup", "queue", "--database-url", url])
+    assert queue.exit_code == 0 and "waiting for a decision" in queue.output

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -18,15 +18,22 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console as stdout_console
 from resettle.adapters.cli.output import failing_cleanly
 from resettle.adapters.db.engine import make_session_factory
-from resettle.adapters.db.registry.dedup_store import SqlDecisionStore
+from resettle.adapters.db.registry.dedup_keys import SqlCandidateSource, reindex_registry
+from resettle.adapters.db.registry.dedup_store import (
+    SqlDecisionStore,
+    SqlPairStore,
+    latest_model,
+    save_trained_model,
+)
 from resettle.adapters.db.registry.store import load_batch
 from resettle.core.case import Case
 from resettle.core.csv_cells import formula_safe_writer
 from resettle.core.person import Person, Sex
+from resettle.errors import DedupModelNeededError
 from resettle.registry.dedup import (
     Decision,
+    DedupResult,
     MatchPair,
-    check_person,
     decide_pair,
     find_duplicates,
     load_model,
@@ -35,6 +42,7 @@ from resettle.registry.dedup import (
 )
 from resettle.registry.dedup.linkage import CLUSTER_THRESHOLD
 from resettle.registry.dedup.ports import MemoryDecisionStore
+from resettle.registry.dedup.service import check_new_person
 
 dedup_app = typer.Typer(help="Find persons registered more than once (Splink, DuckDB).",
                         no_args_is_help=True)
@@ -48,10 +56,6 @@ def register(app: typer.Typer) -> None:
 def quiet_splink() -> None:
     """Splink logs each training step at INFO; an officer needs only the result."""
     logging.getLogger("splink").setLevel(logging.WARNING)
-
-
-def _load_cases(database_url: str) -> tuple[Case, ...]:
-    return _load(database_url)[0]
 
 
 def _load(database_url: str) -> tuple[tuple[Case, ...], MemoryDecisionStore]:
@@ -106,9 +110,27 @@ def run(
     if out:
         _write_pairs(out, pairs, result.clusters)
         console.print(f"pairs written to {out}")
+    _keep(database_url, result, trained=model is None)
+    console.print("pairs kept for the review queue ('resettle dedup queue')"
+                  + ("; model kept in the database: registration checks and imports use it"
+                     if model is None else ""))
     if save_model_to:
         save_model(result.model, save_model_to)
         console.print(f"model saved to {save_model_to}")
+
+
+def _keep(database_url: str, result: DedupResult, *, trained: bool) -> None:
+    """The pairs found join the review queue; a model trained here scores checks."""
+    engine = open_engine(database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            SqlPairStore(session).save_pairs(result.pairs, found_by="run")
+            if trained:
+                save_trained_model(session, result.model, persons=len(result.clusters),
+                                   at=datetime.now(UTC))
+            session.commit()
+    finally:
+        engine.dispose()
 
 
 def _write_pairs(path: Path, pairs: tuple[MatchPair, ...], clusters: dict[str, str]) -> None:
@@ -156,7 +178,9 @@ def check(  # noqa: PLR0917 - Typer maps parameters to options
     family_name: Annotated[str, typer.Option(help="Family name, in Latin or Persian script.")],
     birth_date: Annotated[str, typer.Option(help="Date of birth, YYYY-MM-DD.")],
     sex: Annotated[Sex, typer.Option(help="F, M or X.")],
-    model: Annotated[Path, typer.Option(help="The model saved by 'resettle dedup run'.")],
+    model: Annotated[Path | None, typer.Option(
+        help="A model saved by 'resettle dedup run --save-model'; by default the one it "
+             "kept in the database.")] = None,
     nationality: Annotated[str, typer.Option(help="ISO 3166-1 alpha-3.")] = "IRN",
     database_url: DatabaseUrl = DEFAULT_URL,
     show: Annotated[int, typer.Option(help="How many matches to print.")] = 10,
@@ -170,9 +194,39 @@ def check(  # noqa: PLR0917 - Typer maps parameters to options
                     family_name=family_name, sex=sex, birth_date=born, nationality=nationality)
     console = stdout_console()
     with failing_cleanly():
-        matches = check_person(person, _load_cases(database_url), load_model(model))
+        matches = _check(database_url, person, load_model(model) if model else None)
     if not matches:
         console.print("No likely match in the registry: register this person.")
         return
     console.print(pairs_table("Possibly already registered", matches, show))
     console.print("Compare with the registered person before registering again.")
+
+
+def _check(database_url: str, person: Person, model: dict[str, Any] | None,
+           ) -> tuple[MatchPair, ...]:
+    """The registry's index and the model (given, or the latest kept) score the person."""
+    engine = open_engine(database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            model = model or latest_model(session)
+            if model is None:
+                raise DedupModelNeededError(
+                    "no model trained yet: run 'resettle dedup run' on the registry first")
+            return check_new_person(SqlCandidateSource(session), person, model)
+    finally:
+        engine.dispose()
+
+
+@dedup_app.command("index")
+def index(database_url: DatabaseUrl = DEFAULT_URL) -> None:
+    """Rebuild the registry's deduplication index (blocking keys; kept in step by every write)."""
+    console = stdout_console()
+    with failing_cleanly():
+        engine = open_engine(database_url)
+        try:
+            with make_session_factory(engine)() as session:
+                indexed = reindex_registry(session)
+                session.commit()
+        finally:
+            engine.dispose()
+    console.print(f"{indexed:,} persons indexed")

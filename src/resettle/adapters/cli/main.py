@@ -5,8 +5,9 @@ from __future__ import annotations
 import typer
 
 from resettle import __version__
-from resettle.adapters.cli import (
+from resettle.adapters.cli import (  # dedup_review adds its commands to dedup's
     dedup,
+    dedup_review,  # noqa: F401
     demo,
     departures,
     placement,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
@@ -19,6 +20,7 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, failing_cleanly, progress_bar
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.migrate import current_revisions, head_revisions, upgrade_database
+from resettle.adapters.db.registry.dedup_import import DuplicateCheck, duplicates_after_import
 from resettle.adapters.db.registry.store import registry_reader, registry_store
 from resettle.errors import ValidationError
 from resettle.registry import FileFormat, RecordKind
@@ -102,9 +104,10 @@ def import_files(
                     kind=kind,
                     progress=_import_hooks(bar),
                 )
+                duplicates = duplicates_after_import(factory, report.parsed, report.batch)
         finally:
             engine.dispose()
-    _print_import_report(report)
+    _print_import_report(report, duplicates)
 
 
 @app_command("export")
@@ -193,7 +196,7 @@ def _import_hooks(bar: Progress) -> ImportProgress:
     return ImportProgress(reading=reading, checking=checking, writing=writing)
 
 
-def _print_import_report(report: ImportReport) -> None:
+def _print_import_report(report: ImportReport, duplicates: DuplicateCheck) -> None:
     table = Table(title="Imported", title_justify="left")
     for heading in ("file", "kind", "records"):
         table.add_column(heading)
@@ -207,3 +210,25 @@ def _print_import_report(report: ImportReport) -> None:
         f"localities, {len(batch.pledges)} pledges checked. Records: {counts.inserted} new, "
         f"{counts.updated} updated, {counts.unchanged} unchanged, {counts.removed} removed."
     )
+    print_duplicates(out, duplicates)
+
+
+def print_duplicates(out: Console, check: DuplicateCheck, limit: int = 50) -> None:
+    """Rows that look like persons already registered: reported, the import stands."""
+    if check.note:
+        out.print(check.note)
+    if not check.duplicates:
+        if check.checked:
+            out.print(f"{check.checked} person rows checked: no likely duplicate.")
+        return
+    table = Table(title=f"Likely duplicates ({len(check.duplicates)}; imported all the same: "
+                  "review them with 'resettle dedup queue')", title_justify="left")
+    for heading in ("file", "row", "person", "names", "likely the same as", "their names",
+                    "score", "what agrees"):
+        table.add_column(heading, justify="right" if heading in ("row", "score") else "left")
+    for dup in check.duplicates[:limit]:
+        table.add_row(Path(dup.file).name, str(dup.row or ""), dup.person_id, dup.names,
+                      f"{dup.other_person_id} ({dup.other_case_id})", dup.other_names,
+                      f"{dup.probability:.2f}", dup.reasons)
+    out.print(table)
+

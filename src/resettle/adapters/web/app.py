@@ -23,6 +23,7 @@ from resettle.adapters.web.placement import pages as placement_pages
 from resettle.adapters.web.problems import install_error_handlers, internal_error
 from resettle.adapters.web.referral import api as referral_api
 from resettle.adapters.web.referral import pages as referral_pages
+from resettle.adapters.web.registry import duplicates as duplicate_pages
 from resettle.adapters.web.registry import pages as registry_pages
 from resettle.adapters.web.registry import register as registry_register
 from resettle.adapters.web.reporting import pages as reporting_pages
@@ -152,6 +153,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(user_api.router)
     app.include_router(registry_pages.api)
     app.include_router(registry_register.api)
+    app.include_router(duplicate_pages.api)
     app.include_router(departures_api.router)
     app.include_router(work_queue.api)
     app.include_router(pages.router)
@@ -164,6 +166,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(user_pages.router)
     app.include_router(registry_pages.pages)
     app.include_router(registry_register.pages)
+    app.include_router(duplicate_pages.pages)
     app.include_router(departures_pages.router)
     app.include_router(reporting_pages.router)
     app.include_router(work_queue.pages)

@@ -8,7 +8,7 @@ This module only chooses the backend, feeds the feature rows and turns Splink's 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -111,9 +111,15 @@ def find_matches(registry_rows: Sequence[FeatureRow], new_row: FeatureRow,
 
 def pairs_from_frame(frame: pd.DataFrame, model: dict[str, Any]) -> tuple[MatchPair, ...]:
     """Splink's prediction rows as ``MatchPair`` records, with each field's level label."""
+    return pairs_from_records(frame.to_dict("records"), model)
+
+
+def pairs_from_records(rows: Iterable[Mapping[str, Any]], model: dict[str, Any],
+                       ) -> tuple[MatchPair, ...]:
+    """Prediction rows (column -> value) as ``MatchPair`` records with their level labels."""
     levels = _level_labels(model)
     pairs = []
-    for record in frame.to_dict("records"):
+    for record in rows:
         agreements = tuple(
             Agreement(field_name, label_of[int(record[f"gamma_{field_name}"])],
                       float(record.get(f"bf_{field_name}", 1.0) or 1.0))

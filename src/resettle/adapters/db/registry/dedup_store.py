@@ -1,12 +1,32 @@
-"""``DecisionStore`` on the database."""
+"""``DecisionStore`` on the database, and the trained models."""
 
 from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, fields
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from resettle.adapters.db.registry.dedup_tables import DedupDecisionRow
-from resettle.registry.dedup.records import Decision, PairDecision
+from resettle.adapters.db.registry.dedup_tables import (
+    DedupDecisionRow,
+    DedupMergeRow,
+    DedupModelRow,
+    DedupPairRow,
+)
+from resettle.errors import NotFoundError
+from resettle.registry.dedup.merging import MergeStatus, PersonMerge
+from resettle.registry.dedup.records import (
+    Agreement,
+    Decision,
+    MatchPair,
+    PairDecision,
+    pair_key,
+)
 
 
 class SqlDecisionStore:
@@ -29,3 +49,89 @@ class SqlDecisionStore:
         found = (PairDecision(r.person_id, r.other_person_id, Decision(r.decision), r.officer,
                               r.reason, r.decided_at) for r in rows)
         return {d.pair: d for d in found}
+
+
+def save_trained_model(session: Session, model: dict[str, Any], *, persons: int,
+                       at: datetime) -> int:
+    """Keep a model trained on the registry; the latest one scores checks and imports."""
+    row = DedupModelRow(trained_at=at, persons=persons, model=json.dumps(model))
+    session.add(row)
+    session.flush()
+    return row.model_id
+
+
+def latest_model(session: Session) -> dict[str, Any] | None:
+    """The model ``resettle dedup run`` trained last; None before the first run."""
+    text = session.scalar(select(DedupModelRow.model)
+                          .order_by(DedupModelRow.model_id.desc()).limit(1))
+    if text is None:
+        return None
+    model: dict[str, Any] = json.loads(text)
+    return model
+
+
+class SqlPairStore:
+    """``PairStore``: candidate pairs for the review queue, one row per pair of ids."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def save_pairs(self, pairs: Iterable[MatchPair], *, found_by: str) -> int:
+        count = 0
+        for pair in pairs:
+            first, second = pair_key(pair.left_id, pair.right_id)
+            row = self._session.get(DedupPairRow, (first, second)) or DedupPairRow(
+                person_id=first, other_person_id=second)
+            row.probability, row.weight = pair.match_probability, pair.match_weight
+            row.agreements = json.dumps([[a.field, a.level, a.weight]
+                                         for a in pair.agreements], ensure_ascii=False)
+            row.found_by = found_by
+            self._session.add(row)
+            count += 1
+        self._session.flush()
+        return count
+
+    def pairs(self, limit: int) -> list[MatchPair]:
+        rows = self._session.scalars(select(DedupPairRow)
+                                     .order_by(DedupPairRow.probability.desc()).limit(limit))
+        return [MatchPair(r.person_id, r.other_person_id, r.probability, r.weight,
+                          tuple(Agreement(*a) for a in json.loads(r.agreements)))
+                for r in rows]
+
+
+class SqlMergeStore:
+    """``MergeStore`` on the database."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def new_merge_id(self) -> str:
+        return f"DM-{uuid.uuid4().hex[:12]}"
+
+    def save_merge(self, merge: PersonMerge) -> None:
+        values = asdict(merge)
+        values["status"] = merge.status.value
+        values["moved_ids"] = " ".join(merge.moved_ids)
+        row = self._session.get(DedupMergeRow, merge.merge_id) or DedupMergeRow()
+        for name, value in values.items():
+            setattr(row, name, value)
+        self._session.add(row)
+        self._session.flush()
+
+    def get_merge(self, merge_id: str) -> PersonMerge:
+        row = self._session.get(DedupMergeRow, merge_id)
+        if row is None:
+            raise NotFoundError(f"no merge {merge_id!r}")
+        return _merge_of(row)
+
+    def merges(self) -> list[PersonMerge]:
+        rows = self._session.scalars(select(DedupMergeRow)
+                                     .order_by(DedupMergeRow.proposed_at.desc()))
+        return [_merge_of(row) for row in rows]
+
+
+def _merge_of(row: DedupMergeRow) -> PersonMerge:
+    values = {f.name: getattr(row, f.name) for f in fields(PersonMerge)}
+    values["status"] = MergeStatus(row.status)
+    values["moved_ids"] = tuple(row.moved_ids.split())
+    return PersonMerge(**values)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from resettle.adapters.db.base import Base
 from resettle.adapters.db.bulk import insert_rows
+from resettle.adapters.db.registry.dedup_keys import index_cases
 from resettle.adapters.db.registry.mapping import (
     Row,
     case_member_rows,
@@ -99,8 +100,11 @@ def _store_case_chunk(
             open_person_row(session, row)
     plan = _plan_chunk(chunk, new_members, old_cases, old_persons, bump_versions=bump_versions)
     _execute_plan(session, plan)
-    persons_written = len(plan.person_inserts) + len(plan.person_updates)
     changed = {row["case_id"] for row in (*plan.case_inserts, *plan.case_updates)}
+    # The deduplication index follows every member written (dedup_keys, migration 1100).
+    index_cases(session, [case for case in chunk if case.case_id in changed],
+                removed=plan.person_deletes, fresh=not look)
+    persons_written = len(plan.person_inserts) + len(plan.person_updates)
     return StoreCounts(
         inserted=len(plan.case_inserts) + len(plan.person_inserts),
         updated=len(plan.case_updates) + len(plan.person_updates),

@@ -6,7 +6,8 @@ An upload above the limit is refused from its Content-Length, before its body is
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import asdict
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -92,6 +93,8 @@ class ImportOut(BaseModel):
     unchanged: int
     removed: int
     case_ids: list[str]
+    likely_duplicates: list[dict[str, Any]] = []  # file, row, person, other person, score
+    duplicates_note: str = ""
 
 
 @api.post("/registry/import", responses={200: {"model": ImportOut}})
@@ -107,5 +110,7 @@ def import_api(files: Files, ctx: Import) -> Response:
     out = ImportOut(files=list(result.files), cases=result.cases, persons=result.persons,
                     inserted=counts.inserted, updated=counts.updated,
                     unchanged=counts.unchanged, removed=counts.removed,
-                    case_ids=list(result.case_ids))
+                    case_ids=list(result.case_ids),
+                    likely_duplicates=[asdict(d) for d in result.duplicates.duplicates],
+                    duplicates_note=result.duplicates.note)
     return JSONResponse(out.model_dump())

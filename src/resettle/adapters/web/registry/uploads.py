@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+from resettle.adapters.db.registry.dedup_import import DuplicateCheck, import_duplicates
 from resettle.adapters.db.registry.store import SqlRegistryStore
 from resettle.adapters.web.guards import Ctx
 from resettle.core import Case, CaseStatus, Issue, RegistryBatch
@@ -43,6 +44,8 @@ class ImportResult:
     cases: int = 0
     persons: int = 0
     counts: StoreCounts = field(default_factory=StoreCounts)
+    # Rows that look like persons already registered: reported, the import stands.
+    duplicates: DuplicateCheck = field(default_factory=DuplicateCheck)
 
     @property
     def ok(self) -> bool:
@@ -89,12 +92,32 @@ def import_parsed(ctx: Ctx, parsed: list[ParsedFile], names: Mapping[str, str],
                      f"{batch.persons_count} persons; {counts.inserted} new, {counts.updated} "
                      f"updated, {counts.unchanged} unchanged, {counts.removed} removed")
     ctx.audit_cases("registry.import", counts.changed_cases)
+    duplicates = _duplicates(ctx, parsed, batch, names)
     files = tuple((names.get(str(p.path), str(p.path)), p.kind.value if p.kind else "",
                    p.records_count)
                   for p in parsed)
     return ImportResult(files=files, case_ids=tuple(c.case_id for c in batch.cases)
                         [:CASE_LINKS_SHOWN], cases=len(batch.cases),
-                        persons=batch.persons_count, counts=counts)
+                        persons=batch.persons_count, counts=counts, duplicates=duplicates)
+
+
+def _duplicates(ctx: Ctx, parsed: Sequence[ParsedFile], batch: RegistryBatch,
+                names: dict[str, str]) -> DuplicateCheck:
+    """Likely duplicates of the rows just stored, named by the user's files; the registered
+    persons they resemble are personal data read, so their cases are audited."""
+    check = import_duplicates(ctx.session, parsed, batch)
+    if Section.IDENTITY not in visible_sections(ctx.user.role):
+        check = replace(check, duplicates=tuple(replace(d, names="", other_names="")
+                                                for d in check.duplicates))
+    check = replace(check, duplicates=tuple(replace(d, file=names.get(d.file, d.file))
+                                            for d in check.duplicates))
+    if check.duplicates:
+        ctx.audit("dedup.import_check", subject_type="person",
+                  detail=f"{len(check.duplicates)} likely duplicate(s) among "
+                         f"{check.checked} rows")
+        ctx.audit_cases("dedup.import_check",
+                        sorted({d.other_case_id for d in check.duplicates}))
+    return check
 
 
 def _refuse_hidden_values(parsed: ParsedFile, sections: frozenset[Section]) -> ParsedFile:
