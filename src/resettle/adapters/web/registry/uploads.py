@@ -102,7 +102,7 @@ def import_parsed(ctx: Ctx, parsed: list[ParsedFile], names: Mapping[str, str],
 
 
 def _duplicates(ctx: Ctx, parsed: Sequence[ParsedFile], batch: RegistryBatch,
-                names: dict[str, str]) -> DuplicateCheck:
+                names: Mapping[str, str]) -> DuplicateCheck:
     """Likely duplicates of the rows just stored, named by the user's files; the registered
     persons they resemble are personal data read, so their cases are audited."""
     check = import_duplicates(ctx.session, parsed, batch)
