@@ -17,7 +17,7 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console as stdout_console
 from resettle.adapters.cli.output import failing_cleanly, progress_bar
 from resettle.adapters.db.engine import make_session_factory
-from resettle.adapters.db.simulation.scenario_load import reset_synthetic_database, store_scenario
+from resettle.adapters.db.simulation.scenario_store import SqlScenarioDatabase, SqlScenarioStore
 from resettle.core import RegistryBatch
 from resettle.registry import FileFormat, Progress, RecordKind, write_records
 from resettle.reporting.stats import registry_stats, summarize_stats
@@ -28,6 +28,7 @@ from resettle.simulation.ashraf_config import AshrafConfig
 from resettle.simulation.memory_store import MemoryScreeningStore
 from resettle.simulation.random_instances import generate_random
 from resettle.simulation.screening_replay import replay_screening
+from resettle.simulation.service import reset_synthetic_database, store_scenario
 
 Out = Annotated[Path | None, typer.Option(help="Write import files (persons, cases, "
                                           "localities, pledges) into this folder.")]
@@ -158,7 +159,7 @@ def load_scenario(scenario: Scenario, database_url: str, *, replace: bool = Fals
     if replace:
         engine = open_engine(database_url)
         try:
-            reset_synthetic_database(engine)
+            reset_synthetic_database(SqlScenarioDatabase(engine))
         finally:
             engine.dispose()
     engine = open_engine(database_url)
@@ -168,7 +169,8 @@ def load_scenario(scenario: Scenario, database_url: str, *, replace: bool = Fals
             _progress("Loading into the database") as progress,
             make_session_factory(engine).begin() as session,
         ):
-            return store_scenario(session, batch=scenario.batch, history=scenario.history,
+            return store_scenario(SqlScenarioStore(session), batch=scenario.batch,
+                                  history=scenario.history,
                                   progress=_counting(progress, persons))
     finally:
         engine.dispose()
