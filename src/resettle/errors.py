@@ -37,6 +37,8 @@ CODES: dict[str, str] = {
     "unknown_choice": "a named option (model kind, policy, calibration) that does not exist",
     "unsuitable_data": "data that a model cannot learn from (e.g. outcomes not 0/1)",
     "internal_error": "an unexpected failure on the server; it was logged",
+    "bad_parameter": "a parameter out of its range (a generator's size, an empty weight table)",
+    "export_check_failed": "an export broke its published schema (a bug, never user input)",
     # issues: files and cells
     "unreadable_file": "the file cannot be opened or read",
     "empty_file": "the file holds no records",
@@ -297,3 +299,19 @@ class UnsuitableDataError(ResettleError, ValueError):
 
     code = "unsuitable_data"
     http_status = 422
+
+
+class BadParameterError(ResettleError, ValueError):
+    """A parameter out of its range (e.g. a generator asked for no cases); a ``ValueError`` too,
+    so callers that caught the bare one still do."""
+
+    code = "bad_parameter"
+    http_status = 422
+
+
+class ExportCheckError(ResettleError):
+    """An export failed the check of its published schema before leaving: a bug, never user
+    input; nothing was published."""
+
+    code = "export_check_failed"
+    http_status = 500

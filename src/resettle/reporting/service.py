@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from resettle.core.issues import Issue
-from resettle.errors import ValidationError
+from resettle.errors import ExportCheckError, ValidationError
 from resettle.reporting.aggregates import Facts, compute_aggregates, end_of
 from resettle.reporting.hxl import HxlTable, hxl_problems, hxl_table
 from resettle.reporting.ports import ForecastSource, NoForecast, ReportingStore
@@ -59,5 +59,5 @@ def export_aggregates(store: ReportingStore, as_of: date, *, asylum_country: str
     table = hxl_table(build_aggregates(store, as_of), asylum_country=asylum_country, k=k)
     problems = hxl_problems(table.text)
     if problems:  # a broken contract: the export would publish something the schema forbids
-        raise RuntimeError("HXL export failed its schema: " + "; ".join(problems[:5]))
+        raise ExportCheckError("HXL export failed its schema: " + "; ".join(problems[:5]))
     return table

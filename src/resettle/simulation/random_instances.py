@@ -27,6 +27,7 @@ from resettle.core import (
     Sex,
 )
 from resettle.core.case import LARGE_FAMILY_SIZE
+from resettle.errors import BadParameterError
 from resettle.simulation.ashraf_config import SERVICES
 
 # Origin -> native language. Hosts below never overlap these (non-refoulement by construction).
@@ -62,7 +63,7 @@ def generate_random(n_cases: int, n_localities: int, seed: int, *, mean_case_siz
     """``n_cases`` cases (about ``mean_case_size`` persons each) and ``n_localities``
     localities whose capacity is ``capacity_ratio`` times the demand in every dimension."""
     if n_cases < 1 or n_localities < 1:
-        raise ValueError("generate_random needs at least one case and one locality")
+        raise BadParameterError("generate_random needs at least one case and one locality")
     rng = np.random.default_rng(seed)
     sizes = np.minimum(1 + rng.poisson(max(mean_case_size - 1, 0), n_cases), 12)
     if (as_of.month, as_of.day) == (2, 29):

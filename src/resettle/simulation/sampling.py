@@ -10,6 +10,8 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
+from resettle.errors import BadParameterError
+
 T = TypeVar("T")
 
 
@@ -25,7 +27,7 @@ class Weighted(Generic[T]):
         entries = list(pairs.items()) if isinstance(pairs, Mapping) else list(pairs)
         kept = [(item, float(w)) for item, w in entries if w > 0]
         if not kept:
-            raise ValueError("a weighted table needs at least one positive weight")
+            raise BadParameterError("a weighted table needs at least one positive weight")
         total = sum(w for _, w in kept)
         cumulative = tuple(c / total for c in accumulate(w for _, w in kept))
         return cls(tuple(item for item, _ in kept), cumulative)
