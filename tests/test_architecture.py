@@ -6,9 +6,13 @@ Rank (a package imports only packages of a lower rank):
     < prediction < simulation < adapters.db < adapters.web, adapters.cli
 
 plus: ``errors.py`` imports nothing of resettle (it is the ground); the web never imports the
-CLI; the database adapter never imports web or CLI; no circle between packages; stages never
-import the edges' libraries; no stage folder without code. Imports under ``TYPE_CHECKING`` count:
-a type is a dependency too.
+CLI; the database adapter never imports web or CLI; no adapter imports another adapter's
+commands (the CLI reaches the web app only through its entry, from ``cli/serve.py``; one
+stage's CLI module never imports another's, only ``main.py`` and the demo wire them); the
+adapters call a stage's use cases (functions over its store Protocol in ``ports.py``) only
+through its ``service.py``; no circle between packages; stages never import the edges'
+libraries; no stage folder without code. Imports under ``TYPE_CHECKING`` count: a type is a
+dependency too.
 """
 
 from __future__ import annotations
@@ -202,3 +206,108 @@ def test_the_rank_test_sees_a_violation(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("from resettle.adapters.db import engine\nimport sqlalchemy\n")
     assert imported_modules(sample) >= {"resettle.adapters.db", "resettle.adapters.db.engine"}
+
+
+# The CLI's own infrastructure, which every command module may use; and the wiring, which
+# may import every command module (the app's command tree, and the demo's steps).
+CLI_SHARED = {"options", "output"}
+CLI_WIRING = {"main", "demo"}
+# One stage's commands in two modules: (importer, imported).
+CLI_SAME_STAGE = {("screening", "screening_actions")}
+# What the CLI may use of the web app: its entry (config, server), not its routes or pages.
+WEB_ENTRY = {"resettle.adapters.web", "resettle.adapters.web.config",
+             "resettle.adapters.web.server"}
+CLI_SERVES_WEB = {"adapters/cli/serve.py"}
+
+
+def cli_module(module: str) -> str | None:
+    """``resettle.adapters.cli.demo.web`` -> ``demo``; None outside the CLI."""
+    parts = module.split(".")
+    return parts[3] if parts[:3] == ["resettle", "adapters", "cli"] and len(parts) > 3 else None
+
+
+def test_cli_command_modules_do_not_import_each_other() -> None:
+    offenders = []
+    for path in (SRC / "adapters" / "cli").rglob("*.py"):
+        here = path.relative_to(SRC / "adapters" / "cli").parts[0].removesuffix(".py")
+        if here in CLI_WIRING:
+            continue
+        for module in imported_modules(path):
+            there = cli_module(module)
+            if there is None or there in CLI_SHARED or there == here:
+                continue
+            if (here, there) not in CLI_SAME_STAGE:
+                offenders.append(f"{path.relative_to(SRC)} imports {module}")
+    assert sorted(offenders) == []
+
+
+def test_the_cli_reaches_the_web_app_only_through_its_entry() -> None:
+    offenders = []
+    for path in (SRC / "adapters" / "cli").rglob("*.py"):
+        where = str(path.relative_to(SRC))
+        for module in imported_modules(path):
+            if package_of(module) != "adapters.web":
+                continue
+            if module not in WEB_ENTRY or where not in CLI_SERVES_WEB:
+                offenders.append(f"{where} imports {module}")
+    assert sorted(offenders) == []
+
+
+def store_protocols(ports: Path) -> set[str]:
+    tree = ast.parse(ports.read_text(encoding="utf-8"))
+    return {node.name for node in tree.body if isinstance(node, ast.ClassDef)
+            and any("Protocol" in ast.unparse(base) for base in node.bases)}
+
+
+def dotted(path: Path) -> str:
+    return ".".join(("resettle", *path.relative_to(SRC).with_suffix("").parts))
+
+
+def stage_use_cases() -> dict[tuple[str, str], str]:
+    """(module, function) -> its service, for every public function of a stage folder with a
+    ``ports.py`` whose first parameter is one of that folder's store Protocols."""
+    found: dict[tuple[str, str], str] = {}
+    for ports in SRC.rglob("ports.py"):
+        if "adapters" in ports.parts:
+            continue
+        protocols = store_protocols(ports)
+        for path in ports.parent.glob("*.py"):
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                if (isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+                        and node.args.args and node.args.args[0].annotation is not None
+                        and any(name in ast.unparse(node.args.args[0].annotation)
+                                for name in protocols)):
+                    found[(dotted(path), node.name)] = dotted(ports.parent / "service.py")
+    return found
+
+
+def test_every_stage_with_ports_has_a_service() -> None:
+    missing = [str(ports.parent.relative_to(SRC)) for ports in SRC.rglob("ports.py")
+               if "adapters" not in ports.parts and not (ports.parent / "service.py").exists()]
+    assert missing == []
+
+
+def test_adapters_call_use_cases_only_through_the_service() -> None:
+    """A function over a stage's store is a use case: adapters import it from service.py."""
+    use_cases = stage_use_cases()
+    assert len(use_cases) > 20, "the use-case scan found too little to be trusted"
+    offenders = []
+    for path in (SRC / "adapters").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                offenders.extend(
+                    f"{path.relative_to(SRC)}: {alias.name} from {use_cases[key]}, "
+                    f"not {node.module}"
+                    for alias in node.names
+                    if (key := (node.module, alias.name)) in use_cases
+                    and node.module != use_cases[key])
+    assert sorted(offenders) == []
+
+
+def test_the_use_case_scan_sees_service_functions() -> None:
+    use_cases = stage_use_cases()
+    assert ("resettle.screening.actions", "advance_case") in use_cases
+    assert ("resettle.registry.service", "import_files") in use_cases
+    assert ("resettle.security.service", "add_account") in use_cases
+    assert use_cases[("resettle.screening.actions", "advance_case")] == \
+        "resettle.screening.service"
