@@ -158,8 +158,7 @@ def export_aggregates_command(
                     "be worked out); checked against the HXL schema")
 
 
-def aggregates_table(database_url: str, day: date, asylum_country: str,
-            k: int) -> HxlTable:
+def aggregates_table(database_url: str, day: date, asylum_country: str, k: int) -> HxlTable:
     engine = open_engine(database_url)
     try:
         with reporting_store(engine) as store:

@@ -79,16 +79,17 @@ def simulate(  # noqa: PLR0917 - Typer maps parameters to options
     """Forecast the operation from the registry: last departure, persons in the camp over time,
     person-days at risk, expected deaths; with --levers, what helps most."""
     with failing_cleanly():
-        run = run_forecast(database_url, replications=replications, seed=seed, as_of=_day(on),
-                   jobs=jobs, levers=levers, risk_rate=risk_rate, interviewers=interviewers,
-                   scheduler=scheduler, places_in=places_in.upper() if places_in else None)
+        run = run_forecast(database_url, replications=replications, seed=seed,
+                           as_of=_day(on), jobs=jobs, levers=levers, risk_rate=risk_rate,
+                           interviewers=interviewers, scheduler=scheduler,
+                           places_in=places_in.upper() if places_in else None)
     for line in render(run, out):
         console().print(line, soft_wrap=True)
 
 
-def run_forecast(database_url: str, *, replications: int, seed: int, as_of: date | None, jobs: int,
-         levers: bool, risk_rate: float, interviewers: int,
-         scheduler: str | None = None, places_in: str | None = None) -> OperationRun:
+def run_forecast(database_url: str, *, replications: int, seed: int, as_of: date | None,
+                 jobs: int, levers: bool, risk_rate: float, interviewers: int,
+                 scheduler: str | None = None, places_in: str | None = None) -> OperationRun:
     engine = open_engine(database_url)
     try:
         with make_session_factory(engine)() as session, \

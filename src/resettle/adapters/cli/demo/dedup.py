@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from resettle.adapters.cli.dedup import pairs_table, quiet_splink
-from resettle.registry.dedup import (
-    find_duplicates,
-)
+from resettle.registry.dedup import find_duplicates
 from resettle.registry.dedup.evaluation import pair_recall, pairwise_scores
 from resettle.simulation.duplicates import generate_registry_with_duplicates
 

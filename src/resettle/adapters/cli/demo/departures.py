@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 
 
 DEMO_ACTOR = "movement"
-
-
 SEATS = 160
 
 

@@ -15,9 +15,7 @@ from resettle.prediction.features import build_case_table
 from resettle.prediction.scoring import score_matrix
 from resettle.simulation.ashraf import generate_ashraf
 from resettle.simulation.ashraf_config import AshrafConfig
-from resettle.simulation.evaluation import (
-    EvaluationSpec,
-)
+from resettle.simulation.evaluation import EvaluationSpec
 from resettle.simulation.evaluation_report import (
     markdown_report,
     plot_evaluation,
