@@ -209,6 +209,6 @@ def test_dashboard_figures_have_text_alternatives(browser: Any, served_demo: Dem
         assert charts.count() == 4
         for chart in charts.all():
             assert chart.get_attribute("role") == "img"
-            assert len(chart.locator("title").first.inner_text()) > 10
+            assert len(chart.locator("title").first.text_content() or "") > 10
             assert chart.bounding_box()["width"] > 100  # drawn, not collapsed
             assert chart.locator("rect").count() > 0  # bars from the demo's figures
