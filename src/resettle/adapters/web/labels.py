@@ -235,7 +235,8 @@ def day(value: Any) -> str:
         except ValueError:
             return text
     if isinstance(value, datetime):
-        return f"{value.day} {MONTHS[value.month - 1]} {value.year}, {value:%H:%M}"
+        shown = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+        return shown if (value.hour, value.minute) == (0, 0) else f"{shown}, {value:%H:%M}"
     if isinstance(value, date):
         return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
     return "" if value is None else str(value)
