@@ -110,8 +110,8 @@ LABELS: Mapping[type[Enum], Mapping[str, str]] = {
                    "not_considered": "Decline to consider",
                    "more_information": "Ask for more information",
                    "split": "Accept part of the family"},
-    ReviewState: {"open": "Waiting for an assessment",
-                  "assessed": "Waiting for a second reviewer", "decided": "Decided"},
+    ReviewState: {"open": "Open, waiting for an assessment",
+                  "assessed": "Assessed, waiting for a second reviewer", "decided": "Decided"},
     Recommendation: {"include": "Include (not excluded)", "exclude": "Exclude"},
     ReviewDecision: {"confirm": "Confirm the assessment", "return": "Send it back"},
     Clause: {"1F(a)": "Article 1F(a): crimes against peace, war crimes, crimes against "
@@ -235,7 +235,8 @@ def day(value: Any) -> str:
         except ValueError:
             return text
     if isinstance(value, datetime):
-        return f"{value.day} {MONTHS[value.month - 1]} {value.year}, {value:%H:%M}"
+        shown = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+        return shown if (value.hour, value.minute) == (0, 0) else f"{shown}, {value:%H:%M}"
     if isinstance(value, date):
         return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
     return "" if value is None else str(value)

@@ -132,7 +132,11 @@ def bar_chart(chart: Chart) -> str:
                      f'fill="{COLOURS[i]}"><title>{escape(label)}, {escape(chart.series[i])}: '
                      f'{bar.value}</title></rect><text x="{LABEL_W + w + 4:.1f}" '
                      f'y="{y + BAR - 5}">{bar.value}</text>')
-            parts.append(f'<a href={quoteattr(bar.href)}>{shape}</a>' if bar.href else shape)
+            # Named for what it opens; not "cases", which would shadow the menu's Cases link.
+            name = (f"{label}: {bar.value}" if series == 1
+                    else f"{label}, {chart.series[i]}: {bar.value}") + ", open the list"
+            parts.append(f'<a href={quoteattr(bar.href)} aria-label={quoteattr(name)}>{shape}</a>'
+                         if bar.href else shape)
             y += BAR
         y += GAP
     parts.append("</svg>")
