@@ -174,9 +174,9 @@ def test_runs_pledges_and_deadlines_in_order() -> None:
 
 
 def test_roles_without_work_have_no_queue() -> None:
-    assert kinds_for(who(Role.AUDITOR)) == () == kinds_for(who(Role.ADMINISTRATOR))
-    assert all(kinds_for(who(role)) for role in Role
-               if role not in (Role.AUDITOR, Role.ADMINISTRATOR))
+    idle = (Role.AUDITOR, Role.ADMINISTRATOR, Role.ANALYST)  # no case work: aggregates only
+    assert all(kinds_for(who(role)) == () for role in idle)
+    assert all(kinds_for(who(role)) for role in Role if role not in idle)
 
 
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 1, 1))

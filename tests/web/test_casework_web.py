@@ -54,7 +54,7 @@ def test_complete_interviews_is_offered_only_once_every_adult_was_heard(family: 
     page = protection.get(f"/cases/{FAMILY}").text
     assert "complete_interviews" not in step_select(page)
     waiting = waiting_of(page)
-    assert "complete interviews" in waiting and MOTHER in waiting and FATHER in waiting
+    assert "Complete the interviews" in waiting and MOTHER in waiting and FATHER in waiting
     assert CHILD not in waiting  # a child is not interviewed
     assert page.count("not yet heard") >= 2
     assert interview(protection, MOTHER, "interpreter") == 303
@@ -66,7 +66,7 @@ def test_complete_interviews_is_offered_only_once_every_adult_was_heard(family: 
     assert interview(protection, FATHER) == 303
     page = protection.get(f"/cases/{FAMILY}").text
     assert "complete_interviews" in step_select(page)
-    assert "complete interviews" not in waiting_of(page)
+    assert "Complete the interviews" not in waiting_of(page)
     api = protection.get(f"/api/cases/{FAMILY}/screening").json()
     assert {a["person_id"]: a["heard"] for a in api["adults"]} == {
         MOTHER: "heard", FATHER: "heard"}

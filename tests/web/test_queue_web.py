@@ -23,7 +23,7 @@ def test_each_role_starts_on_its_queue(shared_world: World, role: Role) -> None:
     client = shared_world.login(USERS[role])
     start = client.get("/", follow_redirects=False)
     has_queue = bool(kinds_for(Principal(1, "x", role, "ALB")))
-    expected = "/queue" if has_queue else "/dashboard"
+    expected = "/queue" if has_queue else "/forecast" if role is Role.ANALYST else "/dashboard"
     assert start.headers["location"] == expected
     page = client.get(expected)
     assert page.status_code == 200
