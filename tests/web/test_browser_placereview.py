@@ -128,7 +128,8 @@ def test_the_override_chooser_and_a_full_place_keep_what_was_typed(
 def test_a_liaison_is_told_a_refusal_needs_its_reason_and_keeps_the_answer(
         browser: Any, served_demo: DemoServed) -> None:
     with logged_in(browser, served_demo, "liaison") as page:
-        page.wait_for_url(f"{served_demo.base}/referrals")
+        page.wait_for_url(f"{served_demo.base}/queue")  # the liaison starts on the work queue
+        page.goto(f"{served_demo.base}/referrals")
         assert page.get_by_role("link", name="Next").count() == 1  # paged
         page.get_by_label("Show").select_option("waiting")
         with page.expect_navigation():
