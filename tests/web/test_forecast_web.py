@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,8 +15,10 @@ from web_world import USERS, World
 from resettle.adapters.db.security.audit_store import list_audit
 from resettle.adapters.db.simulation.run_store import DbForecastRunStore
 from resettle.adapters.web.guards import Guard
+from resettle.adapters.web.simulation.runner import close_interrupted
 from resettle.security.policy import GRANTS, Permission, Role
 from resettle.simulation.operation.runs import DONE, ForecastRequest
+from resettle.simulation.operation.service import start_stored_run
 
 ANALYST = USERS[Role.ANALYST]
 
@@ -118,3 +121,14 @@ def test_an_analyst_is_refused_every_route_of_a_permission_it_lacks(
             tried.append(route.path)
     assert "/cases/{case_id}" in tried and "/api/cases" in tried and len(tried) > 40
     assert Permission.CASE_READ not in held and Permission.FORECAST_VIEW in held
+
+
+def test_a_run_cut_off_by_a_server_stop_shows_failed_after_the_next_start(world: World) -> None:
+    with world.config.sessions() as session:
+        run_id = start_stored_run(DbForecastRunStore(session), ForecastRequest(replications=3),
+                                  started_by=ANALYST, now=datetime.now(UTC))
+        session.commit()
+    assert close_interrupted(world.config) == [run_id]  # what ``server.serve`` does first
+    page = world.login(ANALYST).get(f"/forecast/runs/{run_id}")
+    assert page.status_code == 200 and 'id="progress"' not in page.text
+    assert "interrupted: the server stopped" in page.text

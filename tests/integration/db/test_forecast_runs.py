@@ -20,6 +20,7 @@ from resettle.simulation.operation.ports import (
 )
 from resettle.simulation.operation.runs import DONE, FAILED, RUNNING, ForecastRequest
 from resettle.simulation.operation.service import (
+    close_interrupted_runs,
     execute_stored_run,
     run_forecast,
     start_stored_run,
@@ -90,3 +91,27 @@ def test_a_failed_run_says_why_and_the_report_takes_the_latest_finished(
     assert f"run {second}" in band.source and "seed 2" in band.source
     assert band.remaining and band.remaining[0][0] == "2014-06"
     assert all(low <= mid <= high for _, low, mid, high in band.remaining)
+
+
+def test_runs_cut_off_by_a_server_stop_are_closed_when_a_server_starts(engine: Engine) -> None:
+    with make_session_factory(engine)() as session:
+        runs = DbForecastRunStore(session)
+        finished = store_run(session, ForecastRequest(replications=3, seed=4))
+        cut_off = start_stored_run(runs, ForecastRequest(replications=3), started_by="analyst",
+                                   now=NOW)
+        runs.record_progress(cut_off, 2)
+        session.commit()
+        assert [run.run_id for run in runs.unfinished_runs()] == [cut_off]
+        later = NOW + timedelta(days=1)
+        assert close_interrupted_runs(runs, now=later) == [cut_off]
+        session.commit()
+    with make_session_factory(engine)() as session:
+        runs = DbForecastRunStore(session)
+        closed, kept = runs.get_run(cut_off), runs.get_run(finished)
+        assert closed is not None and kept is not None
+        assert (closed.status, closed.done) == (FAILED, 2)
+        assert closed.finished_at is not None  # SQLite keeps no time zone
+        assert closed.finished_at.replace(tzinfo=None) == later.replace(tzinfo=None)
+        assert closed.error.startswith("interrupted")
+        assert kept.status == DONE and runs.unfinished_runs() == []
+        assert close_interrupted_runs(runs, now=later) == []  # nothing twice

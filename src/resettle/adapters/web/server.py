@@ -22,6 +22,7 @@ from uvicorn.supervisors import Multiprocess
 from resettle.adapters.db.engine import DATABASE_URL_ENV
 from resettle.adapters.web.app import create_app
 from resettle.adapters.web.config import WebConfig, load_config
+from resettle.adapters.web.simulation.runner import close_interrupted
 
 SWITCH_INTERVAL_SECONDS = 0.0005
 SECURE_COOKIES_ENV = "RESETTLE_SECURE_COOKIES"
@@ -49,8 +50,12 @@ def serve(config: WebConfig, *, host: str, port: int, workers: int) -> None:
     """Serve until stopped. Several workers read the keys from the environment or key file.
 
     ``config`` has opened (and migrated) the database once, so the workers never race to
-    migrate it. No access log: its URLs would carry case ids and searched names.
+    migrate it. No access log: its URLs would carry case ids and searched names. Forecast runs
+    a previous server left "running" are closed first, before any worker starts (this assumes
+    one server per database, the supported set-up: a second server starting beside a busy one
+    would close the first one's runs).
     """
+    close_interrupted(config)
     if workers <= 1:
         tune_interpreter()
         uvicorn.run(create_app(config), host=host, port=port, access_log=False,

@@ -113,3 +113,7 @@ class ForecastRunStore(Protocol):
     def latest_done(self, *, on_or_before: date | None = None) -> StoredRun | None:
         """The newest finished run whose forecast starts on or before ``on_or_before``."""
         ...
+
+    def unfinished_runs(self) -> list[StoredRun]:
+        """Runs still marked RUNNING, oldest first."""
+        ...

@@ -125,6 +125,20 @@ def execute_stored_run(store: OperationStore, runs: ForecastRunStore, run_id: in
     return run
 
 
+INTERRUPTED = ("interrupted: the server stopped before this run finished; start it again "
+               "(the same inputs and seed give the same numbers)")
+
+
+def close_interrupted_runs(runs: ForecastRunStore, *, now: datetime) -> list[int]:
+    """Mark failed every run still RUNNING when no run can be going on (a server starting,
+    before its processes take requests): a run lives in a server process's thread, so one
+    left RUNNING was cut off by a stop and would otherwise say "running" for ever. The ids."""
+    interrupted = [run.run_id for run in runs.unfinished_runs()]
+    for run_id in interrupted:
+        runs.fail_run(run_id, finished_at=now, error=INTERRUPTED)
+    return interrupted
+
+
 def stored_results(run: StoredRun) -> RunResults:
     """A finished run's forecast and levers, from the store alone (to draw its figures)."""
     if run.results is None:

@@ -73,6 +73,12 @@ class DbForecastRunStore:
                                                   ForecastRunRow.run_id.desc()).limit(1)).first()
         return _stored(row) if row is not None else None
 
+    def unfinished_runs(self) -> list[StoredRun]:
+        rows = self.session.scalars(select(ForecastRunRow)
+                                    .where(ForecastRunRow.status == RUNNING)
+                                    .order_by(ForecastRunRow.run_id))
+        return [_stored(row) for row in rows]
+
 
 def _stored(row: ForecastRunRow) -> StoredRun:
     return StoredRun(run_id=row.run_id, status=row.status, started_by=row.started_by,

@@ -22,7 +22,7 @@ from resettle.adapters.web.guards import Writing
 from resettle.errors import ResettleError
 from resettle.simulation.operation.ports import MemoryOperationStore, StoredRun
 from resettle.simulation.operation.runs import ForecastRequest
-from resettle.simulation.operation.service import execute_stored_run
+from resettle.simulation.operation.service import close_interrupted_runs, execute_stored_run
 
 log = logging.getLogger("resettle.web")
 ONE_AT_A_TIME = threading.Semaphore(1)
@@ -73,6 +73,19 @@ class ThreadRunStore:
 
     def latest_done(self, *, on_or_before: date | None = None) -> StoredRun | None:
         return self._do(lambda s: s.latest_done(on_or_before=on_or_before), writes=False)
+
+    def unfinished_runs(self) -> list[StoredRun]:
+        return self._do(lambda s: s.unfinished_runs(), writes=False)
+
+
+def close_interrupted(config: WebConfig) -> list[int]:
+    """Runs a previous server left RUNNING, marked failed; called once as the server starts,
+    before any process takes a request (so no run of this server can be going on)."""
+    closed = close_interrupted_runs(ThreadRunStore(config), now=datetime.now(UTC))
+    if closed:
+        log.warning("forecast runs %s were cut off by the last stop: marked failed",
+                    ", ".join(map(str, closed)))
+    return closed
 
 
 def registry_aggregates(config: WebConfig, as_of: date | None) -> MemoryOperationStore:
