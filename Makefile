@@ -30,7 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 docs: $(STAMP)
-	$(BIN)/typer resettle.adapters.cli.main utils docs --name resettle --output docs/cli.md
+	$(BIN)/typer --app app resettle.adapters.cli.main utils docs --name resettle --output docs/cli.md
 
 clean:
 	rm -rf $(VENV) resettle.db resettle.db-* demo-output .mypy_cache .ruff_cache
