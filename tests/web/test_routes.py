@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from fastapi.routing import APIRoute
@@ -134,6 +136,9 @@ def test_error_shape_is_the_same_everywhere(shared_world: World) -> None:
 
 def test_repeated_failures_slow_the_source(world: World) -> None:
     """Failures slow their source and lock no account (see test_security_hardening)."""
+    # A delay longer than a loaded machine's gap between two requests (the default first
+    # delay, 1 s, could pass before the next argon2-checked login and make the test flaky).
+    world.config.auth = replace(world.config.auth, first_delay=timedelta(minutes=5))
     client = world.client()
     for _ in range(world.config.auth.free_failures):
         assert client.post("/api/session", json={"username": "registrar",
