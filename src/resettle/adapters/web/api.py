@@ -11,9 +11,9 @@ from resettle.adapters.db.security.audit_store import list_audit
 from resettle.adapters.web import services
 from resettle.adapters.web.config import MAX_PAGE
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
-from resettle.adapters.web.login import client_source, log_in, log_out
 from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.adapters.web.reporting.dashboard import dashboard_figures
+from resettle.adapters.web.security.login import client_source, log_in, log_out
 from resettle.adapters.web.sessions import clear_session_cookie, set_session_cookie
 from resettle.errors import AuthenticationError, TooManyAttemptsError
 from resettle.security.policy import Permission, visible_sections

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from resettle.adapters.db import casework_store as casework
-from resettle.adapters.db.referral.store import case_ids_with_access_query, states_with_access
+from resettle.adapters.db.referral.access import case_ids_with_access_query, states_with_access
 from resettle.adapters.db.registry.store import find_cases, get_case, list_cases
 from resettle.adapters.db.screening.store import SqlScreeningStore
+from resettle.adapters.db.security import notes_store as casework
 from resettle.adapters.web.guards import Ctx
 from resettle.core import Case, CaseStatus, Category, Dimension, Issue, Priority
 from resettle.errors import (

@@ -13,10 +13,14 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
-from resettle.adapters.db.attachments_store import Attachment, list_attachments, open_attachment
-from resettle.adapters.db.attachments_store import add_attachment as add_attachment_row
 from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.adapters.db.screening.store import SqlScreeningStore
+from resettle.adapters.db.security.attachments_store import (
+    Attachment,
+    list_attachments,
+    open_attachment,
+)
+from resettle.adapters.db.security.attachments_store import add_attachment as add_attachment_row
 from resettle.adapters.web import services
 from resettle.adapters.web.guards import Ctx
 from resettle.core import Case, Category, Priority, Relative
