@@ -12,7 +12,8 @@ stage's CLI module never imports another's, only ``main.py`` and the demo wire t
 adapters call a stage's use cases (functions over its store Protocol in ``ports.py``) only
 through its ``service.py``; no circle between packages; stages never import the edges'
 libraries; no stage folder without code. Imports under ``TYPE_CHECKING`` count: a type is a
-dependency too.
+dependency too. The adapters' own layout (only shared modules at the top of each, the web on
+the database only through stores) is checked in ``test_adapter_layout.py``.
 """
 
 from __future__ import annotations
@@ -311,3 +312,4 @@ def test_the_use_case_scan_sees_service_functions() -> None:
     assert ("resettle.security.service", "add_account") in use_cases
     assert use_cases[("resettle.screening.actions", "advance_case")] == \
         "resettle.screening.service"
+

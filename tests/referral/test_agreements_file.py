@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from resettle.adapters.web.dossier_render import render_dossier_html
+from resettle.adapters.web.referral.dossier_render import render_dossier_html
 from resettle.errors import NotFoundError, ValidationError
 from resettle.referral.agreements import (
     ASHRAF_AGREEMENTS_FILE,

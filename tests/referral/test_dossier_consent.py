@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from registry_samples import make_case, make_person
-from resettle.adapters.web.dossier_render import (
+from resettle.adapters.web.referral.dossier_render import (
     render_dossier_html,
     script_font_file,
     text_direction,

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from resettle.adapters.web.dossier_render import render_dossier_html, render_dossier_pdf
+from resettle.adapters.web.referral.dossier_render import render_dossier_html, render_dossier_pdf
 from resettle.core import Case
 from resettle.referral.agreements import (
     ASHRAF_AGREEMENTS_FILE,

@@ -15,8 +15,8 @@ from web_world import key_env
 
 from resettle.adapters.cli.main import app
 from resettle.adapters.db.engine import make_session_factory
+from resettle.adapters.db.security.audit_status import chain_status
 from resettle.adapters.db.security.audit_store import append_audit
-from resettle.adapters.web.security.audit_status import chain_status
 from resettle.security.audit import AuditEvent
 from resettle.security.crypto import load_keyring
 

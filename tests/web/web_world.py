@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 
 from key_samples import key_env, next_totp
 from referral_helpers import Clock, make_ready, refer_ready
-from resettle.adapters.db import casework_store
 from resettle.adapters.db.engine import make_session_factory, open_database
 from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.adapters.db.registry.store import store_batch
+from resettle.adapters.db.security import notes_store as casework_store
 from resettle.adapters.db.security import store as user_store
 from resettle.adapters.web.app import create_app
 from resettle.adapters.web.config import WebConfig

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
 from resettle.core import Case, Locality, RegistryBatch
@@ -57,4 +58,31 @@ class PlacementStore(Protocol):
 
     def run_places(self, run_id: str) -> Sequence[ShadowPrice]:
         """The run's places per locality and dimension: capacity and how many it used."""
+        ...
+
+
+class PlacementRunStore(PlacementStore, Protocol):
+    """What reviewing the stored runs reads, besides what a run and a decision need."""
+
+    def count_runs(self) -> int: ...
+
+    def list_runs(self, *, offset: int, limit: int) -> Sequence[PlacementRun]:
+        """Stored runs, newest first (without their assignments)."""
+        ...
+
+    def case_explanations(self, run_id: str, placed: Mapping[str, tuple[str | None, float | None]]
+                          ) -> dict[str, CaseExplanation]:
+        """The run's explanations by case; ``placed``: each case's locality and score."""
+        ...
+
+    def localities(self) -> Sequence[Locality]: ...
+
+    def get_cases(self, case_ids: Sequence[str]) -> Mapping[str, Case]:
+        """The stored cases among ``case_ids``."""
+        ...
+
+    def pledges_active_on(self, day: date) -> bool: ...
+
+    def last_pledge_end(self, day: date) -> date | None:
+        """The last day a pledge that began by ``day`` covers (None: no such pledge)."""
         ...

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from resettle.core import Case, CaseStatus, Locality
@@ -24,10 +24,24 @@ from resettle.errors import ConflictError, NotFoundError, ValidationError
 from resettle.placement import decision_rules as rules
 from resettle.placement.budget import Budget
 from resettle.placement.build import WARNING_CODES, build_problem, validate
-from resettle.placement.explain import explain_run, price_method
-from resettle.placement.ports import PlacementInputs, PlacementStore
+from resettle.placement.explain import (
+    CaseExplanation,
+    ShadowPrice,
+    explain_run,
+    price_method,
+    rank_shadow_prices,
+)
+from resettle.placement.ports import PlacementInputs, PlacementRunStore, PlacementStore
 from resettle.placement.records import placement_inputs_from_registry
 from resettle.placement.result import PlacementResult
+from resettle.placement.review import (
+    Place,
+    ReviewFilter,
+    ReviewPage,
+    latest_decisions,
+    places_of_run,
+    review_page,
+)
 from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun, make_run
 from resettle.placement.simple_score import simple_scores
 from resettle.placement.solve import solve_placement
@@ -180,3 +194,78 @@ def _room_checked(store: PlacementStore, run: PlacementRun, case: Case, locality
     rooms = rules.room_in(locality.locality_id, run, store.run_places(run.run_id), others,
                           needs_of)
     return rules.check_room(case, locality, rooms, on=on, confirmed=confirmed, reason=reason)
+
+
+# Reviewing stored runs: what the web's review page and API, and `resettle placement runs`,
+# read. Authorization, the sections a role sees, and the audit stay with the adapter.
+
+
+@dataclass(frozen=True)
+class CaseName:
+    latin: str
+    original: str  # Persian/Arabic script: shown with dir="auto"
+
+
+@dataclass(frozen=True)
+class RunReview:
+    run: PlacementRun
+    decided: dict[str, PlacementDecision]
+    explanations: dict[str, CaseExplanation]
+    prices: list[ShadowPrice]  # ranked: where one more pledged place helps most first
+    names: dict[str, CaseName] = field(default_factory=dict)  # only when asked for
+    # Re-placements: per case, the host states that refused it (never proposed there again)
+    refused: dict[str, list[str]] = field(default_factory=dict)
+    page: ReviewPage | None = None  # the filtered page of rows (None: every case)
+    places: list[Place] = field(default_factory=list)  # every locality, for the chooser
+
+    @property
+    def place_names(self) -> dict[str, str]:
+        return {p.locality_id: f"{p.name}, {p.country_name}" for p in self.places}
+
+
+def list_placement_runs(store: PlacementRunStore, *, offset: int, limit: int
+                        ) -> tuple[list[PlacementRun], int]:
+    """One page of stored runs, newest first, and how many there are."""
+    return list(store.list_runs(offset=offset, limit=limit)), store.count_runs()
+
+
+def pledge_day(store: PlacementRunStore, today: date) -> date:
+    """The day whose active pledges a run uses by default: today if any pledge covers it,
+    else the last day any pledge covered (so a past scenario, like the demo's, still places)."""
+    if store.pledges_active_on(today):
+        return today
+    return store.last_pledge_end(today) or today
+
+
+def review_run(store: PlacementRunStore, run_id: str, wanted: ReviewFilter | None = None, *,
+               with_names: bool = False,
+               redact: Callable[[CaseExplanation], CaseExplanation] = lambda e: e) -> RunReview:
+    """The run with its explanations (each passed through ``redact``, before any summary
+    counts them) and places; with ``wanted``, one filtered page of its cases. Names (with
+    ``with_names``) are read for that page's cases only."""
+    run = store.get_run(run_id)
+    placed = {case_id: (loc, score) for case_id, loc, score in run.assignments}
+    decided = latest_decisions(store.run_decisions(run_id))
+    explanations = {case_id: redact(e) for case_id, e in
+                    store.case_explanations(run_id, placed).items()}
+    page = review_page(run, decided, explanations, wanted) if wanted is not None else None
+    shown = [r.case_id for r in page.rows] if page is not None else list(placed)
+    prices = list(store.run_places(run_id))
+    refused = store.placement_inputs(shown).refused if shown else {}
+    return RunReview(
+        run=run, decided=decided, explanations=explanations,
+        prices=rank_shadow_prices(prices),
+        names=_names(store, shown) if with_names else {},
+        refused={case_id: sorted(states.values()) for case_id, states in refused.items()},
+        page=page, places=places_of_run(store.localities(), prices))
+
+
+def _names(store: PlacementRunStore, case_ids: list[str]) -> dict[str, CaseName]:
+    names = {}
+    for case_id, case in store.get_cases(case_ids).items() if case_ids else ():
+        head = case.principal or (case.members[0] if case.members else None)
+        if head is not None:
+            names[case_id] = CaseName(
+                f"{head.given_name} {head.family_name}".strip(),
+                f"{head.given_name_original} {head.family_name_original}".strip())
+    return names

@@ -1,4 +1,5 @@
-"""What the registry's transfer service needs from storage. The database adapter implements it.
+"""What the registry's services need from storage: the transfer service a store, browsing
+cases a reader. The database adapter implements both.
 
 One store is one unit of work: its caller opens it, calls the service and commits when the block
 ends without an error (an import of several files is all or nothing).
@@ -8,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
+from datetime import date
 from typing import Protocol
 
-from resettle.core import Case, RegistryBatch
+from resettle.core import Case, CaseStatus, Category, Dimension, Priority, RegistryBatch
 
 
 @dataclass(frozen=True)
@@ -43,4 +45,44 @@ class RegistryStore(Protocol):
     def load_batch(self, *, cases: bool = True, localities: bool = True,
                    pledges: bool = True) -> RegistryBatch:
         """Everything stored, ordered by id; leave out what is not needed."""
+        ...
+
+
+class CaseSlice(Protocol):
+    """One page of cases, with the total so a caller can page on."""
+
+    @property
+    def cases(self) -> tuple[Case, ...]: ...
+
+    @property
+    def total(self) -> int: ...
+
+    @property
+    def capped(self) -> bool:
+        """A search matched more persons than it orders: the total is a floor."""
+        ...
+
+
+class CaseReader(Protocol):
+    """Reading cases for people browsing them. ``host_state``: only the cases that host state
+    may see now (a liaison officer's record scope); None: every case."""
+
+    def get_case(self, case_id: str) -> Case:
+        """The case, or NotFoundError."""
+        ...
+
+    def host_states_seeing(self, case_id: str) -> frozenset[str]:
+        """The host states that may see the case now (an open or accepted referral)."""
+        ...
+
+    def list_cases(self, *, status: CaseStatus | None, priority: Priority | None,
+                   category: Category | None, nationality: str | None, need: Dimension | None,
+                   on: date, offset: int, limit: int, host_state: str | None) -> CaseSlice:
+        """Cases matching every filter given, most urgent first; ``nationality``: a member
+        of it (ISO3)."""
+        ...
+
+    def find_cases(self, *, text: str, offset: int, limit: int,
+                   host_state: str | None) -> CaseSlice:
+        """Cases whose id, or a member's id or name, matches ``text``."""
         ...

@@ -1,4 +1,5 @@
-"""The registry's transfer service that the CLI and the web app call: import and export files.
+"""The registry's services that the CLI and the web app call: import and export files, and
+browse the stored cases.
 
 ``import_files`` reads and checks every file, joins persons to their cases across files and
 to cases already stored, and writes everything in one unit of work. Any problem anywhere
@@ -9,24 +10,40 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from resettle.core import Case, Issue, RegistryBatch
+from resettle.core import (
+    Case,
+    CaseStatus,
+    Category,
+    Dimension,
+    Issue,
+    Person,
+    Priority,
+    RegistryBatch,
+)
 from resettle.errors import ValidationError
 from resettle.registry.assemble import assemble_batch
 from resettle.registry.export import write_records
 from resettle.registry.intake import read_records
-from resettle.registry.ports import RegistryStore, StoreCounts
+from resettle.registry.ports import CaseReader, RegistryStore, StoreCounts
 from resettle.registry.records import ParsedFile, Progress, RecordKind
+from resettle.registry.search import matching_members
 
 __all__ = [
+    "NEED_FILTERS",
     "BatchAdjust",
     "BatchCheck",
+    "CaseBrowse",
+    "CaseFilters",
+    "CaseReader",
     "ImportProgress",
     "ImportReport",
     "RegistryStore",
     "StoreCounts",
+    "browse_cases",
     "export_records",
     "import_files",
     "store_parsed",
@@ -113,3 +130,48 @@ def _referenced_cases(parsed: Sequence[ParsedFile]) -> set[str]:
     ids = {person.case_id for file in parsed for person in file.persons}
     ids.update(header.case_id for file in parsed for header in file.cases)
     return ids
+
+
+# What a case list can filter by need: every case needs persons' places.
+NEED_FILTERS = tuple(d for d in Dimension if d is not Dimension.PERSONS)
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    q: str = ""  # search text: a case or person id, or words of a name
+    status: CaseStatus | None = None
+    priority: Priority | None = None
+    category: Category | None = None
+    need: Dimension | None = None
+    nationality: str | None = None  # a member's (ISO3)
+
+
+@dataclass(frozen=True)
+class CaseBrowse:
+    cases: tuple[Case, ...]
+    total: int
+    offset: int
+    capped: bool = False  # a search found too many people to order them all
+    matched: dict[str, list[Person]] = field(default_factory=dict)  # case: members found
+
+
+def browse_cases(reader: CaseReader, filters: CaseFilters, *, on: date, offset: int,
+                 limit: int, host_state: str | None) -> CaseBrowse:
+    """One page of cases: found by the search text if there is one (the other filters then
+    do not apply), else listed by the filters, most urgent first. ``on``: the day school
+    places are counted for the need filter. ``host_state``: see :class:`CaseReader`."""
+    if filters.need is not None and filters.need not in NEED_FILTERS:
+        raise ValidationError([Issue("bad_value", "every case needs persons' places; filter "
+                                     f"by one of {', '.join(NEED_FILTERS)}", field="needs")])
+    text = filters.q.strip()
+    if not text:
+        page = reader.list_cases(status=filters.status, priority=filters.priority,
+                                 category=filters.category,
+                                 nationality=filters.nationality.upper()
+                                 if filters.nationality else None,
+                                 need=filters.need, on=on, offset=offset, limit=limit,
+                                 host_state=host_state)
+        return CaseBrowse(page.cases, page.total, offset, page.capped)
+    page = reader.find_cases(text=filters.q, offset=offset, limit=limit, host_state=host_state)
+    matched = {case.case_id: matching_members(case.members, filters.q) for case in page.cases}
+    return CaseBrowse(page.cases, page.total, offset, page.capped, matched)

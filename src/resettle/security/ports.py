@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Protocol
 
 from resettle.security.audit import AuditEvent
-from resettle.security.policy import Role
+from resettle.security.policy import Role, Section
+from resettle.security.views import Attachment, CaseNote
 
 
 class UserRecord(Protocol):
@@ -80,4 +81,36 @@ class SealedValues(AuditLog, Protocol):
 
     def reencrypt_to_active(self) -> int:
         """Re-encrypt with the active key what another key encrypted; returns how many."""
+        ...
+
+
+class NoteStore(Protocol):
+    """Sensitive notes on cases, sealed at rest."""
+
+    def add_note(self, *, case_id: str, section: Section, text: str, author: str,
+                 now: datetime) -> int:
+        """The new note's id; ValidationError for a section that is not sensitive."""
+        ...
+
+    def list_notes(self, *, case_id: str, sections: frozenset[Section]) -> list[CaseNote]:
+        """The case's notes in ``sections`` only (the others are never opened)."""
+        ...
+
+
+class AttachmentStore(Protocol):
+    """Files attached to cases in a sensitive section, sealed at rest."""
+
+    def add_attachment(self, *, case_id: str, section: Section, filename: str, media_type: str,
+                       data: bytes, author: str, now: datetime) -> str:
+        """The new attachment's id; ValidationError for an empty or too large file."""
+        ...
+
+    def list_attachments(self, *, case_id: str,
+                         sections: frozenset[Section]) -> list[Attachment]:
+        """Names and sizes in ``sections``; never opens a file."""
+        ...
+
+    def open_attachment(self, *, case_id: str, attachment_id: str,
+                        sections: frozenset[Section]) -> tuple[Attachment, bytes]:
+        """The file, if it is the case's and in ``sections``; else NotFoundError."""
         ...

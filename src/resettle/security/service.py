@@ -1,5 +1,6 @@
 """The security service that the CLI (`resettle users`, `resettle keys rotate`) and the web
-app's /users both call: managing user accounts, and rotating the data keys.
+app's /users both call: managing user accounts, and rotating the data keys; and the sensitive
+notes and attachments on a case, in the sections a role may read and write.
 
 Each change writes its audit entry through the store, in the caller's transaction. Generated
 passwords and TOTP secrets are returned once, to be shown to the administrator; they are never
@@ -11,11 +12,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from resettle.errors import ConflictError
+from resettle.core.issues import Issue
+from resettle.errors import ConflictError, PermissionDeniedError, ValidationError
 from resettle.security.audit import AuditEvent
 from resettle.security.auth import AuthSettings, is_locked, new_token, new_totp_secret, totp_uri
-from resettle.security.policy import Role, may_manage_users, needs_second_factor
-from resettle.security.ports import AuditLog, SealedValues, UserRecord, UserStore
+from resettle.security.policy import (
+    SENSITIVE_SECTIONS,
+    Permission,
+    Principal,
+    Role,
+    Section,
+    may_manage_users,
+    needs_second_factor,
+    scope_of,
+    visible_sections,
+)
+from resettle.security.ports import (
+    AttachmentStore,
+    AuditLog,
+    NoteStore,
+    SealedValues,
+    UserRecord,
+    UserStore,
+)
+from resettle.security.views import Attachment, CaseNote
 
 __all__ = [
     "CLI_ACTOR",
@@ -26,10 +46,16 @@ __all__ = [
     "SealedValues",
     "UserStore",
     "add_account",
+    "add_attachment",
+    "add_note",
+    "case_attachments",
+    "case_notes",
     "list_accounts",
+    "open_attachment",
     "reset_account",
     "rotate_keys",
     "set_account_disabled",
+    "writable_note_sections",
 ]
 
 PASSWORD_LENGTH = 20
@@ -147,3 +173,53 @@ def rotate_keys(store: SealedValues, *, actor: Actor, now: datetime) -> Rotation
     reencrypted = store.reencrypt_to_active()
     _audit(store, actor, "keys.rotate", subject=store.active_key, now=now)
     return RotationCounts(reencrypted, sealed)
+
+
+# Notes and attachments. The caller has already checked that the user may act on the case
+# itself (its record scope); these check the section, the part of the case the role sees.
+
+
+def writable_note_sections(principal: Principal) -> list[Section]:
+    """The sensitive sections the role may write notes (and attach files) in."""
+    if scope_of(principal.role, Permission.NOTE_WRITE) is None:
+        return []
+    return sorted(visible_sections(principal.role) & SENSITIVE_SECTIONS)
+
+
+def add_note(store: NoteStore, principal: Principal, *, case_id: str, section: Section,
+             text: str, now: datetime) -> int:
+    if not text.strip():
+        raise ValidationError([Issue("missing_value", "write the note first", field="text")])
+    if section not in writable_note_sections(principal):
+        raise PermissionDeniedError(f"your role may not write {section} notes")
+    return store.add_note(case_id=case_id, section=section, text=text,
+                          author=principal.username, now=now)
+
+
+def case_notes(store: NoteStore, principal: Principal, case_id: str) -> list[CaseNote]:
+    """The case's notes in the sections the role sees (the others are never opened)."""
+    return store.list_notes(case_id=case_id, sections=visible_sections(principal.role))
+
+
+def add_attachment(store: AttachmentStore, principal: Principal, *, case_id: str,
+                   section: Section, filename: str, media_type: str, data: bytes,
+                   now: datetime) -> str:
+    """Like a note: a section the role may write notes in, sealed at rest."""
+    if section not in writable_note_sections(principal):
+        raise PermissionDeniedError(f"your role may not attach files in {section}")
+    return store.add_attachment(case_id=case_id, section=section, filename=filename,
+                                media_type=media_type, data=data, author=principal.username,
+                                now=now)
+
+
+def case_attachments(store: AttachmentStore, principal: Principal,
+                     case_id: str) -> list[Attachment]:
+    """Names and sizes of the case's files in the sections the role sees."""
+    return store.list_attachments(case_id=case_id, sections=visible_sections(principal.role))
+
+
+def open_attachment(store: AttachmentStore, principal: Principal, case_id: str,
+                    attachment_id: str) -> tuple[Attachment, bytes]:
+    """The file, if it is the case's and in a section the role sees; else NotFoundError."""
+    return store.open_attachment(case_id=case_id, attachment_id=attachment_id,
+                                 sections=visible_sections(principal.role))

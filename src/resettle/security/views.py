@@ -52,6 +52,20 @@ class CaseNote:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file attached to a case in one sensitive section (its bytes sealed at rest)."""
+
+    attachment_id: str
+    case_id: str
+    section: Section
+    filename: str
+    media_type: str
+    size: int
+    author: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class TimelineEvent:
     at: datetime
     what: str  # e.g. "registered -> needs_assessed"

@@ -46,7 +46,7 @@ def test_a_group_built_alone_has_every_sub_command() -> None:
 def test_help_and_unknown_commands_get_every_command() -> None:
     assert modules_for([]) == MODULES and modules_for(["--help"]) == MODULES
     assert modules_for(["plaec", "--help"]) == MODULES  # the error lists every command
-    assert modules_for(["place", "--time-limit", "15"]) == ("placement",)
+    assert modules_for(["place", "--time-limit", "15"]) == ("placement_files",)
     unknown = CliRunner().invoke(full_app(), ["plaec"])
     assert unknown.exit_code != 0 and "No such command" in unknown.output
 

@@ -21,7 +21,7 @@ from resettle import __version__
 
 # Registration order of the full app (the order ``resettle --help`` lists them in).
 MODULES = ("demo", "prediction", "registry", "dedup", "dedup_review", "registry_cases",
-           "screening", "scenario", "serve", "security", "placement", "placement_db",
+           "screening", "scenario", "serve", "security", "placement_files", "placement_runs",
            "placement_dynamic", "reporting", "simulate", "departures", "referral")
 
 # Each top-level command or group: the modules that build it (dedup_review adds its commands
@@ -36,8 +36,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "scenario": ("scenario",),
     "serve": ("serve",),
     "audit": ("security",), "keys": ("security",), "users": ("security",),
-    "place": ("placement",),
-    "placement": ("placement_db",),
+    "place": ("placement_files",),
+    "placement": ("placement_runs",),
     "place-dynamic": ("placement_dynamic",),
     "export-aggregates": ("reporting",), "report": ("reporting",), "stats": ("reporting",),
     "simulate": ("simulate",), "simulate-history": ("simulate",),

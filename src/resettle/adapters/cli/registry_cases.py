@@ -13,8 +13,9 @@ from rich.table import Table
 from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, failing_cleanly
 from resettle.adapters.db.engine import make_session_factory
-from resettle.adapters.db.registry.store import CasePage, find_cases, get_case, list_cases
+from resettle.adapters.db.registry.case_reader import SqlCaseReader
 from resettle.core import Case, CaseStatus, Category, Person, Priority
+from resettle.registry.service import CaseBrowse, CaseFilters, browse_cases
 
 cases_app = typer.Typer(help="Browse the cases of the registry.", no_args_is_help=True)
 
@@ -48,18 +49,11 @@ def list_cases_command(
     with failing_cleanly():
         engine = open_engine(database_url)
         with make_session_factory(engine)() as session:
-            if search is not None:
-                page = find_cases(session, text=search, offset=offset, limit=limit)
-            else:
-                page = list_cases(
-                    session,
-                    status=status,
-                    priority=priority,
-                    category=category,
-                    nationality=nationality.upper() if nationality else None,
-                    offset=offset,
-                    limit=limit,
-                )
+            # The search, when given, is the web's search: the other filters then do not apply.
+            filters = CaseFilters(q=search or "", status=status, priority=priority,
+                                  category=category, nationality=nationality)
+            page = browse_cases(SqlCaseReader(session), filters, on=date.today(),
+                                offset=offset, limit=limit, host_state=None)
         engine.dispose()
     out = console()
     out.print(_cases_table(page))
@@ -78,14 +72,14 @@ def show_case(
     with failing_cleanly():
         engine = open_engine(database_url)
         with make_session_factory(engine)() as session:
-            case = get_case(session, case_id=case_id)
+            case = SqlCaseReader(session).get_case(case_id)
         engine.dispose()
     out = console()
     out.print(_case_panel(case))
     out.print(_members_table(case, sensitive=sensitive))
 
 
-def _cases_table(page: CasePage) -> Table:
+def _cases_table(page: CaseBrowse) -> Table:
     table = Table(title=f"{page.total} case(s)", title_justify="left")
     for heading in ("case", "principal", "size", "priority", "status", "category", "registered"):
         table.add_column(heading)
@@ -103,7 +97,7 @@ def _cases_table(page: CasePage) -> Table:
     return table
 
 
-def _print_paging(out: Console, page: CasePage) -> None:
+def _print_paging(out: Console, page: CaseBrowse) -> None:
     shown = len(page.cases)
     if shown == 0:
         out.print("No case matches.")

@@ -8,13 +8,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from resettle.adapters.db.security.audit_status import chain_status
 from resettle.adapters.db.security.audit_store import list_audit
 from resettle.adapters.web.config import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
-from resettle.adapters.web.login import client_source, log_in, log_out
 from resettle.adapters.web.problems import safe_next
 from resettle.adapters.web.reporting.dashboard import charts, dashboard_figures, dashboard_svgs
-from resettle.adapters.web.security.audit_status import chain_status
+from resettle.adapters.web.security.login import client_source, log_in, log_out
 from resettle.adapters.web.sessions import clear_session_cookie, is_secure, set_session_cookie
 from resettle.errors import (
     ConflictError,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from resettle.adapters.cli.demo.scenario import DEMO_CONFIG
-from resettle.adapters.cli.placement_db import open_session, place_from_database
+from resettle.adapters.cli.placement_runs import open_session, place_from_database
 from resettle.adapters.db.placement.explain_store import case_explanations, shadow_prices_of_run
 from resettle.adapters.db.placement.run_store import get_run
 from resettle.core import Case, Locality

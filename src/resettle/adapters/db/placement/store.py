@@ -11,21 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from resettle.adapters.db.engine import write_session
 from resettle.adapters.db.placement import run_store as placement_store
 from resettle.adapters.db.placement.explain_store import (
+    case_explanations,
     save_explanations,
     shadow_prices_of_run,
 )
-from resettle.adapters.db.placement.tables import PlacementDecisionRow
+from resettle.adapters.db.placement.tables import PlacementDecisionRow, PlacementRunRow
 from resettle.adapters.db.referral.tables import ReferralRow
 from resettle.adapters.db.registry.store import get_case, get_cases, load_batch
-from resettle.adapters.db.registry.tables import LocalityRow
+from resettle.adapters.db.registry.tables import LocalityRow, PledgeRow
 from resettle.adapters.db.screening.store import SqlScreeningStore
 from resettle.adapters.db.screening.tables import NoReturnDeclarationRow
 from resettle.core import Case, Locality, RegistryBatch
@@ -113,6 +115,41 @@ class SqlPlacementStore:
     def run_places(self, run_id: str) -> list[ShadowPrice]:
         with self._reading() as session:
             return shadow_prices_of_run(session, run_id=run_id)
+
+
+    # What reviewing the stored runs reads (PlacementRunStore).
+
+    def count_runs(self) -> int:
+        with self._reading() as session:
+            return int(session.scalar(select(func.count()).select_from(PlacementRunRow)) or 0)
+
+    def list_runs(self, *, offset: int, limit: int) -> list[PlacementRun]:
+        with self._reading() as session:
+            return placement_store.list_runs(session, offset=offset, limit=limit)
+
+    def case_explanations(self, run_id: str,
+                          placed: Mapping[str, tuple[str | None, float | None]]
+                          ) -> dict[str, CaseExplanation]:
+        with self._reading() as session:
+            return case_explanations(session, run_id=run_id, placed=dict(placed))
+
+    def localities(self) -> Sequence[Locality]:
+        with self._reading() as session:
+            return load_batch(session, cases=False, pledges=False).localities
+
+    def get_cases(self, case_ids: Sequence[str]) -> Mapping[str, Case]:
+        with self._reading() as session:
+            return get_cases(session, case_ids=case_ids)
+
+    def pledges_active_on(self, day: date) -> bool:
+        with self._reading() as session:
+            return bool(session.scalar(select(func.count()).select_from(PledgeRow).where(
+                PledgeRow.period_start <= day, PledgeRow.period_end >= day)))
+
+    def last_pledge_end(self, day: date) -> date | None:
+        with self._reading() as session:
+            return session.scalar(select(func.max(PledgeRow.period_end)).where(
+                PledgeRow.period_start <= day))
 
 
 def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:

@@ -12,19 +12,18 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, and_, case, func, select, update
+from sqlalchemy import Engine, Table, case, func, select, update
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.engine import make_session_factory
+from resettle.adapters.db.referral.access import with_access
 from resettle.adapters.db.referral.tables import ReferralRow
-from resettle.adapters.db.registry.tables import CaseRow, PledgeRow
+from resettle.adapters.db.registry.tables import PledgeRow
 from resettle.adapters.db.screening.store import SqlScreeningStore
 from resettle.adapters.db.screening.tables import ScreeningSettingsRow
 from resettle.errors import NotFoundError
 from resettle.referral.agreements import AgreementBook, agreements_to_data, parse_agreements
 from resettle.referral.records import (
-    ACCESS_STATES,
-    CASE_ENDED,
     WAITING_STATES,
     DecisionRecord,
     HostDecision,
@@ -35,7 +34,6 @@ from resettle.referral.records import (
 from resettle.security.crypto import KeyRing
 
 _referrals = cast(Table, ReferralRow.__table__)
-_cases = cast(Table, CaseRow.__table__)
 PENDING = "pending"
 # The operation's agreements file, parsed and checked, is kept as one row of the operation's
 # settings table (key, JSON value): loaded once by `resettle referral agreements load FILE`.
@@ -95,25 +93,6 @@ def referral_of_row(row: Any) -> Referral:
                     cast(datetime, _domain(row["referred_at"])), row["referred_by"],
                     ReferralState(row["state"]), row["submission_priority"], decision,
                     withdrawal, row["resolved_by"])
-
-
-def _with_access() -> Any:
-    """records.state_may_see in SQL: an open or accepted referral of a case not ended."""
-    ended = select(_cases.c.case_id).where(_cases.c.status.in_([str(s) for s in CASE_ENDED]))
-    return and_(_referrals.c.state.in_([str(s) for s in ACCESS_STATES]),
-                _referrals.c.case_id.not_in(ended))
-
-
-def case_ids_with_access_query(country: str) -> Any:
-    """The case ids ``country`` may see: a liaison's record scope in SQL, so that lists and
-    single reads agree."""
-    return select(_referrals.c.case_id).where(_referrals.c.country == country, _with_access())
-
-
-def states_with_access(session: Session, case_id: str) -> frozenset[str]:
-    """Host states that may see the case now (a refusal or withdrawal ends it)."""
-    return frozenset(session.scalars(select(_referrals.c.country).where(
-        _referrals.c.case_id == case_id, _with_access())))
 
 
 class SqlReferralStore:
@@ -185,7 +164,7 @@ class SqlReferralStore:
         if case_id is not None:
             query = query.where(_referrals.c.case_id == case_id)
         if with_access_only:
-            query = query.where(_with_access())
+            query = query.where(with_access())
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         waiting = case((_referrals.c.state.in_(sorted(WAITING_STATES)), 0), else_=1)
         rows = self.session.execute(query.order_by(waiting, _referrals.c.referral_id.desc())

@@ -1,4 +1,4 @@
-"""Placement runs in the REST API: the same service as the pages (placement_service)."""
+"""Placement runs in the REST API: the same actions as the pages (actions.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
-from resettle.adapters.web import placement_service
 from resettle.adapters.web.api import PageOut
 from resettle.adapters.web.config import MAX_PAGE
 from resettle.adapters.web.guards import Ctx, allowed
+from resettle.adapters.web.placement import actions
 from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.placement.review import MAX_REVIEW_PAGE, ReviewFilter, Show
 from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun
@@ -73,7 +73,7 @@ def list_runs(ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_VIEW))],
               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
               limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50) -> PageOut:
     """Placement runs, newest first."""
-    runs, total = placement_service.list_placement_runs(ctx, offset=offset, limit=limit)
+    runs, total = actions.list_placement_runs(ctx, offset=offset, limit=limit)
     return PageOut(items=[_summary(r) for r in runs], total=total, offset=offset, limit=limit)
 
 
@@ -82,7 +82,7 @@ def start_run(body: StartIn,
               ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_RUN))]) -> dict[str, Any]:
     """Place every case ready for referral with today's pledges (exact solver); the run is
     stored with its explanations and shadow prices."""
-    return _summary(placement_service.start_run(ctx, body.label))
+    return _summary(actions.start_run(ctx, body.label))
 
 
 @router.get("/{run_id}")
@@ -95,7 +95,7 @@ def get_run(run_id: RunId, *,
     goes, its best alternative and why not, the decision taken; a summary counting the cases
     left unplaced and why; shadow prices per locality and dimension, where one more place
     helps most first."""
-    found = placement_service.review_run(ctx, run_id, ReviewFilter(show, locality, offset,
+    found = actions.review_run(ctx, run_id, ReviewFilter(show, locality, offset,
                                                                    limit))
     assert found.page is not None
     cases = [_case(found, row.case_id, row.locality_id, row.score) for row in found.page.rows]
@@ -111,7 +111,7 @@ def get_run(run_id: RunId, *,
                                          for why, n in summary.why_unplaced]}}
 
 
-def _case(found: placement_service.RunReview, case_id: str, loc: str | None,
+def _case(found: actions.RunReview, case_id: str, loc: str | None,
           score: float | None) -> dict[str, Any]:
     why = found.explanations.get(case_id)
     decided = found.decided.get(case_id)
@@ -134,7 +134,7 @@ def _case(found: placement_service.RunReview, case_id: str, loc: str | None,
 def accept(run_id: RunId, case_id: CaseId,
            ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_ACCEPT))]) -> DecisionOut:
     """Accept the run's proposed placement of a case."""
-    return _decision(placement_service.decide_on_case(ctx, run_id, case_id,
+    return _decision(actions.decide_on_case(ctx, run_id, case_id,
                                                       DecisionAction.ACCEPT))
 
 
@@ -144,7 +144,7 @@ def override(run_id: RunId, case_id: CaseId, body: OverrideIn,
     """Override a proposed placement with a reason and another locality: never in a country
     on the case's no-return list; into a locality the run filled only with
     ``confirm_overrun``."""
-    return _decision(placement_service.decide_on_case(
+    return _decision(actions.decide_on_case(
         ctx, run_id, case_id, DecisionAction.OVERRIDE, locality_id=body.locality_id,
         reason=body.reason, confirm_overrun=body.confirm_overrun))
 
@@ -155,4 +155,4 @@ def accept_many(run_id: RunId, body: AcceptManyIn,
                 ) -> list[DecisionOut]:
     """Accept the run's proposed placement of several cases: all, or none if one is
     refused (e.g. a case the run left unplaced)."""
-    return [_decision(d) for d in placement_service.accept_many(ctx, run_id, body.case_ids)]
+    return [_decision(d) for d in actions.accept_many(ctx, run_id, body.case_ids)]

@@ -1,6 +1,6 @@
 """Placement runs: list, start one, review its cases (filtered and paged, with a summary of
 who was left unplaced and why, in words), accept one or many, or override with a reason. Same
-services as the API (placement_service); the placement stage refuses what makes no sense.
+actions as the API (actions.py); the placement stage refuses what makes no sense.
 After a decision the officer is brought back to the row they acted on."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from urllib.parse import parse_qs, urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from resettle.adapters.web import placement_service
 from resettle.adapters.web.config import MAX_PAGE
 from resettle.adapters.web.guards import Ctx, allowed, logged_in
 from resettle.adapters.web.pages import ON_PAGE, record_refusal, render, see_other
+from resettle.adapters.web.placement import actions
 from resettle.errors import ResettleError, ValidationError
 from resettle.placement import wording
 from resettle.placement.review import MAX_REVIEW_PAGE, SHOW_LABELS, ReviewFilter, Show
@@ -44,8 +44,8 @@ class Typed:
 def runs(request: Request, ctx: Annotated[Ctx, Depends(allowed(Permission.PLACEMENT_VIEW))],
          offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
          limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 25) -> Response:
-    found, total = placement_service.list_placement_runs(ctx, offset=offset, limit=limit)
-    day = placement_service.pledge_day(ctx)
+    found, total = actions.list_placement_runs(ctx, offset=offset, limit=limit)
+    day = actions.pledge_day(ctx)
     return render(request, ctx, "placements.html", runs=found, total=total, offset=offset,
                   limit=limit, pledge_day=day, today=ctx.now.date())
 
@@ -56,7 +56,7 @@ def start_run(label: Annotated[str, Form(max_length=200)],
               on: Annotated[date | None, Form()] = None) -> Response:
     """Solve for every case ready for referral, with the pledges active on the day chosen
     (default: today, or the last day with active pledges), exact solver."""
-    run = placement_service.start_run(ctx, label, on)
+    run = actions.start_run(ctx, label, on)
     return see_other(f"/placements/{run.run_id}")
 
 
@@ -90,7 +90,7 @@ def _filter_of(back: str) -> ReviewFilter:
 
 def run_page(request: Request, ctx: Ctx, run_id: str, wanted: ReviewFilter, *,
              problem: ResettleError | None = None, typed: Typed | None = None) -> Response:
-    found = placement_service.review_run(ctx, run_id, wanted)
+    found = actions.review_run(ctx, run_id, wanted)
     assert found.page is not None
     names = found.place_names
     errors = {i.field: i.message for i in problem.issues if i.field} \
@@ -130,7 +130,7 @@ def decide(
     """Policy: placement.accept to accept, placement.override to override (checked by the
     service). Back to the row acted on (or, when the filter hides decided rows, the next)."""
     try:
-        placement_service.decide_on_case(ctx, run_id, case_id, action,
+        actions.decide_on_case(ctx, run_id, case_id, action,
                                          locality_id=locality_id or None, reason=reason,
                                          confirm_overrun=confirm_overrun)
     except ON_PAGE as refused:  # e.g. an override into a no-return country, or a full place
@@ -152,7 +152,7 @@ def accept_many(
     service): all or none."""
     ticked = (case_id or [])[:MAX_REVIEW_PAGE]
     try:
-        placement_service.accept_many(ctx, run_id, ticked)
+        actions.accept_many(ctx, run_id, ticked)
     except ON_PAGE as refused:
         record_refusal(request, ctx, refused, subject_id=",".join(ticked)[:64],
                        subject_type="case")

@@ -11,14 +11,14 @@ from urllib.parse import parse_qs, urlencode
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from resettle.adapters.web.dossier_render import (
+from resettle.adapters.web.guards import Ctx, allowed
+from resettle.adapters.web.pages import ON_PAGE, record_refusal, render, see_other
+from resettle.adapters.web.referral import actions
+from resettle.adapters.web.referral.dossier_render import (
     render_dossier_fragment,
     render_dossier_html,
     render_dossier_pdf,
 )
-from resettle.adapters.web.guards import Ctx, allowed
-from resettle.adapters.web.pages import ON_PAGE, record_refusal, render, see_other
-from resettle.adapters.web.referral import actions
 from resettle.adapters.web.screening.case_pages import act_on_case
 from resettle.core import Priority
 from resettle.errors import NotFoundError, ResettleError, ValidationError

@@ -16,11 +16,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from resettle.adapters.web import services
 from resettle.adapters.web.guards import Ctx, allowed
 from resettle.adapters.web.pages import render, see_other
 from resettle.adapters.web.problems import ERROR_RESPONSES, error_body, issues_out
 from resettle.adapters.web.registry.uploads import ImportResult, import_parsed
+from resettle.adapters.web.screening import case_access
 from resettle.core import Issue
 from resettle.errors import NotFoundError
 from resettle.registry import COLUMNS, Column, RecordKind
@@ -130,7 +130,7 @@ def register_submit(request: Request, ctx: Registrar, values: Typed) -> Response
 
 @pages.get("/cases/{case_id}/members/new")
 def member_form(request: Request, case_id: str, ctx: Registrar) -> Response:
-    services.load_case_for(ctx, Permission.CASE_REGISTER, case_id)
+    case_access.load_case_for(ctx, Permission.CASE_REGISTER, case_id)
     return _form(request, ctx, title=f"Add a member to case {case_id}",
                  action=f"/cases/{case_id}/members", with_case=False, fixed=["p_case_id"],
                  state=FormState({"p_case_id": case_id}))
@@ -138,7 +138,7 @@ def member_form(request: Request, case_id: str, ctx: Registrar) -> Response:
 
 @pages.post("/cases/{case_id}/members")
 def member_submit(request: Request, case_id: str, ctx: Registrar, values: Typed) -> Response:
-    services.load_case_for(ctx, Permission.CASE_REGISTER, case_id)
+    case_access.load_case_for(ctx, Permission.CASE_REGISTER, case_id)
     values = {k: v for k, v in values.items() if k != "csrf_token"} | {"p_case_id": case_id}
     return _attempt(request, ctx, values, then=f"/cases/{case_id}",
                     title=f"Add a member to case {case_id}", action=f"/cases/{case_id}/members",
@@ -146,7 +146,7 @@ def member_submit(request: Request, case_id: str, ctx: Registrar, values: Typed)
 
 
 def _stored_cells(ctx: Ctx, case_id: str, person_id: str) -> dict[str, str]:
-    case = services.load_case_for(ctx, Permission.CASE_REGISTER, case_id)
+    case = case_access.load_case_for(ctx, Permission.CASE_REGISTER, case_id)
     person = next((m for m in case.members if m.person_id == person_id), None)
     if person is None:
         raise NotFoundError(f"{person_id} is not a member of case {case_id}")
@@ -167,7 +167,7 @@ def edit_form(request: Request, case_id: str, person_id: str, ctx: Registrar) ->
 @pages.post("/cases/{case_id}/members/{person_id}/edit")
 def edit_submit(request: Request, case_id: str, person_id: str, ctx: Registrar,
                 values: Typed) -> Response:
-    services.load_case_for(ctx, Permission.CASE_REGISTER, case_id)
+    case_access.load_case_for(ctx, Permission.CASE_REGISTER, case_id)
     values = {k: v for k, v in values.items() if k != "csrf_token"} | {
         "p_case_id": case_id, "p_person_id": person_id}
     return _attempt(request, ctx, values, then=f"/cases/{case_id}", title=f"Edit {person_id}",
@@ -191,7 +191,7 @@ def register_api(body: RecordsIn, ctx: Registrar) -> Response:
     stored is replaced by what is sent, except the sections the role does not see."""
     for case_id in {p.get("case_id", "") for p in body.persons} - {
             c.get("case_id", "") for c in body.cases}:
-        services.load_case_for(ctx, Permission.CASE_REGISTER, case_id)
+        case_access.load_case_for(ctx, Permission.CASE_REGISTER, case_id)
     result = register(ctx, body.cases, body.persons)
     if not result.ok:
         return JSONResponse(error_body(422, "validation_failed", f"{len(result.issues)} "

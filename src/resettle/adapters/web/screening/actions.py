@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from resettle.adapters.db.screening.store import SqlScreeningStore
-from resettle.adapters.web import services
 from resettle.adapters.web.guards import Ctx
+from resettle.adapters.web.screening import case_access
 from resettle.core import Case
 from resettle.errors import PermissionDeniedError
 from resettle.screening.service import advance_case, decide_status
@@ -53,7 +53,7 @@ def take_step(ctx: Ctx, case_id: str, step: Step, reason: str,
     needed = policy_for(step)
     if needed is None:
         raise PermissionDeniedError(f"'{step}' is not taken here: use the referral pages")
-    services.load_case_for(ctx, needed, case_id)
+    case_access.load_case_for(ctx, needed, case_id)
     store = SqlScreeningStore(ctx.session)
     if step in DECISION_STEPS:  # a written decision: the service checks it as one
         case = decide_status(store, case_id, step, actor=ctx.user.username, reason=reason)

@@ -11,9 +11,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from resettle.adapters.web import services
 from resettle.adapters.web.guards import Ctx, allowed
 from resettle.adapters.web.problems import ERROR_RESPONSES
+from resettle.adapters.web.screening import case_access
 from resettle.adapters.web.screening import exclusion as exclusion_service
 from resettle.adapters.web.screening.exclusion import AssessmentForm
 from resettle.screening.exclusion import (
@@ -71,7 +71,7 @@ def review_out(review: ExclusionReview) -> dict[str, Any]:
 @router.get("")
 def list_reviews(case_id: str, ctx: Decider) -> dict[str, Any]:
     """The exclusion reviews of the case's members, newest first (the read is audited)."""
-    case = services.load_case_for(ctx, Permission.EXCLUSION_DECIDE, case_id)
+    case = case_access.load_case_for(ctx, Permission.EXCLUSION_DECIDE, case_id)
     reviews = exclusion_service.reviews_of_case(ctx, case_id,
                                                 [m.person_id for m in case.members])
     ctx.audit("exclusion.read", subject_type="case", subject_id=case_id,

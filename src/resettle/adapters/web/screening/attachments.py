@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from resettle.adapters.db.attachments_store import MAX_ATTACHMENT_BYTES
+from resettle.adapters.db.security.attachments_store import MAX_ATTACHMENT_BYTES
 from resettle.adapters.web.guards import Ctx, allowed
 from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.adapters.web.screening import casework

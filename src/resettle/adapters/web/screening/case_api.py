@@ -9,11 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
-from resettle.adapters.web import services
 from resettle.adapters.web.api import CreatedOut, Limit, Offset, PageOut, page_out
 from resettle.adapters.web.guards import Ctx, allowed, logged_in
 from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.adapters.web.screening import actions as screening_actions
+from resettle.adapters.web.screening import case_access
 from resettle.core import CaseStatus, Category, Dimension, Priority
 from resettle.core.csv_cells import FormulaSafeDictWriter
 from resettle.screening.workflow import Action as Step
@@ -46,22 +46,22 @@ def cases(
 ) -> PageOut:
     """Cases in your scope; ``q`` searches ids and names (Latin or original script), else
     the filters apply; ``needs``: cases needing that kind of place (roles that see needs)."""
-    filters = services.CaseFilters(q, status, priority, category, needs)
-    return page_out(services.list_visible_cases(ctx, filters, offset=offset, limit=limit))
+    filters = case_access.CaseFilters(q, status, priority, category, needs)
+    return page_out(case_access.list_visible_cases(ctx, filters, offset=offset, limit=limit))
 
 
 @router.get("/cases/{case_id}")
 def case(case_id: Annotated[str, Field(max_length=64)],
          ctx: Annotated[Ctx, Depends(allowed(Permission.CASE_READ))]) -> dict[str, Any]:
     """One case, with the field sections your role may see."""
-    return services.read_case(ctx, case_id)
+    return case_access.read_case(ctx, case_id)
 
 
 @router.post("/cases/{case_id}/notes", status_code=201)
 def add_note(case_id: str, body: NoteIn,
              ctx: Annotated[Ctx, Depends(allowed(Permission.NOTE_WRITE))]) -> CreatedOut:
     """Add a sensitive note (encrypted at rest) in a section your role may see."""
-    return CreatedOut(id=services.add_case_note(ctx, case_id, body.section, body.text))
+    return CreatedOut(id=case_access.add_case_note(ctx, case_id, body.section, body.text))
 
 
 @router.post("/cases/{case_id}/steps")
@@ -78,7 +78,7 @@ def take_step(case_id: str, body: StepIn,
 def export_cases(ctx: Annotated[Ctx, Depends(allowed(Permission.CASE_EXPORT))],
                  offset: Offset = 0, limit: Limit = 100) -> Response:
     """One row per person of the cases in scope, with the columns your role may see."""
-    page = services.export_visible_cases(ctx, offset=offset, limit=limit)
+    page = case_access.export_visible_cases(ctx, offset=offset, limit=limit)
     buffer = io.StringIO()
     rows = export_rows(page, visible_sections(ctx.user.role))
     writer = FormulaSafeDictWriter(buffer, fieldnames=list(rows[0]) if rows else ["case_id"])

@@ -14,13 +14,12 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from resettle.adapters.db.registry.name_search import SEARCH_CAP
-from resettle.adapters.web import services
 from resettle.adapters.web.config import MAX_PAGE
 from resettle.adapters.web.forms import Typed, typed
 from resettle.adapters.web.guards import Ctx, allowed, logged_in
 from resettle.adapters.web.pages import ON_PAGE, record_refusal, render, see_other
 from resettle.adapters.web.screening import actions as screening_actions
-from resettle.adapters.web.screening import casework
+from resettle.adapters.web.screening import case_access, casework
 from resettle.adapters.web.screening import exclusion as exclusion_service
 from resettle.core import CaseStatus, Category, Dimension, Priority
 from resettle.core.issues import Issue
@@ -29,6 +28,7 @@ from resettle.screening.exclusion import Clause, Recommendation, ReviewDecision
 from resettle.screening.records import AttendeeKind
 from resettle.screening.workflow import Action as Step
 from resettle.screening.workflow import ClosureReason
+from resettle.security import service as security_service
 from resettle.security.policy import (
     DECISION_STEPS,
     Permission,
@@ -55,16 +55,16 @@ def cases(
 ) -> Response:
     sections = visible_sections(ctx.user.role)
     need = _enum_or_none(Dimension, needs) if Section.NEEDS in sections else None
-    filters = services.CaseFilters(q, _enum_or_none(CaseStatus, status),
+    filters = case_access.CaseFilters(q, _enum_or_none(CaseStatus, status),
                                    _enum_or_none(Priority, priority),
-                                   _enum_or_none(Category, category)
-                                   if category in services.visible_categories(ctx.user) else None,
-                                   need if need in services.NEED_FILTERS else None)
-    page = services.list_visible_cases(ctx, filters, offset=offset, limit=limit)
+                                   _enum_or_none(Category, category) if category in
+                                   case_access.visible_categories(ctx.user) else None,
+                                   need if need in case_access.NEED_FILTERS else None)
+    page = case_access.list_visible_cases(ctx, filters, offset=offset, limit=limit)
     return render(request, ctx, "cases.html", page=page, filters=filters,
                   statuses=list(CaseStatus), priorities=list(Priority),
-                  categories=services.visible_categories(ctx.user), search_cap=SEARCH_CAP,
-                  needs=services.NEED_FILTERS if Section.NEEDS in sections else [],
+                  categories=case_access.visible_categories(ctx.user), search_cap=SEARCH_CAP,
+                  needs=case_access.NEED_FILTERS if Section.NEEDS in sections else [],
                   show_names=Section.IDENTITY in sections)
 
 
@@ -83,7 +83,7 @@ def case_page(request: Request, ctx: Ctx, case_id: str, *, problem: ResettleErro
     """The case as the role may see it, with the actions it may take; ``problem`` is why the
     last action was refused, and ``form`` that form as typed, shown so the user can correct
     and retry."""
-    view = services.read_case(ctx, case_id)
+    view = case_access.read_case(ctx, case_id)
     members = view.get("members", [])
     person_ids = [m["person_id"] for m in members if "person_id" in m]
     names = {m["person_id"]: f"{m.get('given_name', '')} {m.get('family_name', '')}".strip()
@@ -97,7 +97,7 @@ def case_page(request: Request, ctx: Ctx, case_id: str, *, problem: ResettleErro
                   no_return=casework.full_no_return(ctx, case_id),
                   attachments=casework.attachments(ctx, case_id),
                   offer=screening_actions.offer(ctx, standing),
-                  note_sections=services.writable_note_sections(ctx.user),
+                  note_sections=security_service.writable_note_sections(ctx.user),
                   reviews=exclusion_service.reviews_of_case(ctx, case_id, person_ids),
                   recommendations=list(Recommendation), clauses=list(Clause),
                   review_decisions=list(ReviewDecision), priorities=list(Priority),
@@ -149,5 +149,5 @@ def case_note(request: Request, case_id: str, section: Annotated[Section, Form()
               ctx: Annotated[Ctx, Depends(allowed(Permission.NOTE_WRITE))],
               text: Annotated[str, Form(max_length=20_000)] = "") -> Response:
     return act_on_case(request, ctx, case_id,
-                       lambda: services.add_case_note(ctx, case_id, section, text),
+                       lambda: case_access.add_case_note(ctx, case_id, section, text),
                        form="note", values={"section": section, "text": text})

@@ -13,12 +13,11 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
-from resettle.adapters.db.attachments_store import Attachment, list_attachments, open_attachment
-from resettle.adapters.db.attachments_store import add_attachment as add_attachment_row
 from resettle.adapters.db.referral.store import SqlReferralStore
 from resettle.adapters.db.screening.store import SqlScreeningStore
-from resettle.adapters.web import services
+from resettle.adapters.db.security.attachments_store import SqlAttachmentStore
 from resettle.adapters.web.guards import Ctx
+from resettle.adapters.web.screening import case_access
 from resettle.core import Case, Category, Priority, Relative
 from resettle.core.issues import Issue
 from resettle.errors import PermissionDeniedError, ValidationError
@@ -27,6 +26,7 @@ from resettle.screening import service
 from resettle.screening.deadlines import DueList
 from resettle.screening.records import Attendee, AttendeeKind, ConfidentialStatement, Interview
 from resettle.screening.standing import CaseStanding
+from resettle.security import service as security_service
 from resettle.security.policy import (
     Permission,
     Scope,
@@ -36,6 +36,7 @@ from resettle.security.policy import (
     section_of_category,
     visible_sections,
 )
+from resettle.security.views import Attachment
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -54,7 +55,7 @@ def _choice(kind: type[E], value: str, field: str) -> E:
 
 def load_for_reading(ctx: Ctx, case_id: str) -> Case:
     """The case if the user may read it (the same 404 otherwise)."""
-    return services.load_case_for(ctx, Permission.CASE_READ, case_id)
+    return case_access.load_case_for(ctx, Permission.CASE_READ, case_id)
 
 
 def full_no_return(ctx: Ctx, case_id: str) -> list[str] | None:
@@ -80,7 +81,7 @@ class InterviewForm:
 
 
 def record_interview(ctx: Ctx, case_id: str, form: InterviewForm) -> Case:
-    services.load_case_for(ctx, Permission.INTERVIEW_RECORD, case_id)
+    case_access.load_case_for(ctx, Permission.INTERVIEW_RECORD, case_id)
     attendees = tuple(Attendee(_choice(AttendeeKind, kind, "present")) for kind in form.present)
     store = _store(ctx)
     interview = Interview(store.new_id("IV"), case_id, form.person_id, ctx.user.username,
@@ -93,7 +94,7 @@ def record_interview(ctx: Ctx, case_id: str, form: InterviewForm) -> Case:
 
 def record_consent(ctx: Ctx, case_id: str, person_id: str, *, given: bool, private: bool,
                    note: str) -> Case:
-    services.load_case_for(ctx, Permission.INTERVIEW_RECORD, case_id)
+    case_access.load_case_for(ctx, Permission.INTERVIEW_RECORD, case_id)
     record = service.record_consent if given else service.withdraw_consent
     case = record(_store(ctx), case_id, person_id, recorded_by=ctx.user.username,
                   private=private, note=note)
@@ -104,7 +105,7 @@ def record_consent(ctx: Ctx, case_id: str, person_id: str, *, given: bool, priva
 
 def decide(ctx: Ctx, case_id: str, decision: str, reason: str) -> Case:
     """A written status decision with its reasons (recognize, reject, appeal decisions)."""
-    services.load_case_for(ctx, Permission.SCREENING_DECIDE, case_id)
+    case_access.load_case_for(ctx, Permission.SCREENING_DECIDE, case_id)
     case = service.decide_status(_store(ctx), case_id, decision, actor=ctx.user.username,
                                  reason=reason)
     ctx.audit(f"screening.{decision}", subject_type="case", subject_id=case_id,
@@ -113,7 +114,7 @@ def decide(ctx: Ctx, case_id: str, decision: str, reason: str) -> Case:
 
 
 def set_priority(ctx: Ctx, case_id: str, priority: str, reason: str) -> Case:
-    services.load_case_for(ctx, Permission.SCREENING_DECIDE, case_id)
+    case_access.load_case_for(ctx, Permission.SCREENING_DECIDE, case_id)
     level = _choice(Priority, priority, "priority")
     case = service.set_priority(_store(ctx), case_id, level, actor=ctx.user.username,
                                 reason=reason)
@@ -129,7 +130,7 @@ def settable_categories(ctx: Ctx) -> list[Category]:
 
 
 def set_categories(ctx: Ctx, case_id: str, primary: str, secondary: str, reason: str) -> Case:
-    services.load_case_for(ctx, Permission.SCREENING_DECIDE, case_id)
+    case_access.load_case_for(ctx, Permission.SCREENING_DECIDE, case_id)
     allowed = settable_categories(ctx)
     issues = [Issue("bad_value", "choose a category from the list", field=name)
               for name, value in (("primary", primary), ("secondary", secondary))
@@ -146,7 +147,7 @@ def set_categories(ctx: Ctx, case_id: str, primary: str, secondary: str, reason:
 def declare_no_return(ctx: Ctx, case_id: str, person_id: str, country: str,
                       reason: str) -> Case:
     """Through the referral stage, like the CLI: a referral to that country is withdrawn."""
-    services.load_case_for(ctx, Permission.NO_RETURN_DECLARE, case_id)
+    case_access.load_case_for(ctx, Permission.NO_RETURN_DECLARE, case_id)
     case = referral_service.declare_no_return(
         SqlReferralStore(ctx.session), case_id, person_id, country.strip().upper(),
         actor=ctx.user.username, reason=reason)
@@ -156,7 +157,7 @@ def declare_no_return(ctx: Ctx, case_id: str, person_id: str, country: str,
 
 
 def record_relative(ctx: Ctx, case_id: str, person_id: str, relative: Relative) -> Case:
-    services.load_case_for(ctx, Permission.CASE_MEMBERSHIP, case_id)
+    case_access.load_case_for(ctx, Permission.CASE_MEMBERSHIP, case_id)
     missing = [Issue("missing_value", message, field=name) for name, value, message in (
         ("name", relative.name, "give the relative's name"),
         ("relation", relative.relation, "say how they are related (e.g. brother)"))
@@ -172,7 +173,7 @@ def record_relative(ctx: Ctx, case_id: str, person_id: str, relative: Relative) 
 
 def record_statement(ctx: Ctx, case_id: str, person_id: str, text: str) -> str:
     """Kept apart from the case file; the audit entry names the case, never the text."""
-    services.load_case_for(ctx, Permission.STATEMENT_RECORD, case_id)
+    case_access.load_case_for(ctx, Permission.STATEMENT_RECORD, case_id)
     statement = service.record_statement(_store(ctx), case_id, person_id, text,
                                          recorded_by=ctx.user.username)
     ctx.audit("statement.record", subject_type="case", subject_id=case_id,
@@ -183,7 +184,7 @@ def record_statement(ctx: Ctx, case_id: str, person_id: str, text: str) -> str:
 def read_statements(ctx: Ctx, case_id: str, person_id: str) -> list[ConfidentialStatement]:
     """One member's own statements (never another member's), for the officer who sees the
     confidential section; the read is audited."""
-    case = services.load_case_for(ctx, Permission.STATEMENT_RECORD, case_id)
+    case = case_access.load_case_for(ctx, Permission.STATEMENT_RECORD, case_id)
     if Section.CONFIDENTIAL not in visible_sections(ctx.user.role):
         raise PermissionDeniedError("your role does not see confidential statements")
     if person_id not in {m.person_id for m in case.members}:
@@ -197,7 +198,7 @@ def read_statements(ctx: Ctx, case_id: str, person_id: str) -> list[Confidential
 
 def split(ctx: Ctx, case_id: str, members: Sequence[str], *, new_principal: str,
           remaining_principal: str, reason: str) -> tuple[Case, Case]:
-    services.load_case_for(ctx, Permission.CASE_MEMBERSHIP, case_id)
+    case_access.load_case_for(ctx, Permission.CASE_MEMBERSHIP, case_id)
     source, new = service.split_case(
         _store(ctx), case_id, frozenset(members), new_principal_id=new_principal,
         remaining_principal_id=remaining_principal or None, actor=ctx.user.username,
@@ -207,8 +208,8 @@ def split(ctx: Ctx, case_id: str, members: Sequence[str], *, new_principal: str,
 
 
 def merge(ctx: Ctx, target_id: str, source_id: str, relationship: str, reason: str) -> Case:
-    services.load_case_for(ctx, Permission.CASE_MEMBERSHIP, target_id)
-    services.load_case_for(ctx, Permission.CASE_MEMBERSHIP, source_id.strip())
+    case_access.load_case_for(ctx, Permission.CASE_MEMBERSHIP, target_id)
+    case_access.load_case_for(ctx, Permission.CASE_MEMBERSHIP, source_id.strip())
     merged = service.merge_cases(_store(ctx), target_id, source_id.strip(),
                                  actor=ctx.user.username, reason=reason,
                                  relationship=relationship or "other_relative")
@@ -226,36 +227,35 @@ def due(ctx: Ctx, today: date, within_days: int | None) -> DueList:
     shown = [d.case_id for d in (*found.overdue, *found.due_soon)]
     ctx.audit("case.due", subject_type="case",
               detail=f"on {today}; {len(found.overdue)} overdue, {len(found.due_soon)} due "
-                     f"soon; " + " ".join(shown[:services.AUDIT_IDS_SHOWN]))
+                     f"soon; " + " ".join(shown[:case_access.AUDIT_IDS_SHOWN]))
     return found
+
+
+def _files(ctx: Ctx) -> SqlAttachmentStore:
+    return SqlAttachmentStore(ctx.session, ctx.config.keys)
 
 
 def attachments(ctx: Ctx, case_id: str) -> list[Attachment]:
     """The case's attachments in the sections the role sees (names and sizes only; shown
     with the case, whose read is audited)."""
-    return list_attachments(ctx.session, case_id=case_id,
-                            sections=visible_sections(ctx.user.role))
+    return security_service.case_attachments(_files(ctx), ctx.user, case_id)
 
 
 def add_attachment(ctx: Ctx, case_id: str, section: Section, *, filename: str,
                    media_type: str, data: bytes) -> str:
     """Like a note: a section the role may write notes in, sealed at rest, audited."""
-    services.load_case_for(ctx, Permission.NOTE_WRITE, case_id)
-    if section not in services.writable_note_sections(ctx.user):
-        raise PermissionDeniedError(f"your role may not attach files in {section}")
-    found = add_attachment_row(ctx.session, keys=ctx.config.keys, case_id=case_id,
-                               section=section, filename=filename, media_type=media_type,
-                               data=data, author=ctx.user.username, now=ctx.now)
+    case_access.load_case_for(ctx, Permission.NOTE_WRITE, case_id)
+    found = security_service.add_attachment(_files(ctx), ctx.user, case_id=case_id,
+                                            section=section, filename=filename,
+                                            media_type=media_type, data=data, now=ctx.now)
     ctx.audit("attachment.add", subject_type="case", subject_id=case_id,
               detail=f"{found}; section {section}; {len(data)} bytes")
     return found
 
 
 def open_file(ctx: Ctx, case_id: str, attachment_id: str) -> tuple[Attachment, bytes]:
-    services.load_case_for(ctx, Permission.CASE_READ, case_id)
-    found = open_attachment(ctx.session, keys=ctx.config.keys, case_id=case_id,
-                            attachment_id=attachment_id,
-                            sections=visible_sections(ctx.user.role))
+    case_access.load_case_for(ctx, Permission.CASE_READ, case_id)
+    found = security_service.open_attachment(_files(ctx), ctx.user, case_id, attachment_id)
     ctx.audit("attachment.read", subject_type="case", subject_id=case_id,
               detail=f"{attachment_id}; section {found[0].section}")
     return found

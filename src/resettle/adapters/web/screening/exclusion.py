@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from resettle.adapters.db.screening.store import SqlScreeningStore
-from resettle.adapters.web import services
 from resettle.adapters.web.guards import Ctx
+from resettle.adapters.web.screening import case_access
 from resettle.errors import NotFoundError
 from resettle.screening import service as screening
 from resettle.screening.exclusion import (
@@ -52,7 +52,7 @@ def reviews_of_case(ctx: Ctx, case_id: str, person_ids: list[str]) -> list[Exclu
 
 def open_review(ctx: Ctx, case_id: str, person_id: str, triggers: list[str],
                 reason: str) -> ExclusionReview:
-    services.load_case_for(ctx, Permission.EXCLUSION_DECIDE, case_id)
+    case_access.load_case_for(ctx, Permission.EXCLUSION_DECIDE, case_id)
     review = screening.open_exclusion_review(
         SqlScreeningStore(ctx.session), case_id, person_id, actor=ctx.user.username,
         reason=reason, triggers=tuple(t for t in triggers if t))  # screening's own clock
@@ -63,7 +63,7 @@ def open_review(ctx: Ctx, case_id: str, person_id: str, triggers: list[str],
 
 def _review_in_case(ctx: Ctx, case_id: str, review_id: str) -> SqlScreeningStore:
     """The store, once the review is known to concern a person of this (visible) case."""
-    services.load_case_for(ctx, Permission.EXCLUSION_DECIDE, case_id)
+    case_access.load_case_for(ctx, Permission.EXCLUSION_DECIDE, case_id)
     store = SqlScreeningStore(ctx.session)
     try:
         in_case = store.case_of_person(store.get_review(review_id).person_id) == case_id

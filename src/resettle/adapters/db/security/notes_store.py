@@ -59,3 +59,18 @@ def list_notes(
         for r in rows
     ]
 
+
+
+class SqlNoteStore:
+    """:class:`resettle.security.ports.NoteStore` in the caller's session (never commits)."""
+
+    def __init__(self, session: Session, keys: KeyRing) -> None:
+        self._session, self._keys = session, keys
+
+    def add_note(self, *, case_id: str, section: Section, text: str, author: str,
+                 now: datetime) -> int:
+        return add_note(self._session, keys=self._keys, case_id=case_id, section=section,
+                        text=text, author=author, now=now)
+
+    def list_notes(self, *, case_id: str, sections: frozenset[Section]) -> list[CaseNote]:
+        return list_notes(self._session, keys=self._keys, case_id=case_id, sections=sections)

@@ -14,17 +14,19 @@ from sqlalchemy.orm import Session
 from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console, error_console, failing_cleanly
 from resettle.adapters.db.engine import make_session_factory, write_session
-from resettle.adapters.db.placement.run_store import (
-    decisions_for_run,
-    get_run,
-    list_runs,
-)
 from resettle.adapters.db.placement.store import SqlPlacementStore
 from resettle.placement.result import PlacementResult
+from resettle.placement.review import latest_decisions
 from resettle.placement.runs import DecisionAction, PlacementRun
-from resettle.placement.service import Scoring, decide_placement, place_ready_cases
+from resettle.placement.service import (
+    Scoring,
+    decide_placement,
+    list_placement_runs,
+    place_ready_cases,
+)
 from resettle.security.crypto import KeyRing
 
+RUNS_LISTED = 50  # the newest
 Actor = Annotated[str, typer.Option(help="Who decides (recorded with the decision).")]
 
 app = typer.Typer(help="Placement runs on the database: run, list, show, accept, override.",
@@ -85,7 +87,8 @@ def place_from_database(url: str, *, on: date, solver: str, time_limit: float | 
 def runs_command(database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """List stored placement runs, newest first."""
     with failing_cleanly(), open_session(database_url) as session:
-        runs = list_runs(session)
+        runs, _total = list_placement_runs(SqlPlacementStore(session), offset=0,
+                                           limit=RUNS_LISTED)
     table = Table("run", "created", "label", "solver", "status", "placed", "outcome", "gap",
                   "inputs")
     for run in runs:
@@ -100,8 +103,9 @@ def runs_command(database_url: DatabaseUrl = DEFAULT_URL) -> None:
 def show_command(run_id: str, database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """Show a run's placements and the decisions taken on them."""
     with failing_cleanly(), open_session(database_url) as session:
-        run = get_run(session, run_id=run_id)
-        decisions = {d.case_id: d for d in decisions_for_run(session, run_id=run_id)}
+        store = SqlPlacementStore(session)
+        run = store.get_run(run_id)
+        decisions = latest_decisions(store.run_decisions(run_id))
     table = Table("case", "proposed", "score", "decision", "final", "reason")
     for case_id, loc, score in run.assignments:
         d = decisions.get(case_id)

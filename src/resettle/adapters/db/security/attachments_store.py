@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
@@ -23,21 +22,10 @@ from resettle.core.issues import Issue
 from resettle.errors import NotFoundError, ValidationError
 from resettle.security.crypto import KeyRing
 from resettle.security.policy import SENSITIVE_SECTIONS, Section
+from resettle.security.views import Attachment
 
 _files = cast(Table, CaseAttachmentRow.__table__)
 MAX_ATTACHMENT_BYTES = 5 * 2**20
-
-
-@dataclass(frozen=True)
-class Attachment:
-    attachment_id: str
-    case_id: str
-    section: Section
-    filename: str
-    media_type: str
-    size: int
-    author: str
-    created_at: datetime
 
 
 def _where(attachment_id: str) -> str:
@@ -100,3 +88,26 @@ def open_attachment(session: Session, *, keys: KeyRing, case_id: str, attachment
         raise NotFoundError(f"no attachment {attachment_id} that you may see on {case_id}")
     data = base64.b64decode(keys.decrypt(row["data_enc"], context=_where(attachment_id)))
     return _attachment(dict(row)), data
+
+
+class SqlAttachmentStore:
+    """:class:`resettle.security.ports.AttachmentStore` in the caller's session (never
+    commits)."""
+
+    def __init__(self, session: Session, keys: KeyRing) -> None:
+        self._session, self._keys = session, keys
+
+    def add_attachment(self, *, case_id: str, section: Section, filename: str, media_type: str,
+                       data: bytes, author: str, now: datetime) -> str:
+        return add_attachment(self._session, keys=self._keys, case_id=case_id, section=section,
+                              filename=filename, media_type=media_type, data=data,
+                              author=author, now=now)
+
+    def list_attachments(self, *, case_id: str,
+                         sections: frozenset[Section]) -> list[Attachment]:
+        return list_attachments(self._session, case_id=case_id, sections=sections)
+
+    def open_attachment(self, *, case_id: str, attachment_id: str,
+                        sections: frozenset[Section]) -> tuple[Attachment, bytes]:
+        return open_attachment(self._session, keys=self._keys, case_id=case_id,
+                               attachment_id=attachment_id, sections=sections)
