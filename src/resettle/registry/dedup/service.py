@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +39,7 @@ from resettle.registry.dedup.ports import (
     PairStore,
     Workflow,
 )
-from resettle.registry.dedup.realtime import score_pairs, with_frequencies
+from resettle.registry.dedup.realtime import with_frequencies
 from resettle.registry.dedup.records import (
     Backend,
     Decision,
@@ -48,6 +48,7 @@ from resettle.registry.dedup.records import (
     PairDecision,
     pair_key,
 )
+from resettle.registry.dedup.scoring import score_pairs
 
 MIN_PERSONS_TO_TRAIN = 200  # EM needs enough pairs; below this, use a saved model
 
@@ -72,18 +73,25 @@ def check_person(person: Person, cases: Iterable[Case], model: dict[str, Any], *
     return find_matches(rows, person_features(person, household), model, threshold=threshold)
 
 
+# Scores (left, right) pairs with a model at a threshold: ``scoring.score_pairs`` (Python, the
+# default) or ``realtime.score_pairs`` (Splink's SQL in DuckDB), which give the same answer.
+PairScorer = Callable[..., tuple[MatchPair, ...]]
+
+
 def check_new_person(source: CandidateSource, person: Person, model: dict[str, Any], *,
                      household: Iterable[Person] = (), threshold: float = PAIR_THRESHOLD,
-                     ) -> tuple[MatchPair, ...]:
+                     scorer: PairScorer = score_pairs) -> tuple[MatchPair, ...]:
     """Registry persons likely to be ``person``, from the registry's index: the persons
     sharing a blocking key, scored by the trained model (most likely first, with reasons)."""
-    found = check_persons(source, [(person, tuple(household))], model, threshold=threshold)
+    found = check_persons(source, [(person, tuple(household))], model, threshold=threshold,
+                          scorer=scorer)
     return found.get(person.person_id, ())
 
 
 def check_persons(source: CandidateSource,
                   persons: Sequence[tuple[Person, tuple[Person, ...]]], model: dict[str, Any],
-                  *, threshold: float = PAIR_THRESHOLD) -> dict[str, tuple[MatchPair, ...]]:
+                  *, threshold: float = PAIR_THRESHOLD, scorer: PairScorer = score_pairs,
+                  ) -> dict[str, tuple[MatchPair, ...]]:
     """Likely matches of each (person, household) among the registry's indexed persons (an
     import's rows: one query for them all); persons with none are left out."""
     rows = [person_features(person, household) for person, household in persons]
@@ -103,7 +111,7 @@ def check_persons(source: CandidateSource,
         left = with_frequencies(row, frequencies)
         pairs.extend((left, with_frequencies(c, frequencies)) for c in met.values())
     found: dict[str, list[MatchPair]] = {}
-    for pair in score_pairs(pairs, model, threshold=threshold):
+    for pair in scorer(pairs, model, threshold=threshold):
         found.setdefault(pair.left_id, []).append(pair)
     return {person_id: tuple(sorted(matches, key=lambda p: -p.match_probability))
             for person_id, matches in found.items()}
