@@ -28,6 +28,8 @@ from resettle.registry.dedup.linkage import PAIR_THRESHOLD, deduplicate, find_ma
 from resettle.registry.dedup.merging import (
     MergeStatus,
     PersonMerge,
+    check_not_merged_away,
+    check_principal_stays,
     confirmed,
     refused,
     reversed_merge,
@@ -174,6 +176,7 @@ def merge_persons(workflow: Workflow, merges: MergeStore, kept_person_id: str,
     """Merge the duplicate into the kept person: at once, or proposed for a second officer
     when either has been interviewed."""
     _check_merge_request(kept_person_id, duplicate_person_id, officer, reason)
+    _check_both_members(merges, kept_person_id, duplicate_person_id)
     kept = workflow.case_of_person(kept_person_id)
     duplicate = workflow.case_of_person(duplicate_person_id)
     merge = PersonMerge(merges.new_merge_id(), kept_person_id, duplicate_person_id,
@@ -203,21 +206,26 @@ def reverse_merge(workflow: Workflow, merges: MergeStore, merge_id: str, *, offi
     """Undo a merge: the members that joined are split back out into a case of their own."""
     merge = merges.get_merge(merge_id)
     _check_merge_request(merge.kept_person_id, merge.duplicate_person_id, officer, reason)
-    case_id = ""
-    if merge.status is MergeStatus.MERGED and merge.moved_ids:
+    undone = reversed_merge(merge, officer=officer, at=now, case_id="")
+    # Reversed first: the duplicate is a member again, so the split can move it back out.
+    merges.save_merge(undone)
+    if merge.moved_ids:
         case = workflow.case_of_person(merge.kept_person_id)
         case_id = workflow.split_out(case.case_id, frozenset(merge.moved_ids),
                                      principal_id=merge.source_principal_id, actor=officer,
                                      reason=f"merge {merge.merge_id} reversed: {reason}")
-    undone = reversed_merge(merge, officer=officer, at=now, case_id=case_id)
-    merges.save_merge(undone)
+        undone = replace(undone, reversal_case_id=case_id)
+        merges.save_merge(undone)
     return undone
 
 
 def _carry_out(workflow: Workflow, merges: MergeStore, merge: PersonMerge, *, officer: str,
                now: datetime) -> PersonMerge:
+    _check_both_members(merges, merge.kept_person_id, merge.duplicate_person_id)
     kept = workflow.case_of_person(merge.kept_person_id)
     duplicate = workflow.case_of_person(merge.duplicate_person_id)
+    check_principal_stays(merge.duplicate_person_id, same_case=kept.case_id == duplicate.case_id,
+                          principal_id=kept.principal_id)
     done = confirmed(merge, officer=officer, at=now, moved=(), source_principal_id="")
     moved: tuple[str, ...] = ()
     if kept.case_id != duplicate.case_id:
@@ -229,6 +237,13 @@ def _carry_out(workflow: Workflow, merges: MergeStore, merge: PersonMerge, *, of
                    target_case_id=kept.case_id, source_case_id=duplicate.case_id)
     merges.save_merge(done)
     return done
+
+
+def _check_both_members(merges: MergeStore, kept: str, duplicate: str) -> None:
+    """Neither record may already be merged away (merge into its survivor instead)."""
+    merged = merges.survivors([kept, duplicate])
+    check_not_merged_away(kept, merged.get(kept), role="person kept")
+    check_not_merged_away(duplicate, merged.get(duplicate), role="duplicate")
 
 
 def _check_merge_request(kept: str, duplicate: str, officer: str, reason: str) -> None:
