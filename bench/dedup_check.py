@@ -1,11 +1,17 @@
-"""Checking one new person against the registry: the index path vs the current path, same run.
+"""Checking one new person against the registry's index: Python scoring vs Splink's, same run.
 
-- ``index``: the registry's deduplication index in SQLite (``dedup_keys``/``dedup_features``,
-  migration 1100): the persons sharing a blocking key with the new one, scored by the trained
-  model with Splink's real-time API (``registry.dedup.service.check_new_person``);
-- ``current``: Splink's ``find_matches_to_new_records`` over every registry row in memory, a
-  new DuckDB linker per check (``registry.dedup.service.check_person``), what `resettle dedup
-  check` did before.
+Both paths read the registry's deduplication index in SQLite (``dedup_keys``/``dedup_features``,
+migration 1100): the persons sharing a blocking key with the new one
+(``registry.dedup.service.check_new_person``). They differ in how the pairs are scored with
+the trained model:
+
+- ``python``: ``registry.dedup.scoring`` applies the model's Bayes factors in Python (what
+  `resettle dedup check` and imports use);
+- ``splink`` (the baseline): Splink's real-time API, the model's SQL in an embedded DuckDB
+  (``registry.dedup.realtime``), what they used before.
+
+Each probe is checked by both paths, alternately, so machine load falls on both alike; the
+matches found must be the same (same ids, same probabilities).
 
 The registry is synthetic (``simulation.duplicates``, seed 2013); each check is a known
 re-registration (so its original is in the registry) and the time covers everything the
@@ -15,6 +21,9 @@ name list does not grow with the population, so the copies give the block sizes 
 registry of that size would (the latency is about block sizes, not about which names).
 
     .venv/bin/python -m bench.dedup_check 100000 1000000
+
+(The older baseline, Splink's ``find_matches_to_new_records`` over every registry row, took
+12 s a check on 21,837 persons: bench/RESULTS.md; it is no longer run.)
 """
 
 from __future__ import annotations
@@ -38,12 +47,13 @@ from resettle.adapters.db.registry.dedup_keys import SqlCandidateSource, _featur
 from resettle.registry.dedup import find_duplicates
 from resettle.registry.dedup.blocking import blocking_keys, frequency_keys
 from resettle.registry.dedup.features import FeatureRow, registry_rows
-from resettle.registry.dedup.service import check_new_person, check_person
+from resettle.registry.dedup.realtime import score_pairs as splink_scores
+from resettle.registry.dedup.scoring import score_pairs as python_scores
+from resettle.registry.dedup.service import check_new_person
 from resettle.simulation.duplicates import SyntheticRegistry, generate_registry_with_duplicates
 
 SEED = 2013
 CHECKS = 200
-CURRENT_CHECKS = 5  # the current path takes seconds a check: a few say enough
 TRAIN_POPULATION = 3000
 CHUNK = 20_000
 
@@ -66,15 +76,14 @@ def main(population: int = 100_000, index_size: int = 1_000_000) -> None:
             indexed = _fill(session, rows, index_size)
             session.commit()
             print(f"index: {indexed:,} persons in {time.perf_counter() - built:.0f} s")
-            print("| path | registry | checks | p50 ms | p95 ms | max ms | original found |")
-            print("|---|---|---|---|---|---|---|")
-            print(_run("index (SQLite keys + real-time scoring)", indexed, probes, registry,
-                       lambda person: check_new_person(SqlCandidateSource(session), person,
-                                                       model)))
+            load = os.getloadavg()[0]
+            results = _run(session, model, indexed, probes, registry)
         engine.dispose()
-    print(_run("current (Splink linker over every row)", len(rows), probes[:CURRENT_CHECKS],
-               registry, lambda person: check_person(person, _without(registry, person),
-                                                     model)))
+    print("| scoring | registry | checks | p50 ms | p95 ms | max ms | original found |")
+    print("|---|---|---|---|---|---|---|")
+    for line in results:
+        print(line)
+    print(f"load average {load:.1f} before the checks")
     print(f"machine: {describe_machine()}; load average {os.getloadavg()[0]:.1f}")
 
 
@@ -103,20 +112,28 @@ def _insert(session: Session, rows: list[FeatureRow], suffix: str) -> None:
         for rule, key in (*blocking_keys(r), *frequency_keys(r))])
 
 
-def _without(registry: SyntheticRegistry, person: Any) -> list[Any]:
-    return [case for case in registry.cases if case.case_id != person.case_id]
-
-
-def _run(name: str, size: int, probes: list[str], registry: SyntheticRegistry,
-         check: Any) -> str:
+def _run(session: Session, model: dict[str, Any], size: int, probes: list[str],
+         registry: SyntheticRegistry) -> list[str]:
     persons = {p.person_id: p for p in registry.persons}
-    times, found = [], 0
+    scorers = {"python (registry.dedup.scoring)": python_scores,
+               "splink real-time (baseline)": splink_scores}
+    times: dict[str, list[float]] = {name: [] for name in scorers}
+    found = dict.fromkeys(scorers, 0)
     for person_id in probes:
-        began = time.perf_counter()
-        matches = check(persons[person_id])
-        times.append(1000 * (time.perf_counter() - began))
-        found += registry.truth[person_id] in {m.right_id for m in matches}
-    times.sort()
+        answers = []
+        for name, scorer in scorers.items():
+            began = time.perf_counter()
+            matches = check_new_person(SqlCandidateSource(session), persons[person_id], model,
+                                       scorer=scorer)
+            times[name].append(1000 * (time.perf_counter() - began))
+            found[name] += registry.truth[person_id] in {m.right_id for m in matches}
+            answers.append([(m.right_id, round(m.match_probability, 9)) for m in matches])
+        if answers[0] != answers[1]:
+            raise AssertionError(f"the two scorers disagree on {person_id}")
+    return [_line(name, size, sorted(times[name]), found[name]) for name in scorers]
+
+
+def _line(name: str, size: int, times: list[float], found: int) -> str:
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return (f"| {name} | {size:,} | {len(times)} | {statistics.median(times):.0f} | {p95:.0f} "
             f"| {times[-1]:.0f} | {found}/{len(times)} |")

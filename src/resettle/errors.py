@@ -29,6 +29,7 @@ CODES: dict[str, str] = {
     "illegal_transition": "the case's current state does not allow this workflow action",
     "refoulement_forbidden": "the destination is on the person's no-return list: never allowed",
     "dedup_model_needed": "too few persons to train the deduplication model: give a saved model",
+    "merged_away": "the person was merged into another registration: act on the person kept",
     "not_travel_ready": "a pre-departure item missing or expired: not bookable, not flown",
     "placement_check_failed": "a solver's placement broke a hard rule (a bug, never user input)",
     "placement_failed": "the solver found no placement (infeasible or out of time)",
@@ -242,6 +243,15 @@ class DedupModelNeededError(ResettleError):
 
     code = "dedup_model_needed"
     http_status = 422
+
+
+class MergedAwayError(ResettleError):
+    """An action names, as a person to act on or keep, a record merged into another one (a
+    duplicate registration, ``registry.dedup.merging``): act on the person it was merged into,
+    or reverse the merge first."""
+
+    code = "merged_away"
+    http_status = 409
 
 
 class AuthenticationError(ResettleError):

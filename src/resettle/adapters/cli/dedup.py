@@ -1,7 +1,8 @@
 """``resettle dedup run`` and ``resettle dedup check``: likely duplicates for an officer.
 
 Both only read the registry: a pair is a candidate for a registration officer to confirm or
-reject, never merged here. Output names persons by id, never by name.
+reject, never merged here. Output names persons by id, never by name. Every command audits
+what it read and wrote (``adapters/db/registry/dedup_audit.py``, the web's entries).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console as stdout_console
 from resettle.adapters.cli.output import failing_cleanly
 from resettle.adapters.db.engine import make_session_factory
+from resettle.adapters.db.registry.dedup_audit import command_audit
+from resettle.adapters.db.registry.dedup_import import named_persons
 from resettle.adapters.db.registry.dedup_keys import SqlCandidateSource, reindex_registry
 from resettle.adapters.db.registry.dedup_store import (
     SqlDecisionStore,
@@ -66,7 +69,14 @@ def _load(database_url: str) -> tuple[tuple[Case, ...], MemoryDecisionStore]:
             decided = MemoryDecisionStore()
             for decision in SqlDecisionStore(session).decisions().values():
                 decided.save_decision(decision)
-            return load_batch(session).cases, decided
+            cases = load_batch(session).cases
+            # The whole registry is read: one entry says how much (naming every case of a
+            # large registry would add an entry per 200 cases for one read).
+            command_audit(session).entry("dedup.run", detail=(
+                f"registry read: {sum(c.size for c in cases):,} persons in {len(cases):,} "
+                "cases"))
+            session.commit()
+            return cases, decided
     finally:
         engine.dispose()
 
@@ -124,7 +134,8 @@ def _keep(database_url: str, result: DedupResult, *, trained: bool) -> None:
     engine = open_engine(database_url)
     try:
         with make_session_factory(engine)() as session:
-            SqlPairStore(session).save_pairs(result.pairs, found_by="run")
+            kept = SqlPairStore(session).save_pairs(result.pairs, found_by="run")
+            command_audit(session).entry("dedup.run", detail=f"{kept:,} candidate pair(s) kept")
             if trained:
                 save_trained_model(session, result.model, persons=len(result.clusters),
                                    at=datetime.now(UTC))
@@ -165,6 +176,9 @@ def decide(  # noqa: PLR0917 - Typer maps parameters to options
                     SqlDecisionStore(session), person_id, other_person_id,
                     Decision.SAME_PERSON if same else Decision.DIFFERENT_PERSONS,
                     officer=officer, reason=reason, now=datetime.now(UTC))
+                command_audit(session, officer).entry(
+                    "dedup.decide", subject_type="person", subject_id=made.person_id,
+                    detail=f"{made.person_id} {made.other_person_id}: {made.decision.value}")
                 session.commit()
         finally:
             engine.dispose()
@@ -212,7 +226,13 @@ def _check(database_url: str, person: Person, model: dict[str, Any] | None,
             if model is None:
                 raise DedupModelNeededError(
                     "no model trained yet: run 'resettle dedup run' on the registry first")
-            return check_new_person(SqlCandidateSource(session), person, model)
+            matches = check_new_person(SqlCandidateSource(session), person, model)
+            names = named_persons(session, {m.right_id for m in matches})
+            audit = command_audit(session)
+            audit.entry("dedup.check", detail=f"{len(matches)} likely match(es) shown")
+            audit.cases("dedup.check", {n.case_id for n in names.values()})
+            session.commit()
+            return matches
     finally:
         engine.dispose()
 
@@ -226,6 +246,8 @@ def index(database_url: DatabaseUrl = DEFAULT_URL) -> None:
         try:
             with make_session_factory(engine)() as session:
                 indexed = reindex_registry(session)
+                command_audit(session).entry("dedup.index",
+                                             detail=f"{indexed:,} persons read and indexed")
                 session.commit()
         finally:
             engine.dispose()

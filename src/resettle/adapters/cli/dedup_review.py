@@ -2,7 +2,9 @@
 
 The same use cases as the web page (``registry.dedup.service``), on the database: a merge goes
 through the screening workflow's merge, a reversal through its split; a merge of interviewed
-persons is proposed and waits for another officer's ``confirm``.
+persons is proposed and waits for another officer's ``confirm``. Each command writes the
+audit entries the web page writes (``adapters/db/registry/dedup_audit.py``), in its own
+transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from resettle.adapters.cli.options import DEFAULT_URL, DatabaseUrl, open_engine
 from resettle.adapters.cli.output import console as stdout_console
 from resettle.adapters.cli.output import failing_cleanly
 from resettle.adapters.db.engine import make_session_factory
+from resettle.adapters.db.registry.dedup_audit import command_audit
 from resettle.adapters.db.registry.dedup_import import NamedPerson, named_persons
 from resettle.adapters.db.registry.dedup_store import (
     SqlDecisionStore,
@@ -52,6 +55,16 @@ def _in_session(database_url: str, work: Callable[[Session], T]) -> T:
         engine.dispose()
 
 
+def _audited(action: str, officer: str, change: Callable[[Session], PersonMerge],
+             ) -> Callable[[Session], PersonMerge]:
+    """``change``, then its audit entries in the same transaction (as the web's)."""
+    def work(session: Session) -> PersonMerge:
+        done = change(session)
+        command_audit(session, officer).merge(action, done)
+        return done
+    return work
+
+
 def _said(merge: PersonMerge) -> str:
     waiting = " (waits for a second officer: 'resettle dedup confirm')" \
         if merge.status == "proposed" else ""
@@ -67,6 +80,9 @@ def queue(database_url: DatabaseUrl = DEFAULT_URL,
         pairs = service.duplicate_queue(SqlPairStore(session), SqlDecisionStore(session),
                                         SqlMergeStore(session), limit=show)
         names = named_persons(session, {i for p in pairs for i in (p.left_id, p.right_id)})
+        audit = command_audit(session)
+        audit.entry("dedup.queue", detail=f"{len(pairs)} pair(s) shown")
+        audit.cases("dedup.queue", {n.case_id for n in names.values()})
         return [(p.left_id, _names(names, p.left_id), p.right_id, _names(names, p.right_id),
                  f"{p.match_probability:.2f}", p.reasons) for p in pairs]
 
@@ -94,9 +110,9 @@ def merge(kept: Annotated[str, typer.Argument(help="The person to keep.")],
           officer: Officer, reason: Reason, database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """Merge a duplicate into the kept person (proposed when either was interviewed)."""
     with failing_cleanly():
-        done = _in_session(database_url, lambda s: service.merge_persons(
-            ScreeningWorkflow(s), SqlMergeStore(s), kept, duplicate, officer=officer,
-            reason=reason, now=utc_now()))
+        done = _in_session(database_url, _audited("dedup.merge", officer, lambda s: (
+            service.merge_persons(ScreeningWorkflow(s), SqlMergeStore(s), kept, duplicate,
+                                  officer=officer, reason=reason, now=utc_now()))))
     stdout_console().print(_said(done))
 
 
@@ -105,8 +121,9 @@ def confirm(merge_id: MergeId, *, officer: Officer,
             database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """A second officer confirms a proposed merge (not the one who proposed it)."""
     with failing_cleanly():
-        done = _in_session(database_url, lambda s: service.confirm_merge(
-            ScreeningWorkflow(s), SqlMergeStore(s), merge_id, officer=officer, now=utc_now()))
+        done = _in_session(database_url, _audited("dedup.confirm", officer, lambda s: (
+            service.confirm_merge(ScreeningWorkflow(s), SqlMergeStore(s), merge_id,
+                                  officer=officer, now=utc_now()))))
     stdout_console().print(_said(done))
 
 
@@ -115,8 +132,8 @@ def refuse(merge_id: MergeId, *, officer: Officer,
            database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """A second officer refuses a proposed merge: nothing changes."""
     with failing_cleanly():
-        done = _in_session(database_url, lambda s: service.refuse_merge(
-            SqlMergeStore(s), merge_id, officer=officer, now=utc_now()))
+        done = _in_session(database_url, _audited("dedup.refuse", officer, lambda s: (
+            service.refuse_merge(SqlMergeStore(s), merge_id, officer=officer, now=utc_now()))))
     stdout_console().print(_said(done))
 
 
@@ -125,7 +142,7 @@ def reverse(merge_id: MergeId, *, officer: Officer, reason: Reason,
             database_url: DatabaseUrl = DEFAULT_URL) -> None:
     """Undo a merge: the members that joined go back to a case of their own."""
     with failing_cleanly():
-        done = _in_session(database_url, lambda s: service.reverse_merge(
-            ScreeningWorkflow(s), SqlMergeStore(s), merge_id, officer=officer, reason=reason,
-            now=utc_now()))
+        done = _in_session(database_url, _audited("dedup.reverse", officer, lambda s: (
+            service.reverse_merge(ScreeningWorkflow(s), SqlMergeStore(s), merge_id,
+                                  officer=officer, reason=reason, now=utc_now()))))
     stdout_console().print(f"{_said(done)}; members back in case {done.reversal_case_id}")

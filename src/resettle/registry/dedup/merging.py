@@ -8,15 +8,22 @@ split back out into a case of their own (again through the screening workflow).
 
 Four eyes: once either case has been interviewed, one officer proposes and another confirms,
 as with exclusion reviews; before that, the officer's merge takes effect at once.
+
+**Merged away.** While a merge is in effect, its duplicate record is no longer a member of
+its case nor one of the registry's persons for anything downstream (screening, placement,
+referral, departures, reports): the person is counted once, as the kept record. The record
+stays stored (its history, its case row) so the merge can be reversed; a reversal makes it a
+member again. A proposed, refused or reversed merge leaves both records members.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from resettle.errors import IllegalTransitionError, PermissionDeniedError
+from resettle.errors import IllegalTransitionError, MergedAwayError, PermissionDeniedError
 
 
 class MergeStatus(StrEnum):
@@ -49,6 +56,40 @@ class PersonMerge:
     @property
     def joins_cases(self) -> bool:
         return self.target_case_id != self.source_case_id
+
+    @property
+    def merges_away(self) -> bool:
+        """Whether this merge takes its duplicate out of the members (see the module)."""
+        return self.status in MERGING_AWAY
+
+
+# The statuses of a merge whose duplicate is merged away: the one rule every reader applies
+# (the database's ``adapters/db/registry/members.py`` filters on exactly these).
+MERGING_AWAY = frozenset({MergeStatus.MERGED})
+
+
+def merged_away(merges: Iterable[PersonMerge]) -> dict[str, str]:
+    """Merged-away person id -> the id of the person it was merged into."""
+    return {m.duplicate_person_id: m.kept_person_id for m in merges if m.merges_away}
+
+
+def check_not_merged_away(person_id: str, survivor: str | None, *, role: str) -> None:
+    """Refuse an action that names a merged-away record as ``role`` (the kept person, the
+    duplicate, a case's principal): ``survivor`` is the person it was merged into, if any."""
+    if survivor is not None:
+        raise MergedAwayError(f"{person_id} was merged into {survivor} (a duplicate "
+                              f"registration) and cannot be the {role}: act on {survivor}, "
+                              "or reverse that merge first")
+
+
+def check_principal_stays(duplicate_person_id: str, *, same_case: bool,
+                          principal_id: str) -> None:
+    """Merging away the principal of the case both records share would leave the case
+    without its principal: keep the principal and merge the other record into it."""
+    if same_case and duplicate_person_id == principal_id:
+        raise MergedAwayError(f"{duplicate_person_id} is the principal applicant of its case "
+                              "and would be merged away as its principal: keep it, and merge "
+                              "the other record into it")
 
 
 def confirmed(merge: PersonMerge, *, officer: str, at: datetime, moved: tuple[str, ...],

@@ -85,6 +85,9 @@ class MergeStore(Protocol):
     def merges(self) -> list[PersonMerge]:
         """Every merge, newest first."""
 
+    def survivors(self, person_ids: Iterable[str]) -> dict[str, str]:
+        """Of ``person_ids``, those merged away -> the person each was merged into."""
+
 
 @dataclass(frozen=True)
 class CaseFacts:

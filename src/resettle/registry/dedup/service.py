@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +28,8 @@ from resettle.registry.dedup.linkage import PAIR_THRESHOLD, deduplicate, find_ma
 from resettle.registry.dedup.merging import (
     MergeStatus,
     PersonMerge,
+    check_not_merged_away,
+    check_principal_stays,
     confirmed,
     refused,
     reversed_merge,
@@ -39,7 +41,7 @@ from resettle.registry.dedup.ports import (
     PairStore,
     Workflow,
 )
-from resettle.registry.dedup.realtime import score_pairs, with_frequencies
+from resettle.registry.dedup.realtime import with_frequencies
 from resettle.registry.dedup.records import (
     Backend,
     Decision,
@@ -48,6 +50,7 @@ from resettle.registry.dedup.records import (
     PairDecision,
     pair_key,
 )
+from resettle.registry.dedup.scoring import score_pairs
 
 MIN_PERSONS_TO_TRAIN = 200  # EM needs enough pairs; below this, use a saved model
 
@@ -72,18 +75,25 @@ def check_person(person: Person, cases: Iterable[Case], model: dict[str, Any], *
     return find_matches(rows, person_features(person, household), model, threshold=threshold)
 
 
+# Scores (left, right) pairs with a model at a threshold: ``scoring.score_pairs`` (Python, the
+# default) or ``realtime.score_pairs`` (Splink's SQL in DuckDB), which give the same answer.
+PairScorer = Callable[..., tuple[MatchPair, ...]]
+
+
 def check_new_person(source: CandidateSource, person: Person, model: dict[str, Any], *,
                      household: Iterable[Person] = (), threshold: float = PAIR_THRESHOLD,
-                     ) -> tuple[MatchPair, ...]:
+                     scorer: PairScorer = score_pairs) -> tuple[MatchPair, ...]:
     """Registry persons likely to be ``person``, from the registry's index: the persons
     sharing a blocking key, scored by the trained model (most likely first, with reasons)."""
-    found = check_persons(source, [(person, tuple(household))], model, threshold=threshold)
+    found = check_persons(source, [(person, tuple(household))], model, threshold=threshold,
+                          scorer=scorer)
     return found.get(person.person_id, ())
 
 
 def check_persons(source: CandidateSource,
                   persons: Sequence[tuple[Person, tuple[Person, ...]]], model: dict[str, Any],
-                  *, threshold: float = PAIR_THRESHOLD) -> dict[str, tuple[MatchPair, ...]]:
+                  *, threshold: float = PAIR_THRESHOLD, scorer: PairScorer = score_pairs,
+                  ) -> dict[str, tuple[MatchPair, ...]]:
     """Likely matches of each (person, household) among the registry's indexed persons (an
     import's rows: one query for them all); persons with none are left out."""
     rows = [person_features(person, household) for person, household in persons]
@@ -103,7 +113,7 @@ def check_persons(source: CandidateSource,
         left = with_frequencies(row, frequencies)
         pairs.extend((left, with_frequencies(c, frequencies)) for c in met.values())
     found: dict[str, list[MatchPair]] = {}
-    for pair in score_pairs(pairs, model, threshold=threshold):
+    for pair in scorer(pairs, model, threshold=threshold):
         found.setdefault(pair.left_id, []).append(pair)
     return {person_id: tuple(sorted(matches, key=lambda p: -p.match_probability))
             for person_id, matches in found.items()}
@@ -166,6 +176,7 @@ def merge_persons(workflow: Workflow, merges: MergeStore, kept_person_id: str,
     """Merge the duplicate into the kept person: at once, or proposed for a second officer
     when either has been interviewed."""
     _check_merge_request(kept_person_id, duplicate_person_id, officer, reason)
+    _check_both_members(merges, kept_person_id, duplicate_person_id)
     kept = workflow.case_of_person(kept_person_id)
     duplicate = workflow.case_of_person(duplicate_person_id)
     merge = PersonMerge(merges.new_merge_id(), kept_person_id, duplicate_person_id,
@@ -195,21 +206,26 @@ def reverse_merge(workflow: Workflow, merges: MergeStore, merge_id: str, *, offi
     """Undo a merge: the members that joined are split back out into a case of their own."""
     merge = merges.get_merge(merge_id)
     _check_merge_request(merge.kept_person_id, merge.duplicate_person_id, officer, reason)
-    case_id = ""
-    if merge.status is MergeStatus.MERGED and merge.moved_ids:
+    undone = reversed_merge(merge, officer=officer, at=now, case_id="")
+    # Reversed first: the duplicate is a member again, so the split can move it back out.
+    merges.save_merge(undone)
+    if merge.moved_ids:
         case = workflow.case_of_person(merge.kept_person_id)
         case_id = workflow.split_out(case.case_id, frozenset(merge.moved_ids),
                                      principal_id=merge.source_principal_id, actor=officer,
                                      reason=f"merge {merge.merge_id} reversed: {reason}")
-    undone = reversed_merge(merge, officer=officer, at=now, case_id=case_id)
-    merges.save_merge(undone)
+        undone = replace(undone, reversal_case_id=case_id)
+        merges.save_merge(undone)
     return undone
 
 
 def _carry_out(workflow: Workflow, merges: MergeStore, merge: PersonMerge, *, officer: str,
                now: datetime) -> PersonMerge:
+    _check_both_members(merges, merge.kept_person_id, merge.duplicate_person_id)
     kept = workflow.case_of_person(merge.kept_person_id)
     duplicate = workflow.case_of_person(merge.duplicate_person_id)
+    check_principal_stays(merge.duplicate_person_id, same_case=kept.case_id == duplicate.case_id,
+                          principal_id=kept.principal_id)
     done = confirmed(merge, officer=officer, at=now, moved=(), source_principal_id="")
     moved: tuple[str, ...] = ()
     if kept.case_id != duplicate.case_id:
@@ -221,6 +237,13 @@ def _carry_out(workflow: Workflow, merges: MergeStore, merge: PersonMerge, *, of
                    target_case_id=kept.case_id, source_case_id=duplicate.case_id)
     merges.save_merge(done)
     return done
+
+
+def _check_both_members(merges: MergeStore, kept: str, duplicate: str) -> None:
+    """Neither record may already be merged away (merge into its survivor instead)."""
+    merged = merges.survivors([kept, duplicate])
+    check_not_merged_away(kept, merged.get(kept), role="person kept")
+    check_not_merged_away(duplicate, merged.get(duplicate), role="duplicate")
 
 
 def _check_merge_request(kept: str, duplicate: str, officer: str, reason: str) -> None:

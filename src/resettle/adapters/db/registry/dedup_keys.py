@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from resettle.adapters.db.bulk import insert_rows
 from resettle.adapters.db.registry.dedup_tables import DedupFeatureRow, DedupKeyRow
+from resettle.adapters.db.registry.members import members_only
 from resettle.core.case import Case
 from resettle.core.person import Person, Relative, Sex
 from resettle.registry.dedup.blocking import (
@@ -85,8 +86,9 @@ def reindex_registry(session: Session) -> int:
     indexed = 0
     for start in range(0, len(case_ids), READ_CHUNK):
         members: dict[str, list[Person]] = {}
-        query = (select(_stored).where(_stored.c.case_id.in_(case_ids[start:start + READ_CHUNK]))
-                 .order_by(_stored.c.case_id, _stored.c.member_index))
+        query = members_only(  # a record merged away as a duplicate is not indexed
+            select(_stored).where(_stored.c.case_id.in_(case_ids[start:start + READ_CHUNK]))
+            .order_by(_stored.c.case_id, _stored.c.member_index), _stored.c.person_id)
         for row in session.execute(query).mappings():
             members.setdefault(row["case_id"], []).append(_compared_person(row))
         cases = [Case(case_id, members=tuple(people), principal_id=people[0].person_id)

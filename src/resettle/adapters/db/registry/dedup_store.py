@@ -12,12 +12,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from resettle.adapters.db.registry.dedup_keys import index_cases
 from resettle.adapters.db.registry.dedup_tables import (
     DedupDecisionRow,
     DedupMergeRow,
     DedupModelRow,
     DedupPairRow,
 )
+from resettle.adapters.db.registry.members import survivors
+from resettle.adapters.db.registry.store import get_cases
+from resettle.adapters.db.registry.tables import PersonRow
 from resettle.errors import NotFoundError
 from resettle.registry.dedup.merging import MergeStatus, PersonMerge
 from resettle.registry.dedup.records import (
@@ -117,6 +121,8 @@ class SqlMergeStore:
             setattr(row, name, value)
         self._session.add(row)
         self._session.flush()
+        if merge.status in {MergeStatus.MERGED, MergeStatus.REVERSED}:
+            _reindex(self._session, merge)
 
     def get_merge(self, merge_id: str) -> PersonMerge:
         row = self._session.get(DedupMergeRow, merge_id)
@@ -128,6 +134,22 @@ class SqlMergeStore:
         rows = self._session.scalars(select(DedupMergeRow)
                                      .order_by(DedupMergeRow.proposed_at.desc()))
         return [_merge_of(row) for row in rows]
+
+
+    def survivors(self, person_ids: Iterable[str]) -> dict[str, str]:
+        return survivors(self._session, person_ids)
+
+
+def _reindex(session: Session, merge: PersonMerge) -> None:
+    """Keep the deduplication index in step with a merge taking effect or undone: the cases
+    of both records are indexed again as they now stand (their members' relatives keys name
+    the household without the merged-away record, or with it again), and a merged-away record
+    leaves the index, so a registration check meets its survivor instead."""
+    people = (merge.kept_person_id, merge.duplicate_person_id)
+    case_ids = set(session.scalars(select(PersonRow.case_id)
+                                   .where(PersonRow.person_id.in_(people))))
+    dropped = [merge.duplicate_person_id] if merge.merges_away else []
+    index_cases(session, list(get_cases(session, case_ids=case_ids).values()), removed=dropped)
 
 
 def _merge_of(row: DedupMergeRow) -> PersonMerge:

@@ -25,6 +25,7 @@ from resettle.adapters.db.registry.mapping import (
     locality_from_row,
     pledge_from_row,
 )
+from resettle.adapters.db.registry.members import members_only
 from resettle.adapters.db.registry.name_search import cases_matching
 from resettle.adapters.db.registry.tables import CaseRow, LocalityRow, PersonRow, PledgeRow
 from resettle.adapters.db.registry.upsert import store_cases, store_localities, store_pledges
@@ -163,7 +164,8 @@ def list_cases(
     if category is not None:
         query = query.where(_cases.c.primary_category == category.value)
     if nationality is not None:
-        with_nationality = select(_persons.c.case_id).where(_persons.c.nationality == nationality)
+        with_nationality = members_only(
+            select(_persons.c.case_id).where(_persons.c.nationality == nationality))
         query = query.where(_cases.c.case_id.in_(with_nationality))
     if within is not None:  # a caller's record scope: a subquery of case ids
         query = query.where(_cases.c.case_id.in_(within))
@@ -181,10 +183,10 @@ def _needing(need: Dimension, on: date) -> ColumnElement[bool]:
     """Each need a stored, indexed flag; school places from the members' birth dates."""
     if need is Dimension.SCHOOL_PLACES:
         first, last = min(SCHOOL_AGE_YEARS), max(SCHOOL_AGE_YEARS)
-        school_age = select(_persons.c.case_id).where(
+        school_age = members_only(select(_persons.c.case_id).where(
             _persons.c.birth_date <= _years_before(on, first),
             _persons.c.birth_date > _years_before(on, last + 1),
-        )
+        ))
         return _cases.c.case_id.in_(school_age)
     return NEED_COLUMNS[need] == true()  # '= true' uses the index on PostgreSQL too
 
@@ -293,7 +295,9 @@ def _with_members(session: Session, case_rows: Sequence[Any]) -> list[Case]:
 def _member_rows(session: Session, case_ids: Sequence[str]) -> Iterator[Row]:
     if not case_ids:
         return
-    query = (
+    # Without the records merged away as duplicates (registry.dedup.merging): every stage
+    # reading a case counts the person once.
+    query = members_only(
         select(_persons)
         .where(_persons.c.case_id.in_(case_ids))
         .order_by(_persons.c.case_id, _persons.c.member_index)

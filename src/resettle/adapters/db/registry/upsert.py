@@ -24,6 +24,7 @@ from resettle.adapters.db.registry.mapping import (
     locality_to_row,
     pledge_to_row,
 )
+from resettle.adapters.db.registry.members import survivors
 from resettle.adapters.db.registry.tables import CaseRow, LocalityRow, PersonRow, PledgeRow
 from resettle.adapters.db.sealing import open_person_row, seal_person_rows
 from resettle.core import Case, Locality, Pledge
@@ -98,6 +99,10 @@ def _store_case_chunk(
         # Compared as plaintext: a fresh ciphertext differs every time (random nonce).
         for row in old_persons.values():
             open_person_row(session, row)
+    # A case read for a workflow step lists no merged-away record: it stays stored all the same.
+    listed = {m["person_id"] for rows in new_members.values() for m in rows}
+    for person_id in survivors(session, set(old_persons) - listed):
+        del old_persons[person_id]
     plan = _plan_chunk(chunk, new_members, old_cases, old_persons, bump_versions=bump_versions)
     _execute_plan(session, plan)
     changed = {row["case_id"] for row in (*plan.case_inserts, *plan.case_updates)}

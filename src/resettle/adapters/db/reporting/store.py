@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.registry.mapping import pledge_from_row
+from resettle.adapters.db.registry.members import members_only
 from resettle.adapters.db.registry.tables import CaseRow, PersonRow, PledgeRow
 from resettle.adapters.db.screening.store import SqlScreeningStore
 from resettle.adapters.db.screening.tables import CaseEventRow
@@ -63,9 +64,9 @@ class SqlReportingStore:
 
     def case_profiles(self) -> Sequence[CaseProfile]:
         members: dict[str, list[MemberProfile]] = defaultdict(list)
-        rows = self.session.execute(
+        rows = self.session.execute(members_only(  # a person registered twice counts once
             select(_persons.c.case_id, _persons.c.sex, _persons.c.birth_date,
-                   _persons.c.nationality).order_by(_persons.c.case_id, _persons.c.member_index))
+                   _persons.c.nationality).order_by(_persons.c.case_id, _persons.c.member_index)))
         for case_id, sex, birth_date, nationality in rows:
             members[case_id].append(MemberProfile(Sex(sex), birth_date, nationality))
         # First recorded action of any kind (as screening's clocks take it); last status event.

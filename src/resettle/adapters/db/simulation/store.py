@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from resettle.adapters.db.registry.members import members_only
 from resettle.adapters.db.registry.tables import CaseRow, PersonRow, PledgeRow
 from resettle.adapters.db.screening.tables import (
     CaseEventRow,
@@ -105,8 +106,8 @@ class DbOperationStore:
 
     def _members(self, as_of: date) -> dict[str, tuple[int, int]]:
         counts: dict[str, tuple[int, int]] = {}
-        for case_id, born in self.session.execute(select(PersonRow.case_id,
-                                                         PersonRow.birth_date)):
+        members = members_only(select(PersonRow.case_id, PersonRow.birth_date))
+        for case_id, born in self.session.execute(members):
             persons, adults = counts.get(case_id, (0, 0))
             adult = _years(born, as_of) >= ADULT_YEARS
             counts[case_id] = (persons + 1, adults + int(adult))
