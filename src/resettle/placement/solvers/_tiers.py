@@ -62,6 +62,8 @@ class TierModel:
         self.lower, self.upper = lower, upper * mult[problem.pair_case]
         self.columns = np.arange(problem.n_pairs, dtype=np.int32)
         self.last_fixed = 0
+        first = rows.first_capacity_row
+        self.capacity_rows = np.arange(first, first + len(rows.capacity_rows))
 
     def hold_tier(self, coef: NDArray[np.float64], value: float) -> None:
         """Later tiers must keep this tier at ``value`` (minus a tolerance)."""
@@ -71,6 +73,16 @@ class TierModel:
             self.matrix = sparse.vstack([self.matrix, sparse.csr_matrix(coef)]).tocsc()
             self.row_lower = np.append(self.row_lower, value - 1e-6)
             self.row_upper = np.append(self.row_upper, np.inf)
+
+    def lp_duals(self, coef: NDArray[np.float64], deadline: float | None
+                 ) -> NDArray[np.float64] | None:
+        """The row duals of the tier's pair LP but its capacity rows (None if it did not
+        finish): the duals of the rows linking the localities, to start fillings from."""
+        self.lp.changeColsCost(len(self.columns), self.columns, coef)
+        ok = run_guarded(self.lp, _remaining(deadline), self.problem.n_pairs)
+        if not ok or self.lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.delete(np.asarray(self.lp.getSolution().row_dual), self.capacity_rows)
 
     def solve(self, coef: NDArray[np.float64], incumbent: NDArray[np.float64] | None, *,
               deadline: float | None, rel_gap: float | None) -> TierOutcome:

@@ -28,6 +28,7 @@ from resettle.placement.solvers._aggregate import (
     aggregate_cases,
     disaggregate,
 )
+from resettle.placement.solvers._dantzig import FillingsModel
 from resettle.placement.solvers._highs import SolverStuckError, build_rows
 from resettle.placement.solvers._tiers import TierModel, TierOutcome
 from resettle.placement.solvers.base import register_solver
@@ -38,6 +39,7 @@ DEFAULT_GAP = 1e-6
 
 class ExactSolver:
     name = "exact"
+    _fillings: FillingsModel | None = None  # per solve: the fillings model, if it applies
 
     def solve(
         self,
@@ -55,8 +57,11 @@ class ExactSolver:
         agg = aggregate_cases(problem)
         model = TierModel(agg.problem, build_rows(agg.problem, multiplicity=agg.multiplicity),
                           agg.multiplicity, seed)
+        fillings = FillingsModel(agg.problem, agg.multiplicity, seed)
+        self._fillings = fillings if fillings.applicable() else None
         incumbent = _greedy_start(problem, agg, seed)
         tiers = tier_coefficients(agg.problem)
+        self._outcome = tiers[-1]  # the tie-break of the person-count tiers over fillings
         bounds: list[float | None] = []
         proven_all = True
         for level, coef in enumerate(tiers):
@@ -79,6 +84,8 @@ class ExactSolver:
             if not outcome.proven or last:
                 break
             model.hold_tier(coef, float(coef @ incumbent))
+            if self._fillings is not None:
+                self._fillings.hold_tier(coef, float(coef @ incumbent))
         bounds.extend([None] * (len(tiers) - len(bounds)))
         assignment = None if incumbent is None else disaggregate(agg, incumbent)
         return self._report(problem, assignment, bounds=bounds, proven=proven_all, seed=seed,
@@ -90,10 +97,30 @@ class ExactSolver:
         trivial = _trivial_bound(model.problem, coef, model.mult)
         if incumbent is not None and coef @ incumbent >= trivial - 1e-9:
             return TierOutcome(incumbent, trivial, True)
+        bounds = [trivial]
+        if self._fillings is not None and incumbent is not None:
+            outcome = self._by_fillings(model, coef, incumbent, deadline=deadline,
+                                        rel_gap=rel_gap)
+            if outcome.bound is not None:
+                bounds.append(outcome.bound)
+            if outcome.proven:
+                outcome.bound = min(bounds)
+                return outcome
+            incumbent = outcome.solution
         outcome = model.solve(coef, incumbent, deadline=deadline, rel_gap=rel_gap)
         if outcome.bound is not None:
-            outcome.bound = min(outcome.bound, trivial)
+            outcome.bound = min([outcome.bound, *bounds])
         return outcome
+
+    def _by_fillings(self, model: TierModel, coef: NDArray[np.float64],
+                     incumbent: NDArray[np.float64], *, deadline: float | None,
+                     rel_gap: float | None) -> TierOutcome:
+        """The tier over fillings (tiny capacities), started from the pair LP's duals."""
+        assert self._fillings is not None
+        search = self._fillings.search_objective(coef, self._outcome, rel_gap)
+        start = model.lp_duals(search, deadline)
+        return self._fillings.solve(coef, search, incumbent, deadline=deadline,
+                                    rel_gap=rel_gap, start=start)
 
     def _report(
         self,
@@ -106,9 +133,10 @@ class ExactSolver:
         started: float,
     ) -> PlacementResult:
         status = SolveStatus.TIME_LIMIT if not proven else SolveStatus.OPTIMAL
+        stats = {} if self._fillings is None else {"fillings": float(len(self._fillings.pool))}
         result = report_result(
             problem, assignment, status=status, solver=self.name, seed=seed,
-            seconds=time.perf_counter() - started, tier_bounds=tuple(bounds),
+            seconds=time.perf_counter() - started, tier_bounds=tuple(bounds), stats=stats,
         )
         # same yardstick as HiGHS: the gap relative to max(1, |bound|)
         if (proven and result.bound is not None
