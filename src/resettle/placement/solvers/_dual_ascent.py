@@ -32,7 +32,7 @@ from resettle.placement.lagrange import Arrays
 
 ACTIVE_PAIRS = 20  # per case, while a stage optimises over a subset of the pairs
 # Smoothing temperatures, relative to the typical weight per person, one L-BFGS-B run each.
-TAUS = (0.03, 0.01, 0.01, 0.003, 0.003, 0.001, 0.001, 0.0003, 0.0003)
+TAUS = (0.03, 0.03, 0.01, 0.01, 0.003, 0.003, 0.001, 0.001, 0.0003, 0.0003)
 
 
 class _OutOfTimeError(Exception):
@@ -71,6 +71,7 @@ class SmoothedDual:
             need = arrays.pair_needs[:, d]
             ids = np.flatnonzero(need > 0)
             self.users.append((ids, self.locality[ids], np.ascontiguousarray(need[ids])))
+        self.price_scale = _price_scale(arrays)
         self.evaluations = 0
         self.best_bound = np.inf
         self.best_lam = np.zeros_like(arrays.capacity)
@@ -117,7 +118,7 @@ class SmoothedDual:
         reduced -= top[self.case]
         reduced /= tau
         np.exp(reduced, out=reduced)
-        total = np.where(self.free, np.exp(-top / tau), 0.0)
+        total = np.where(self.free, np.exp(-np.maximum(top, 0.0) / tau), 0.0)
         total[self.nonempty] += np.add.reduceat(reduced, self.starts)
         total[total <= 0] = 1.0
         smooth = float((top + tau * np.log(total)).sum()) + priced
@@ -139,13 +140,13 @@ def solve_dual(
     *,
     start: NDArray[np.float64] | None = None,
     taus: tuple[float, ...] = TAUS,
-    iterations: int = 20,
+    iterations: int = 40,
     active: int = ACTIVE_PAIRS,
 ) -> DualResult:
     """Prices minimising the smoothed dual for each ``tau`` in turn (relative to the typical
     weight per person), warm-started from the previous one, until ``deadline``.
 
-    The first stage runs over every pair and twice the iterations. When cases have many
+    The stages at the first (largest) ``tau`` run over every pair. When cases have many
     pairs, each later stage optimises over the ``active`` best pairs of every case at the
     current prices only (the others carry almost no softmax weight once the prices are
     roughly right, which is why the first stage needs them all); a full pass before and
@@ -159,15 +160,14 @@ def solve_dual(
     sifting = len(arrays.weight) > 2 * active * arrays.n_cases
     share = np.zeros(0)
     evaluations = 0
-    for stage, tau in enumerate(taus):
+    for tau in taus:
         if time.monotonic() >= deadline:
             break
         dual = full
-        if sifting and stage > 0:
+        if sifting and tau < taus[0]:
             reduced = full.exact(lam)
             dual = SmoothedDual(restrict(arrays, best_pairs(arrays, reduced, active)))
-        steps = iterations if stage > 0 else 2 * iterations
-        lam = _minimise(dual, lam, tau * unit, steps, deadline)
+        lam = _minimise(dual, lam, tau * unit, iterations, deadline)
         share = dual.share
         evaluations += dual.evaluations if dual is not full else 0
     full.exact(lam)
@@ -178,23 +178,29 @@ def solve_dual(
 def _minimise(
     dual: SmoothedDual, lam: NDArray[np.float64], tau: float, iterations: int, deadline: float
 ) -> NDArray[np.float64]:
-    """L-BFGS-B on the smoothed dual from ``lam``; the best point seen if time runs out."""
+    """L-BFGS-B on the smoothed dual from ``lam``; the best point seen if time runs out.
+
+    Each dimension's prices are searched in units of what a unit of it is typically worth
+    (a large-family unit carries a family's weight, a person's place one person's), so one
+    step means about as much in every dimension."""
     shape = lam.shape
+    scale = np.broadcast_to(dual.price_scale[None, :], shape).ravel()
     seen: list[tuple[float, NDArray[np.float64]]] = []
 
     def fun(flat: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
         if time.monotonic() >= deadline:
             raise _OutOfTimeError
-        value, grad = dual.evaluate(flat.reshape(shape), tau)
+        prices = flat * scale
+        value, grad = dual.evaluate(prices.reshape(shape), tau)
         if not seen or value < seen[0][0]:
-            seen[:] = [(value, flat.copy())]
-        return value, grad.ravel()
+            seen[:] = [(value, prices)]
+        return value, grad.ravel() * scale
 
     try:
-        found = minimize(fun, lam.ravel(), jac=True, method="L-BFGS-B",
+        found = minimize(fun, lam.ravel() / scale, jac=True, method="L-BFGS-B",
                          bounds=[(0.0, None)] * lam.size,
                          options={"maxiter": iterations, "maxcor": 20})
-        result: NDArray[np.float64] = np.maximum(found.x.reshape(shape), 0.0)
+        result: NDArray[np.float64] = np.maximum((found.x * scale).reshape(shape), 0.0)
         return result
     except _OutOfTimeError:
         return np.maximum(seen[0][1].reshape(shape), 0.0) if seen else lam
@@ -223,7 +229,8 @@ def restrict(arrays: Arrays, pairs: NDArray[np.int64]) -> Arrays:
     np.cumsum(np.bincount(case, minlength=arrays.n_cases), out=indptr[1:])
     new_index = np.full(len(arrays.weight), -1, dtype=np.int64)
     new_index[pairs] = np.arange(len(pairs))
-    locked = np.where(arrays.locked_pair >= 0, new_index[np.maximum(arrays.locked_pair, 0)], -1)
+    locked = arrays.locked_pair.copy()
+    locked[locked >= 0] = new_index[locked[locked >= 0]]
     return Arrays(arrays.n_cases, arrays.weight[pairs], case, arrays.pair_locality[pairs],
                   arrays.pair_needs[pairs], arrays.capacity, indptr, locked)
 
@@ -234,3 +241,15 @@ def _weight_per_person(arrays: Arrays) -> float:
     per = arrays.weight[sample] / np.maximum(arrays.pair_needs[sample, 0], 1.0)
     per = per[np.isfinite(per) & (per > 0)]
     return float(np.median(per)) if len(per) else 1.0
+
+
+def _price_scale(arrays: Arrays) -> NDArray[np.float64]:
+    """Per dimension, the median weight per unit needed over the pairs that need it."""
+    sample = slice(None, None, max(1, len(arrays.weight) // 100_000))
+    weight, needs = arrays.weight[sample], arrays.pair_needs[sample]
+    scale = np.ones(needs.shape[1])
+    for d in range(needs.shape[1]):
+        used = (needs[:, d] > 0) & (weight > 0)
+        if used.any():
+            scale[d] = float(np.median(weight[used] / needs[used, d]))
+    return scale
