@@ -38,12 +38,15 @@ from resettle.placement.objective import report_result, tier_coefficients
 from resettle.placement.problem import PlacementProblem
 from resettle.placement.result import PlacementResult, SolveStatus
 from resettle.placement.rounding import fill_greedily, round_solution
+from resettle.placement.solvers._dual_ascent import solve_dual
 from resettle.placement.solvers._highs import build_rows, new_model, run_guarded
+from resettle.placement.solvers._lagrangian_fill import priced_fill, repair_by_regions
 from resettle.placement.solvers.base import register_solver
 
 DEFAULT_TIME_LIMIT = 600.0
 DEFAULT_GAP = 0.005
 EXACT_BOUNDS_UP_TO_PAIRS = 50_000  # below this, per-tier LP bounds are cheap and exact
+DUAL_SHARE = 0.35  # of the time limit, for the smoothed dual's prices (large instances)
 FLOW_SHARE = 0.25  # of the time limit, for the priced persons flow (bound + start)
 LP_SHARE = 0.6  # of the time limit, for flow and LP together; the rest for the repair
 DOMINANCE = 2.0  # tier weight per person over the most a person can add to the tiers below
@@ -104,17 +107,14 @@ class LargeSolver:
         weights = tier_weights(problem)
         arrays = build_arrays(problem, weights)
         tail = _tail_seconds(arrays, limit)
-        flow = solve_flow_relaxation(arrays, begun + FLOW_SHARE * limit)
-        master = ColumnGeneration(arrays, use_flow=False)
-        master.add_columns(flow.pairs)
-        relaxation = master.solve(begun + LP_SHARE * limit, tolerance=1e-9, prices=flow.lam)
-        relaxation.bound = min(relaxation.bound, flow.bound)
-        if not relaxation.lam.any():  # no master round finished: the flow's prices at least
-            relaxation.lam = flow.lam
-        master.flow_solution = (flow.pairs, flow.fractions)
-        chosen, stats = _best_rounding(arrays, master, relaxation,
-                                       begun + min(0.9 * limit, limit - tail), seed)
-        stats.update(flow_rounds=float(flow.rounds), flow_bound=flow.bound, tail_reserved=tail)
+        if problem.n_pairs > EXACT_BOUNDS_UP_TO_PAIRS:
+            relaxation, chosen, stats = _solve_by_prices(
+                arrays, begun + min(0.9 * limit, limit - tail), begun + DUAL_SHARE * limit, seed)
+            master_failures = 0
+        else:
+            relaxation, chosen, stats, master_failures = _solve_by_columns(
+                arrays, begun, limit, tail, seed)
+        stats["tail_reserved"] = tail
         assignment = np.full(problem.n_cases, -1, dtype=np.int64)
         assignment[chosen >= 0] = problem.pair_locality[chosen[chosen >= 0]]
         achieved = _achieved(problem, chosen)
@@ -126,7 +126,7 @@ class LargeSolver:
         stats.update(lp_rounds=float(relaxation.rounds), lp_value=relaxation.lp_value,
                      lp_bound=relaxation.bound, lp_complete=float(relaxation.complete),
                      master_columns=float(len(relaxation.columns)))
-        stats['lp_failures'] = float(len(master.failures))
+        stats["lp_failures"] = float(master_failures)
         stats["person_weight"] = float(weights[-2]) if len(weights) > 1 else 1.0
         result = report_result(
             problem, assignment, status=SolveStatus.FEASIBLE, solver=self.name, seed=seed,
@@ -137,6 +137,54 @@ class LargeSolver:
         object.__setattr__(result, "status", status)
         object.__setattr__(result, "capacity_prices", relaxation.lam.copy())
         return result
+
+
+def _solve_by_columns(
+    arrays: Arrays, begun: float, limit: float, tail: float, seed: int
+) -> tuple[MasterSolution, NDArray[np.int64], dict[str, float], int]:
+    """Small instances: the persons flow, then the LP by column generation, then rounding."""
+    flow = solve_flow_relaxation(arrays, begun + FLOW_SHARE * limit)
+    master = ColumnGeneration(arrays, use_flow=False)
+    master.add_columns(flow.pairs)
+    relaxation = master.solve(begun + LP_SHARE * limit, tolerance=1e-9, prices=flow.lam)
+    relaxation.bound = min(relaxation.bound, flow.bound)
+    if not relaxation.lam.any():  # no master round finished: the flow's prices at least
+        relaxation.lam = flow.lam
+    master.flow_solution = (flow.pairs, flow.fractions)
+    chosen, stats = _best_rounding(arrays, master, relaxation,
+                                   begun + min(0.9 * limit, limit - tail), seed)
+    stats.update(flow_rounds=float(flow.rounds), flow_bound=flow.bound)
+    return relaxation, chosen, stats, len(master.failures)
+
+
+def _solve_by_prices(
+    arrays: Arrays, deadline: float, dual_deadline: float, seed: int
+) -> tuple[MasterSolution, NDArray[np.int64], dict[str, float]]:
+    """Large instances: prices from the smoothed Lagrangian dual (their exact dual value is
+    the bound), a fill guided by them, then MIP repairs one group of localities at a time.
+    The plain greedy fill is the floor."""
+    dual = solve_dual(arrays, dual_deadline)
+    reduced = arrays.reduced(dual.lam)
+    fill_started = time.monotonic()
+    chosen = priced_fill(arrays, dual.lam, deadline, reduced=reduced)
+    filled = _weighted_value(arrays, chosen)
+    fill_seconds = time.monotonic() - fill_started
+    chosen = repair_by_regions(arrays, chosen, reduced, deadline, seed=seed)
+    floor = fill_greedily(arrays, arrays.locked_pair.copy())
+    greedy_won = _weighted_value(arrays, floor) > _weighted_value(arrays, chosen)
+    if greedy_won:
+        chosen = floor
+    bound = min(dual.bound, lagrangian_bound(arrays, dual.lam))
+    relaxation = MasterSolution(np.zeros(0, dtype=np.int64), np.zeros(0), dual.lam,
+                                np.zeros(arrays.n_cases), 0.0, bound, 0, False)
+    stats = {"dual_evaluations": float(dual.evaluations), "dual_seconds": dual.seconds,
+             "dual_bound": bound, "priced_fill_value": filled, "priced_fill_seconds": fill_seconds,
+             "greedy_floor_returned": float(greedy_won)}
+    return relaxation, chosen, stats
+
+
+def _weighted_value(arrays: Arrays, chosen: NDArray[np.int64]) -> float:
+    return float(arrays.weight[chosen[chosen >= 0]].sum())
 
 
 def _tail_seconds(arrays: Arrays, limit: float) -> float:
