@@ -11,6 +11,7 @@ from test_placement_service import DAY, NOW, MemoryPlacementStore, world
 
 from resettle.core import Case, Locality
 from resettle.placement.explain import CaseExplanation, ShadowPrice
+from resettle.placement.ports import PlacementInputs
 from resettle.placement.review import ReviewFilter, Show
 from resettle.placement.runs import PlacementRun
 from resettle.placement.service import (
@@ -26,12 +27,14 @@ HIDDEN = "a rule: details hidden from your role"
 class MemoryRunStore(MemoryPlacementStore):
     """The memory store, keeping the explanations too, with what a review reads."""
 
-    explained: dict[str, list[CaseExplanation]]
+    def __init__(self, inputs: PlacementInputs) -> None:
+        super().__init__(inputs)
+        self.explained: dict[str, list[CaseExplanation]] = {}
 
     def save_run(self, run: PlacementRun, cases: Sequence[CaseExplanation],
                  prices: Sequence[ShadowPrice]) -> None:
         super().save_run(run, cases, prices)
-        self.explained = {**getattr(self, "explained", {}), run.run_id: list(cases)}
+        self.explained[run.run_id] = list(cases)
 
     def count_runs(self) -> int:
         return len(self.runs)

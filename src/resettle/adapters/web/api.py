@@ -12,7 +12,6 @@ from resettle.adapters.web.config import MAX_PAGE
 from resettle.adapters.web.guards import Ctx, allowed, logged_in, public
 from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.adapters.web.reporting.dashboard import dashboard_figures
-from resettle.adapters.web.screening import case_access
 from resettle.adapters.web.security.login import client_source, log_in, log_out
 from resettle.adapters.web.sessions import clear_session_cookie, set_session_cookie
 from resettle.errors import AuthenticationError, TooManyAttemptsError
@@ -49,11 +48,6 @@ class MeOut(BaseModel):
 
 class CreatedOut(BaseModel):
     id: int
-
-
-def page_out(page: case_access.Page) -> PageOut:
-    return PageOut(items=page.items, total=page.total, offset=page.offset, limit=page.limit,
-                   total_is_floor=page.capped)
 
 
 def _me(ctx: Ctx) -> MeOut:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
-from resettle.adapters.web.api import CreatedOut, Limit, Offset, PageOut, page_out
+from resettle.adapters.web.api import CreatedOut, Limit, Offset, PageOut
 from resettle.adapters.web.guards import Ctx, allowed, logged_in
 from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.adapters.web.screening import actions as screening_actions
@@ -32,6 +32,11 @@ class StepIn(BaseModel):
     step: Step
     reason: str = Field(min_length=1, max_length=5000)
     data: dict[str, str] = Field(default_factory=dict, max_length=10)
+
+
+def page_out(page: case_access.Page) -> PageOut:
+    return PageOut(items=page.items, total=page.total, offset=page.offset, limit=page.limit,
+                   total_is_floor=page.capped)
 
 
 @router.get("/cases")
