@@ -13,11 +13,16 @@ its size, group floors, the earlier tiers held) and the knapsacks of the localit
    ``D(y) = sum_r max(y_r U_r, y_r L_r) + sum_l best_l`` is a valid upper bound at *every*
    round (Lagrangian duality), not only at convergence. Rounds stop when no filling improves
    the master, when ``D`` proves the incumbent, or at the deadline;
-2. proof: any solution worth more than the incumbent z uses, in each locality, a filling whose
-   profit is within ``D - z`` of that locality's best (the profits of the chosen fillings sum
-   to at least ``z - sum_r ...``, each at most its best). Every such filling is enumerated and
-   a MIP over them (HiGHS) finds the best — the tier's optimum, proven. If there are too many,
-   the bound ``D`` and the incumbent are returned unproven.
+2. incumbent: a MIP over the generated fillings (HiGHS, a share of the time left); if it
+   reaches ``D`` within the tolerance, the tier is proven;
+3. proof: any solution worth more than the incumbent z uses, in each locality, a filling whose
+   profit is within ``D - z`` of that locality's best (the chosen fillings' profits sum to at
+   least ``z - sum_r max(y_r U_r, y_r L_r)``, each at most its locality's best). Every such
+   filling is enumerated and a MIP over them finds the best — the tier's optimum, proven. If
+   there are too many (or time runs out), ``D`` and the incumbent are returned unproven.
+
+Person-count tiers are searched with a tie-break (:meth:`FillingsModel.search_objective`):
+counting persons alone, thousands of fillings tie and column generation crawls.
 """
 
 from __future__ import annotations

@@ -9,6 +9,11 @@ so on; each tier is solved by LP, an LP-guided incumbent, reduced-cost fixing an
 on what is left (see ``_tiers``). Person-count tiers are integers and are proven to within
 less than one person; the outcome tier to the requested relative ``gap`` (default 1e-6).
 A tier whose trivial upper bound (every case at its best pair) is already met is skipped.
+
+Where capacities are tiny (a locality takes a few cases: a tight weekly batch), the pair LP
+splits families and its bound is weak; there each tier is first solved over *fillings* (what
+one locality can take whole: a Dantzig–Wolfe bound by column generation, see ``_dantzig``),
+and the pair model only continues a tier the fillings could not prove in time.
 """
 
 from __future__ import annotations
