@@ -54,6 +54,16 @@ STALL = 8  # rounds without the bound and the master closing in (1e-4 relative) 
 SMOOTHING = 0.7  # weight of the best bound's duals in the smoothed duals
 
 
+def tiny_capacities(problem: PlacementProblem, mult: NDArray[np.int64]) -> bool:
+    """A locality takes a few cases on average: the pair LP splits families there. Cheap,
+    so that large instances skip building the fillings model."""
+    open_ = problem.capacity[:, 0] > 0
+    if not open_.any():
+        return False
+    mean_size = float((problem.sizes * mult).sum()) / max(float(mult.sum()), 1.0)
+    return float(problem.capacity[open_, 0].mean()) <= TINY_CASES * mean_size
+
+
 class FillingsModel:
     """Linking rows over the pairs, the localities' knapsacks and a pool of fillings."""
 
@@ -75,15 +85,10 @@ class FillingsModel:
         self.pool: list[Filling] = []
 
     def applicable(self) -> bool:
-        """Fillings pay where capacities are tiny: a locality takes a few cases on average
-        (the pair LP splits families there), and every knapsack's grid is small."""
-        problem = self.problem
-        open_ = problem.capacity[:, 0] > 0
-        if not open_.any() or not self.sacks.feasible:
-            return False
-        mean_size = float((problem.sizes * self.mult).sum()) / max(float(self.mult.sum()), 1.0)
-        tiny = float(problem.capacity[open_, 0].mean()) <= TINY_CASES * mean_size
-        return tiny and self.sacks.grid_size() <= GRID_LIMIT
+        """Fillings pay where capacities are tiny (see :func:`tiny_capacities`) and every
+        knapsack's grid is small."""
+        return (tiny_capacities(self.problem, self.mult) and self.sacks.feasible
+                and self.sacks.grid_size() <= GRID_LIMIT)
 
     def hold_tier(self, coef: NDArray[np.float64], value: float) -> None:
         """Later tiers keep this one at ``value``; a zero tier adds no row (as the pair
