@@ -13,11 +13,16 @@ its size, group floors, the earlier tiers held) and the knapsacks of the localit
    ``D(y) = sum_r max(y_r U_r, y_r L_r) + sum_l best_l`` is a valid upper bound at *every*
    round (Lagrangian duality), not only at convergence. Rounds stop when no filling improves
    the master, when ``D`` proves the incumbent, or at the deadline;
-2. proof: any solution worth more than the incumbent z uses, in each locality, a filling whose
-   profit is within ``D - z`` of that locality's best (the profits of the chosen fillings sum
-   to at least ``z - sum_r ...``, each at most its best). Every such filling is enumerated and
-   a MIP over them (HiGHS) finds the best — the tier's optimum, proven. If there are too many,
-   the bound ``D`` and the incumbent are returned unproven.
+2. incumbent: a MIP over the generated fillings (HiGHS, a share of the time left); if it
+   reaches ``D`` within the tolerance, the tier is proven;
+3. proof: any solution worth more than the incumbent z uses, in each locality, a filling whose
+   profit is within ``D - z`` of that locality's best (the chosen fillings' profits sum to at
+   least ``z - sum_r max(y_r U_r, y_r L_r)``, each at most its locality's best). Every such
+   filling is enumerated and a MIP over them finds the best — the tier's optimum, proven. If
+   there are too many (or time runs out), ``D`` and the incumbent are returned unproven.
+
+Person-count tiers are searched with a tie-break (:meth:`FillingsModel.search_objective`):
+counting persons alone, thousands of fillings tie and column generation crawls.
 """
 
 from __future__ import annotations
@@ -43,9 +48,20 @@ TINY_CASES = 3.0  # mean locality capacity, in mean case sizes, up to which fill
 GRID_LIMIT = 4096  # largest capacity grid (product over dimensions) a knapsack may walk
 ENUMERATION_CAP = 200_000  # fillings the proof MIP may hold
 MAX_ROUNDS = 500
+POOL_SHARE = 0.4  # of the time left: the MIP over the generated fillings (an incumbent)
 TIEBREAK = 0.25  # most the tie-break can add to a person-count tier
-STALL = 8  # rounds without the bound moving by 1e-4 (relative) end column generation
+STALL = 8  # rounds without the bound and the master closing in (1e-4 relative) end it
 SMOOTHING = 0.7  # weight of the best bound's duals in the smoothed duals
+
+
+def tiny_capacities(problem: PlacementProblem, mult: NDArray[np.int64]) -> bool:
+    """A locality takes a few cases on average: the pair LP splits families there. Cheap,
+    so that large instances skip building the fillings model."""
+    open_ = problem.capacity[:, 0] > 0
+    if not open_.any():
+        return False
+    mean_size = float((problem.sizes * mult).sum()) / max(float(mult.sum()), 1.0)
+    return float(problem.capacity[open_, 0].mean()) <= TINY_CASES * mean_size
 
 
 class FillingsModel:
@@ -69,15 +85,10 @@ class FillingsModel:
         self.pool: list[Filling] = []
 
     def applicable(self) -> bool:
-        """Fillings pay where capacities are tiny: a locality takes a few cases on average
-        (the pair LP splits families there), and every knapsack's grid is small."""
-        problem = self.problem
-        open_ = problem.capacity[:, 0] > 0
-        if not open_.any() or not self.sacks.feasible:
-            return False
-        mean_size = float((problem.sizes * self.mult).sum()) / max(float(self.mult.sum()), 1.0)
-        tiny = float(problem.capacity[open_, 0].mean()) <= TINY_CASES * mean_size
-        return tiny and self.sacks.grid_size() <= GRID_LIMIT
+        """Fillings pay where capacities are tiny (see :func:`tiny_capacities`) and every
+        knapsack's grid is small."""
+        return (tiny_capacities(self.problem, self.mult) and self.sacks.feasible
+                and self.sacks.grid_size() <= GRID_LIMIT)
 
     def hold_tier(self, coef: NDArray[np.float64], value: float) -> None:
         """Later tiers keep this one at ``value``; a zero tier adds no row (as the pair
@@ -210,7 +221,7 @@ class _Tier:
         # any duals of valid sign give a bound: the start's, or zero (capacities alone)
         center = self.lagrangian(np.zeros(self.n_link) if start is None else start)
         self._add(master, center.fillings)
-        stalled = 0
+        stalled, closest = 0, np.inf
         for _ in range(MAX_ROUNDS):
             if (deadline is not None and time.perf_counter() >= deadline) or stalled >= stall:
                 break
@@ -219,10 +230,11 @@ class _Tier:
                 break
             duals = np.asarray(master.getSolution().row_dual)
             lp_value = float(master.getInfo().objective_function_value) + self.constant
-            before = center.value
             new, center = self._price(duals, center)
-            gained = before - center.value > 1e-4 * max(1.0, abs(center.value))
-            stalled = 0 if gained else stalled + 1
+            # progress: the bound falls or the master rises (its pool nears an LP optimum)
+            gap = center.value - lp_value
+            stalled = 0 if gap < closest - 1e-4 * max(1.0, abs(center.value)) else stalled + 1
+            closest = min(closest, gap)
             if not new or center.value <= z_inc + self.tolerance(center.value) \
                     or center.value - lp_value <= 1e-9 * max(1.0, abs(lp_value)):
                 break
@@ -268,13 +280,13 @@ class _Tier:
         does not prove it, every filling an improving solution may use is enumerated and the
         MIP over those finds the tier's optimum."""
         pool = self.model.pool
-        best = self._best_of(pool, incumbent, deadline)[0]
+        best = self._best_of(pool, incumbent, _share(deadline, POOL_SHARE))[0]
         z = float(self.true_coef @ best)
         need = z + self.tolerance(bound.value)  # what a better solution must reach
         if bound.value <= need:
             return TierOutcome(best, self.rounded(max(bound.value, z)), True)
         fillings = self.model.sacks.enumerate(bound.profit, bound.best - (bound.value - need),
-                                              ENUMERATION_CAP)
+                                              ENUMERATION_CAP, deadline=deadline)
         if fillings is None:
             return TierOutcome(best, self.rounded(bound.value), False)
         best, mip_bound, proven = self._best_of(fillings, best, deadline)
@@ -283,7 +295,8 @@ class _Tier:
         # a solution outside the enumeration is worth less than ``need``
         outside = z if self.rel_gap is None else need
         value = self.rounded(max(min(bound.value, max(outside, mip_bound)), z))
-        return TierOutcome(best, value, value <= z + self.tolerance(value))
+        # person counts: the MIP's gap leaves the bound below z + 1; the outcome: within gap
+        return TierOutcome(best, value, self.rel_gap is not None or value <= z)
 
     def _best_of(self, fillings: list[Filling], incumbent: NDArray[np.float64],
                  deadline: float | None) -> tuple[NDArray[np.float64], float, bool]:
@@ -322,6 +335,14 @@ class _Tier:
         chosen = np.round(np.asarray(mip.getSolution().col_value)) if feasible else None
         proven = finished and status == highspy.HighsModelStatus.kOptimal
         return chosen, float(info.mip_dual_bound) + self.constant, proven
+
+
+def _share(deadline: float | None, fraction: float) -> float | None:
+    """A deadline leaving the rest of the remaining time for what follows."""
+    if deadline is None:
+        return None
+    now = time.perf_counter()
+    return now + fraction * max(deadline - now, 0.0)
 
 
 def _remaining(deadline: float | None) -> float | None:

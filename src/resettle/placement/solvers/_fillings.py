@@ -17,6 +17,7 @@ The grid is only small when capacities are tiny, which is exactly where the pair
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,15 +109,17 @@ class Knapsacks:
         return out > 0, out
 
     def enumerate(self, profit: NDArray[np.float64], threshold: NDArray[np.float64],
-                  cap: int) -> list[Filling] | None:
+                  cap: int, *, deadline: float | None = None) -> list[Filling] | None:
         """Every non-empty filling of locality l with profit >= ``threshold[l]``; None if
-        there are more than ``cap`` in all."""
+        there are more than ``cap`` in all or the deadline (``perf_counter``) passes."""
         p = profit[self.pairs]
         found: list[Filling] = []
         for loc in range(self.n_localities):
             s, e = self.indptr[loc], self.indptr[loc + 1]
             if e == s:
                 continue
+            if deadline is not None and time.perf_counter() > deadline:
+                return None
             idx = s + np.argsort(-p[s:e], kind="stable")
             if not _search(self, loc, idx, p[idx], threshold=float(threshold[loc]),
                            found=found, cap=cap):

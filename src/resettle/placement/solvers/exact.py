@@ -9,6 +9,11 @@ so on; each tier is solved by LP, an LP-guided incumbent, reduced-cost fixing an
 on what is left (see ``_tiers``). Person-count tiers are integers and are proven to within
 less than one person; the outcome tier to the requested relative ``gap`` (default 1e-6).
 A tier whose trivial upper bound (every case at its best pair) is already met is skipped.
+
+Where capacities are tiny (a locality takes a few cases: a tight weekly batch), the pair LP
+splits families and its bound is weak; there each tier is first solved over *fillings* (what
+one locality can take whole: a Dantzig–Wolfe bound by column generation, see ``_dantzig``),
+and the pair model only continues a tier the fillings could not prove in time.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from resettle.placement.solvers._aggregate import (
     aggregate_cases,
     disaggregate,
 )
-from resettle.placement.solvers._dantzig import FillingsModel
+from resettle.placement.solvers._dantzig import FillingsModel, tiny_capacities
 from resettle.placement.solvers._highs import SolverStuckError, build_rows
 from resettle.placement.solvers._tiers import TierModel, TierOutcome
 from resettle.placement.solvers.base import register_solver
@@ -57,8 +62,7 @@ class ExactSolver:
         agg = aggregate_cases(problem)
         model = TierModel(agg.problem, build_rows(agg.problem, multiplicity=agg.multiplicity),
                           agg.multiplicity, seed)
-        fillings = FillingsModel(agg.problem, agg.multiplicity, seed)
-        self._fillings = fillings if fillings.applicable() else None
+        self._fillings = _fillings_model(agg, seed)
         incumbent = _greedy_start(problem, agg, seed)
         tiers = tier_coefficients(agg.problem)
         self._outcome = tiers[-1]  # the tie-break of the person-count tiers over fillings
@@ -83,9 +87,9 @@ class ExactSolver:
             proven_all &= outcome.proven
             if not outcome.proven or last:
                 break
-            model.hold_tier(coef, float(coef @ incumbent))
-            if self._fillings is not None:
-                self._fillings.hold_tier(coef, float(coef @ incumbent))
+            for held in (model, self._fillings):
+                if held is not None:
+                    held.hold_tier(coef, float(coef @ incumbent))
         bounds.extend([None] * (len(tiers) - len(bounds)))
         assignment = None if incumbent is None else disaggregate(agg, incumbent)
         return self._report(problem, assignment, bounds=bounds, proven=proven_all, seed=seed,
@@ -159,6 +163,14 @@ class ExactSolver:
             seconds=time.perf_counter() - started,
             message="the time limit ran out before any valid placement was found",
         )
+
+
+def _fillings_model(agg: Aggregated, seed: int) -> FillingsModel | None:
+    """The fillings model where localities are tiny (built only then: it is per pair)."""
+    if not tiny_capacities(agg.problem, agg.multiplicity):
+        return None
+    fillings = FillingsModel(agg.problem, agg.multiplicity, seed)
+    return fillings if fillings.applicable() else None
 
 
 def _greedy_start(
