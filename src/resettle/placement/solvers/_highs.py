@@ -180,8 +180,12 @@ def run_guarded(
     """Run the solve; True if it ended by itself, False if it had to be cancelled.
 
     Raises :class:`SolverStuckError` if HiGHS does not stop even when cancelled (the thread is
-    a daemon and dies with the process; the caller must drop this model).
+    a daemon and dies with the process; the caller must drop this model), and also when the
+    model's previous solve is still running: highspy would raise its own "Solver is already
+    running" there, which callers do not expect (seen under load after a cancelled solve).
     """
+    if highs.is_solver_running():
+        raise SolverStuckError("HiGHS is still running this model's previous solve")
     if time_limit is None:
         highs.setOptionValue("time_limit", highspy.kHighsInf)
         highs.run()
