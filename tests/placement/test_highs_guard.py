@@ -17,7 +17,7 @@ class _RunningSolve:
     does while it runs (the lock is re-entrant, so it must not be this thread)."""
 
     def __init__(self, highs: object) -> None:
-        self._lock = getattr(highs, "_Highs__solver_stopped")
+        self._lock = vars(highs)["_Highs__solver_stopped"]
         self._held, self._release = threading.Event(), threading.Event()
         self._thread = threading.Thread(target=self._hold, daemon=True)
 
