@@ -11,13 +11,15 @@ import pytest
 from resettle.placement.quiet_highs import new_highs
 from resettle.placement.solvers._highs import SolverStuckError, run_guarded
 
+_RUNNING_LOCK = "_Highs__solver_stopped"  # highspy's private name for it
+
 
 class _RunningSolve:
     """Holds highspy's own 'a solve is running' lock from another thread, as its solver thread
     does while it runs (the lock is re-entrant, so it must not be this thread)."""
 
     def __init__(self, highs: object) -> None:
-        self._lock = vars(highs)["_Highs__solver_stopped"]
+        self._lock = getattr(highs, _RUNNING_LOCK)
         self._held, self._release = threading.Event(), threading.Event()
         self._thread = threading.Thread(target=self._hold, daemon=True)
 
