@@ -39,6 +39,9 @@ _stored = table("persons", *(column(name) for name in (
     column("details", JSON))
 TOTAL_TTL_SECONDS = 60.0
 _TOTALS: dict[str, tuple[float, int]] = {}  # database -> (when counted, persons indexed)
+# database -> (tf rule, value) -> (when counted, persons with it)
+_COUNTS: dict[str, dict[tuple[str, str], tuple[float, int]]] = {}
+COUNTS_KEPT = 500_000  # values counted and kept per database before the cache starts again
 READ_CHUNK = 2000  # cases read at once when the whole registry is indexed again
 DELETE_CHUNK = 500  # ids (or values) per IN (...): under SQLite's and PostgreSQL's parameter limits
 KEYS_PER_QUERY = 200  # (rule, key) pairs per IN (...): 400 parameters
@@ -134,19 +137,31 @@ class SqlCandidateSource:
 
     def frequencies(self, values: Mapping[str, Iterable[str]]) -> dict[str, dict[str, float]]:
         """For each column, the share of indexed persons with each of ``values`` (what
-        Splink's term-frequency adjustment needs), from the ``tf:`` rows of the keys table."""
+        Splink's term-frequency adjustment needs), from the ``tf:`` rows of the keys table.
+        Counts are kept a minute per database, as the total is: a common spelling counted
+        in a million-person index costs more than the rest of a check."""
         total = self._total()
+        url = str(self._session.get_bind().engine.url)
+        counted = _COUNTS.setdefault(url, {})
+        if len(counted) > COUNTS_KEPT:
+            counted.clear()
+        now = time.monotonic()
         found: dict[str, dict[str, float]] = {}
         for name, wanted in values.items():
+            rule = f"{TF_PREFIX}{name}"
             keys = sorted({value for value in wanted if value})
-            found[name] = {}
-            for start in range(0, len(keys), DELETE_CHUNK):
-                counts = self._session.execute(
+            stale = [k for k in keys
+                     if now - counted.get((rule, k), (-TOTAL_TTL_SECONDS, 0))[0]
+                     > TOTAL_TTL_SECONDS]
+            fresh = dict.fromkeys(stale, 0)  # a value not in the index counts 0: left out
+            for start in range(0, len(stale), DELETE_CHUNK):
+                fresh.update((key, count) for key, count in self._session.execute(
                     select(_keys.c.key, func.count()).where(
-                        _keys.c.rule == f"{TF_PREFIX}{name}",
-                        _keys.c.key.in_(keys[start:start + DELETE_CHUNK]))
-                    .group_by(_keys.c.key))
-                found[name].update((key, count / total) for key, count in counts)
+                        _keys.c.rule == rule, _keys.c.key.in_(stale[start:start + DELETE_CHUNK]))
+                    .group_by(_keys.c.key)))
+            counted.update(((rule, k), (now, n)) for k, n in fresh.items())
+            found[name] = {k: counted[(rule, k)][1] / total for k in keys
+                           if counted[(rule, k)][1]}
         return found
 
     def _total(self) -> int:
