@@ -78,10 +78,11 @@ def forget(session: Session, person_ids: Sequence[str]) -> None:
         session.execute(delete(_features).where(_features.c.person_id.in_(chunk)))
 
 
-def reindex_registry(session: Session) -> int:
+def reindex_registry(session: Session, *, merges: bool = True) -> int:
     """Index every stored person again (``resettle dedup index``; migration 1100 on a registry
     stored before it). Reads only the columns compared, present since the first migration, so
-    it runs whatever later migrations add; sealed details are never opened."""
+    it runs whatever later migrations add; sealed details are never opened. Records merged
+    away as duplicates are left out; ``merges=False`` before their table exists."""
     session.execute(delete(_keys))
     session.execute(delete(_features))
     case_ids = list(session.scalars(select(_stored.c.case_id).distinct()
@@ -89,9 +90,10 @@ def reindex_registry(session: Session) -> int:
     indexed = 0
     for start in range(0, len(case_ids), READ_CHUNK):
         members: dict[str, list[Person]] = {}
-        query = members_only(  # a record merged away as a duplicate is not indexed
-            select(_stored).where(_stored.c.case_id.in_(case_ids[start:start + READ_CHUNK]))
-            .order_by(_stored.c.case_id, _stored.c.member_index), _stored.c.person_id)
+        query = (select(_stored).where(_stored.c.case_id.in_(case_ids[start:start + READ_CHUNK]))
+                 .order_by(_stored.c.case_id, _stored.c.member_index))
+        if merges:
+            query = members_only(query, _stored.c.person_id)
         for row in session.execute(query).mappings():
             members.setdefault(row["case_id"], []).append(_compared_person(row))
         cases = [Case(case_id, members=tuple(people), principal_id=people[0].person_id)
