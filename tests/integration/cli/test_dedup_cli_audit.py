@@ -75,6 +75,9 @@ def test_each_review_command_leaves_the_webs_entries(url: str) -> None:
     merge_id = _run(url, "merge", "A-1", "B-1", "--officer", "amina", "--reason",
                     "same card").split(":")[0].strip()
     _run(url, "confirm", merge_id, "--officer", "bruno")
+    found = runner.invoke(app, ["cases", "list", "--search", "Leyla", "--database-url", url])
+    assert found.exit_code == 0, found.output
+    assert "B-1 matches, but was merged into A-1" in found.output
     _run(url, "reverse", merge_id, "--officer", "bruno", "--reason", "two Leilas")
     for action, officer in (("dedup.refuse", "bruno"), ("dedup.confirm", "bruno"),
                             ("dedup.reverse", "bruno")):

@@ -19,7 +19,13 @@ from resettle.adapters.db.registry.dedup_store import SqlMergeStore
 from resettle.adapters.db.registry.dedup_tables import DedupFeatureRow
 from resettle.adapters.db.registry.dedup_workflow import ScreeningWorkflow
 from resettle.adapters.db.registry.members import members_only, survivors
-from resettle.adapters.db.registry.store import get_case, load_batch, store_batch, update_case
+from resettle.adapters.db.registry.store import (
+    find_cases,
+    get_case,
+    load_batch,
+    store_batch,
+    update_case,
+)
 from resettle.adapters.db.registry.tables import PersonRow
 from resettle.adapters.db.reporting.store import SqlReportingStore
 from resettle.adapters.db.simulation.store import DbOperationStore
@@ -162,3 +168,20 @@ def test_a_rebuilt_index_leaves_merged_away_records_out(session: Session) -> Non
     before = _indexed(session)
     assert reindex_registry(session) == 3
     assert _indexed(session) == before
+
+
+def test_a_search_shows_a_merged_away_record_only_as_merged_into_its_survivor(
+        session: Session) -> None:
+    _world(session)
+    merge_id = _merge(session)
+    by_name = find_cases(session, text="zahra karimi")
+    assert [c.case_id for c in by_name.cases] == ["A"]  # the survivor's case, once
+    assert by_name.merged == (("B-1", "A-1"),)
+    by_id = find_cases(session, text="B-1")
+    assert [c.case_id for c in by_id.cases] == ["A"] and by_id.merged == (("B-1", "A-1"),)
+    assert find_cases(session, text="Nilofar").merged == ()
+    reverse_merge(ScreeningWorkflow(session), SqlMergeStore(session), merge_id,
+                  officer="bruno", reason="two cousins", now=NOW)
+    session.commit()
+    again = find_cases(session, text="zahra")
+    assert again.merged == () and len(again.cases) == 2

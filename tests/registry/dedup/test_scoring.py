@@ -73,9 +73,9 @@ def test_every_level_of_the_model_is_met_by_the_sample(pairs: list[Pair]) -> Non
     met: set[tuple[str, int]] = set()
     for left, right in pairs:
         record = score_record(scoring, left, right)
-        met.update((name, record[f"gamma_{name}"]) for name, _ in scoring.comparisons)
-    expected = {(name, lv.gamma) for name, levels in scoring.comparisons for lv in levels
-                if lv.gamma >= 0 and name != "nationality"}  # one nationality in the scenario
+        met.update((c.name, record[f"gamma_{c.name}"]) for c in scoring.comparisons)
+    expected = {(c.name, lv.gamma) for c in scoring.comparisons for lv in c.levels
+                if lv.gamma >= 0 and c.name != "nationality"}  # one nationality in the scenario
     assert expected - met == set()
 
 
@@ -94,7 +94,7 @@ def test_a_condition_it_does_not_know_is_refused() -> None:
 def test_a_missing_value_takes_the_null_level() -> None:
     model: dict[str, Any] = trained_model()
     scoring = compiled(model)
-    levels = dict(scoring.comparisons)["dob"]
+    levels = next(c.levels for c in scoring.comparisons if c.name == "dob")
     null = next(lv for lv in levels if lv.gamma == -1)
     assert null.condition({"dob": None}, {"dob": "1980-01-01"})
     assert not null.condition({"dob": "1980-01-01"}, {"dob": "1980-01-01"})

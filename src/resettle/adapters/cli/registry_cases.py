@@ -104,6 +104,9 @@ def _print_paging(out: Console, page: CaseBrowse) -> None:
         return
     last = page.offset + shown
     out.print(f"Showing {page.offset + 1}–{last} of {page.total}.")
+    for person_id, survivor in page.merged:
+        out.print(f"{person_id} matches, but was merged into {survivor} (a duplicate "
+                  "registration): see its case above.")
     if last < page.total:
         out.print(f"Next page: add --offset {last}")
 

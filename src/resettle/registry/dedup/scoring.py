@@ -55,9 +55,16 @@ class Level:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    name: str
+    levels: tuple[Level, ...]  # in Splink's order: the first whose condition holds counts
+    adjusted: bool  # a level has a term-frequency adjustment (Splink adds its factor)
+
+
+@dataclass(frozen=True)
 class ScoringModel:
     prior_factor: float  # the prior probability as odds
-    comparisons: tuple[tuple[str, tuple[Level, ...]], ...]
+    comparisons: tuple[Comparison, ...]
 
 
 def score_pairs(pairs: Sequence[tuple[FeatureRow, FeatureRow]], model: dict[str, Any], *,
@@ -79,13 +86,13 @@ def score_record(scoring: ScoringModel, left: FeatureRow, right: FeatureRow
     record: dict[str, Any] = {"unique_id_l": left["unique_id"],
                               "unique_id_r": right["unique_id"]}
     factor, infinite = scoring.prior_factor, False
-    for name, levels in scoring.comparisons:
-        level = next(lv for lv in levels if lv.condition(left, right))
-        record[f"gamma_{name}"] = level.gamma
-        record[f"bf_{name}"] = level.bayes_factor
+    for comparison in scoring.comparisons:
+        level = _level_met(comparison.levels, left, right)
+        record[f"gamma_{comparison.name}"] = level.gamma
+        record[f"bf_{comparison.name}"] = level.bayes_factor
         factor *= level.bayes_factor  # Splink multiplies in this order: same rounding
         infinite = infinite or math.isinf(level.bayes_factor)
-        if any(lv.frequency for lv in levels):
+        if comparison.adjusted:
             adjustment = _term_frequency(level, left, right)
             factor *= adjustment
             infinite = infinite or math.isinf(adjustment)
@@ -93,6 +100,13 @@ def score_record(scoring: ScoringModel, left: FeatureRow, right: FeatureRow
     record["match_weight"] = math.log2(factor)
     record["match_probability"] = 1.0 if infinite else factor / (1 + factor)
     return record
+
+
+def _level_met(levels: tuple[Level, ...], left: FeatureRow, right: FeatureRow) -> Level:
+    for level in levels:
+        if level.condition(left, right):
+            return level
+    return levels[-1]  # never reached: a comparison ends with ELSE
 
 
 def _term_frequency(level: Level, left: FeatureRow, right: FeatureRow) -> float:
@@ -128,11 +142,13 @@ def _compile(model: dict[str, Any]) -> ScoringModel:
 
     settings = SettingsCreator.from_path_or_dict(model).get_settings("duckdb")
     prior = settings.core_model_settings.probability_two_random_records_match
-    comparisons = tuple(
-        (comparison.output_column_name, tuple(_level(level, comparison.comparison_levels)
-                                              for level in comparison.comparison_levels))
-        for comparison in settings.core_model_settings.comparisons)
-    return ScoringModel(prior / (1 - prior), comparisons)
+    comparisons = []
+    for comparison in settings.core_model_settings.comparisons:
+        levels = tuple(_level(level, comparison.comparison_levels)
+                       for level in comparison.comparison_levels)
+        comparisons.append(Comparison(comparison.output_column_name, levels,
+                                      any(level.frequency for level in levels)))
+    return ScoringModel(prior / (1 - prior), tuple(comparisons))
 
 
 def _level(level: Any, siblings: list[Any]) -> Level:

@@ -99,16 +99,11 @@ def check_persons(source: CandidateSource,
     rows = [person_features(person, household) for person, household in persons]
     keyed = [blocking_keys(row) for row in rows]
     candidates = source.candidates(sorted({key for keys in keyed for key in keys}))
-    by_key: dict[tuple[str, str], list[FeatureRow]] = {}
-    for candidate in candidates:
-        for key in blocking_keys(candidate):
-            by_key.setdefault(key, []).append(candidate)
     spelled = {column: [r.get(column) or "" for r in (*rows, *candidates)]
                for column in TF_COLUMNS}
     frequencies = source.frequencies(spelled)
     pairs: list[tuple[FeatureRow, FeatureRow]] = []
-    for row, keys in zip(rows, keyed, strict=True):
-        met = {c["unique_id"]: c for key in keys for c in by_key.get(key, ())}
+    for row, met in zip(rows, _candidates_met(keyed, candidates), strict=True):
         met.pop(row["unique_id"], None)
         left = with_frequencies(row, frequencies)
         pairs.extend((left, with_frequencies(c, frequencies)) for c in met.values())
@@ -117,6 +112,19 @@ def check_persons(source: CandidateSource,
         found.setdefault(pair.left_id, []).append(pair)
     return {person_id: tuple(sorted(matches, key=lambda p: -p.match_probability))
             for person_id, matches in found.items()}
+
+
+def _candidates_met(keyed: Sequence[tuple[tuple[str, str], ...]],
+                    candidates: Sequence[FeatureRow]) -> list[dict[str, FeatureRow]]:
+    """For each row's keys, the candidates (by id) sharing one of them. One row (a
+    registration check) meets every candidate, found by its keys alone."""
+    if len(keyed) == 1:
+        return [{c["unique_id"]: c for c in candidates}]
+    by_key: dict[tuple[str, str], list[FeatureRow]] = {}
+    for candidate in candidates:
+        for key in blocking_keys(candidate):
+            by_key.setdefault(key, []).append(candidate)
+    return [{c["unique_id"]: c for key in keys for c in by_key.get(key, ())} for keys in keyed]
 
 
 def save_model(model: dict[str, Any], path: Path) -> None:

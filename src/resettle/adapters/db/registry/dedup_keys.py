@@ -39,6 +39,9 @@ _stored = table("persons", *(column(name) for name in (
     column("details", JSON))
 TOTAL_TTL_SECONDS = 60.0
 _TOTALS: dict[str, tuple[float, int]] = {}  # database -> (when counted, persons indexed)
+# database -> (tf rule, value) -> (when counted, persons with it)
+_COUNTS: dict[str, dict[tuple[str, str], tuple[float, int]]] = {}
+COUNTS_KEPT = 500_000  # values counted and kept per database before the cache starts again
 READ_CHUNK = 2000  # cases read at once when the whole registry is indexed again
 DELETE_CHUNK = 500  # ids (or values) per IN (...): under SQLite's and PostgreSQL's parameter limits
 KEYS_PER_QUERY = 200  # (rule, key) pairs per IN (...): 400 parameters
@@ -75,10 +78,11 @@ def forget(session: Session, person_ids: Sequence[str]) -> None:
         session.execute(delete(_features).where(_features.c.person_id.in_(chunk)))
 
 
-def reindex_registry(session: Session) -> int:
+def reindex_registry(session: Session, *, merges: bool = True) -> int:
     """Index every stored person again (``resettle dedup index``; migration 1100 on a registry
     stored before it). Reads only the columns compared, present since the first migration, so
-    it runs whatever later migrations add; sealed details are never opened."""
+    it runs whatever later migrations add; sealed details are never opened. Records merged
+    away as duplicates are left out; ``merges=False`` before their table exists."""
     session.execute(delete(_keys))
     session.execute(delete(_features))
     case_ids = list(session.scalars(select(_stored.c.case_id).distinct()
@@ -86,9 +90,10 @@ def reindex_registry(session: Session) -> int:
     indexed = 0
     for start in range(0, len(case_ids), READ_CHUNK):
         members: dict[str, list[Person]] = {}
-        query = members_only(  # a record merged away as a duplicate is not indexed
-            select(_stored).where(_stored.c.case_id.in_(case_ids[start:start + READ_CHUNK]))
-            .order_by(_stored.c.case_id, _stored.c.member_index), _stored.c.person_id)
+        query = (select(_stored).where(_stored.c.case_id.in_(case_ids[start:start + READ_CHUNK]))
+                 .order_by(_stored.c.case_id, _stored.c.member_index))
+        if merges:
+            query = members_only(query, _stored.c.person_id)
         for row in session.execute(query).mappings():
             members.setdefault(row["case_id"], []).append(_compared_person(row))
         cases = [Case(case_id, members=tuple(people), principal_id=people[0].person_id)
@@ -134,19 +139,31 @@ class SqlCandidateSource:
 
     def frequencies(self, values: Mapping[str, Iterable[str]]) -> dict[str, dict[str, float]]:
         """For each column, the share of indexed persons with each of ``values`` (what
-        Splink's term-frequency adjustment needs), from the ``tf:`` rows of the keys table."""
+        Splink's term-frequency adjustment needs), from the ``tf:`` rows of the keys table.
+        Counts are kept a minute per database, as the total is: a common spelling counted
+        in a million-person index costs more than the rest of a check."""
         total = self._total()
+        url = str(self._session.get_bind().engine.url)
+        counted = _COUNTS.setdefault(url, {})
+        if len(counted) > COUNTS_KEPT:
+            counted.clear()
+        now = time.monotonic()
         found: dict[str, dict[str, float]] = {}
         for name, wanted in values.items():
+            rule = f"{TF_PREFIX}{name}"
             keys = sorted({value for value in wanted if value})
-            found[name] = {}
-            for start in range(0, len(keys), DELETE_CHUNK):
-                counts = self._session.execute(
+            stale = [k for k in keys
+                     if now - counted.get((rule, k), (-TOTAL_TTL_SECONDS, 0))[0]
+                     > TOTAL_TTL_SECONDS]
+            fresh = dict.fromkeys(stale, 0)  # a value not in the index counts 0: left out
+            for start in range(0, len(stale), DELETE_CHUNK):
+                fresh.update((key, count) for key, count in self._session.execute(
                     select(_keys.c.key, func.count()).where(
-                        _keys.c.rule == f"{TF_PREFIX}{name}",
-                        _keys.c.key.in_(keys[start:start + DELETE_CHUNK]))
-                    .group_by(_keys.c.key))
-                found[name].update((key, count / total) for key, count in counts)
+                        _keys.c.rule == rule, _keys.c.key.in_(stale[start:start + DELETE_CHUNK]))
+                    .group_by(_keys.c.key)))
+            counted.update(((rule, k), (now, n)) for k, n in fresh.items())
+            found[name] = {k: counted[(rule, k)][1] / total for k in keys
+                           if counted[(rule, k)][1]}
         return found
 
     def _total(self) -> int:

@@ -21,7 +21,7 @@ from resettle.registry.dedup.merging import MERGING_AWAY
 _merges: Table = DedupMergeRow.__table__  # type: ignore[assignment]
 _persons: Table = PersonRow.__table__  # type: ignore[assignment]
 _STATUSES = sorted(status.value for status in MERGING_AWAY)
-QueryT = TypeVar("QueryT", bound=Select[Any])
+QueryT = TypeVar("QueryT", bound=Select[*tuple[Any, ...]])
 CHUNK = 5_000  # ids per IN list: inside every database's parameter limit
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +31,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from resettle.adapters.db.registry.members import merged_away_ids, survivors
 from resettle.adapters.db.registry.tables import PersonRow
-from resettle.registry.search import search_terms
+from resettle.registry.search import fold, search_terms, search_words
 
 _persons: Table = PersonRow.__table__  # type: ignore[assignment]
 # Not in the ORM metadata: an FTS5 virtual table, created and kept in step by the migration.
@@ -116,3 +118,22 @@ def _matching_persons(session: Session, needle: str) -> list[Select[Any]]:
             conditions.append(or_(*(names.like(like_pattern(variant), escape="\\")
                                     for form in spellings for variant in case_variants(form))))
     return [by_id, select(_person_names.c.case_id).where(and_(*conditions))]
+
+
+def merged_matching(session: Session, needle: str, case_ids: Sequence[str],
+                    ) -> tuple[tuple[str, str], ...]:
+    """Of the records merged away as duplicates in ``case_ids`` (a page of found cases), those
+    whose id or names match ``needle`` (every word in their names, folded as a search folds),
+    with the person each was merged into: a search shows such a record only as merged into
+    its survivor, since its case no longer lists it."""
+    rows = session.execute(
+        select(_persons.c.person_id, *(_persons.c[name] for name in NAME_COLUMNS))
+        .where(_persons.c.case_id.in_(list(case_ids)),
+               _persons.c.person_id.in_(merged_away_ids())))
+    words = search_words(needle)
+    matched = [row[0] for row in rows
+               if row[0] in {needle, needle.upper()}
+               or (words and all(w in fold(" ".join(row[1:])) for w in words))]
+    kept = survivors(session, matched)
+    return tuple((person_id, kept[person_id]) for person_id in sorted(matched)
+                 if person_id in kept)

@@ -26,7 +26,7 @@ from resettle.adapters.db.registry.mapping import (
     pledge_from_row,
 )
 from resettle.adapters.db.registry.members import members_only
-from resettle.adapters.db.registry.name_search import cases_matching
+from resettle.adapters.db.registry.name_search import cases_matching, merged_matching
 from resettle.adapters.db.registry.tables import CaseRow, LocalityRow, PersonRow, PledgeRow
 from resettle.adapters.db.registry.upsert import store_cases, store_localities, store_pledges
 from resettle.adapters.db.sealing import open_person_row
@@ -70,6 +70,8 @@ class CasePage:
     offset: int
     limit: int
     capped: bool = False  # a search matched more persons than it orders: total is a floor
+    # A search's matches among records merged away as duplicates: (record, merged into).
+    merged: tuple[tuple[str, str], ...] = ()
 
 
 def store_batch(
@@ -216,7 +218,9 @@ def find_cases(
     )
     if within is not None:  # a caller's record scope: a subquery of case ids
         query = query.where(_cases.c.case_id.in_(within))
-    return replace(_page(session, query, offset=offset, limit=limit), capped=matching.capped)
+    page = _page(session, query, offset=offset, limit=limit)
+    merged = merged_matching(session, needle, [case.case_id for case in page.cases])
+    return replace(page, capped=matching.capped, merged=merged)
 
 
 def _numbered(session: Session, text: str) -> list[Any]:
