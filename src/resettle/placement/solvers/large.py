@@ -46,6 +46,7 @@ from resettle.placement.solvers.base import register_solver
 DEFAULT_TIME_LIMIT = 600.0
 DEFAULT_GAP = 0.005
 EXACT_BOUNDS_UP_TO_PAIRS = 50_000  # below this, per-tier LP bounds are cheap and exact
+PRICES_ABOVE_PAIRS = 50_000  # above this, prices from the smoothed dual instead of the LP
 DUAL_SHARE = 0.35  # of the time limit, for the smoothed dual's prices (large instances)
 FLOW_SHARE = 0.25  # of the time limit, for the priced persons flow (bound + start)
 LP_SHARE = 0.6  # of the time limit, for flow and LP together; the rest for the repair
@@ -107,7 +108,7 @@ class LargeSolver:
         weights = tier_weights(problem)
         arrays = build_arrays(problem, weights)
         tail = _tail_seconds(arrays, limit)
-        if problem.n_pairs > EXACT_BOUNDS_UP_TO_PAIRS:
+        if problem.n_pairs > PRICES_ABOVE_PAIRS:
             relaxation, chosen, stats = _solve_by_prices(
                 arrays, begun + min(0.9 * limit, limit - tail), begun + DUAL_SHARE * limit, seed)
             master_failures = 0
@@ -163,23 +164,25 @@ def _solve_by_prices(
     """Large instances: prices from the smoothed Lagrangian dual (their exact dual value is
     the bound), a fill guided by them, then MIP repairs one group of localities at a time.
     The plain greedy fill is the floor."""
+    started = time.monotonic()
     dual = solve_dual(arrays, dual_deadline)
     reduced = arrays.reduced(dual.lam)
     fill_started = time.monotonic()
     chosen = priced_fill(arrays, dual.lam, deadline, reduced=reduced)
     filled = _weighted_value(arrays, chosen)
     fill_seconds = time.monotonic() - fill_started
-    chosen = repair_by_regions(arrays, chosen, reduced, deadline, seed=seed)
-    floor = fill_greedily(arrays, arrays.locked_pair.copy())
-    greedy_won = _weighted_value(arrays, floor) > _weighted_value(arrays, chosen)
+    # The same fill at zero prices is the plain greedy one: the floor, should the prices mislead.
+    floor = priced_fill(arrays, np.zeros_like(dual.lam), deadline)
+    greedy_won = _weighted_value(arrays, floor) > filled
     if greedy_won:
         chosen = floor
+    chosen = repair_by_regions(arrays, chosen, reduced, deadline, seed=seed)
     bound = min(dual.bound, lagrangian_bound(arrays, dual.lam))
     relaxation = MasterSolution(np.zeros(0, dtype=np.int64), np.zeros(0), dual.lam,
                                 np.zeros(arrays.n_cases), 0.0, bound, 0, False)
     stats = {"dual_evaluations": float(dual.evaluations), "dual_seconds": dual.seconds,
              "dual_bound": bound, "priced_fill_value": filled, "priced_fill_seconds": fill_seconds,
-             "greedy_floor_returned": float(greedy_won)}
+             "greedy_floor_won": float(greedy_won), "rounded_at": time.monotonic() - started}
     return relaxation, chosen, stats
 
 
