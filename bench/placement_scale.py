@@ -185,7 +185,7 @@ def _child(name: str, solver: str, budget: float, queue: Any) -> None:
     except MemoryError:
         out = {"error": "out of memory (8 GiB cap)"}
     except Exception as error:  # a failing competitor is a result, not a crash
-        out = {"error": f"{type(error).__name__}: {error}"[:120]}
+        out = {"error": " ".join(f"{type(error).__name__}: {error}".split())[:120]}
     out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     queue.put(out)
 
