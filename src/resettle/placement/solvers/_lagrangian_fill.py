@@ -66,6 +66,8 @@ def priced_fill(
         pointer[asking[~took & ~still.all(axis=1)]] += 1
         asking = asking[~took]
         asking = asking[pointer[asking] < count[asking]]
+    if time.monotonic() >= deadline:  # the leftovers' one-by-one offer would overrun
+        return chosen
     return fill_greedily(arrays, chosen)
 
 

@@ -109,8 +109,10 @@ class LargeSolver:
         arrays = build_arrays(problem, weights)
         tail = _tail_seconds(arrays, limit)
         if problem.n_pairs > PRICES_ABOVE_PAIRS:
+            rounding_deadline = begun + min(0.9 * limit, limit - tail)
             relaxation, chosen, stats = _solve_by_prices(
-                arrays, begun + min(0.9 * limit, limit - tail), begun + DUAL_SHARE * limit, seed)
+                arrays, rounding_deadline,
+                min(begun + DUAL_SHARE * limit, rounding_deadline), seed)
             master_failures = 0
         else:
             relaxation, chosen, stats, master_failures = _solve_by_columns(
