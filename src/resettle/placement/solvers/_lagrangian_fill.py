@@ -53,8 +53,8 @@ def priced_fill(
     first = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
     pointer = np.zeros(arrays.n_cases, dtype=np.int64)
     asking = np.flatnonzero((chosen < 0) & (count > 0))
-    for _ in range(MAX_ROUNDS):
-        if not len(asking) or time.monotonic() >= deadline:
+    for _ in range(MAX_ROUNDS):  # vectorised rounds, a few seconds at 100,000 cases: always
+        if not len(asking):
             break
         at = first[asking] + pointer[asking]
         pairs = order[at]
@@ -167,17 +167,13 @@ def _repair_region(
     placed = np.flatnonzero((chosen >= 0) & (arrays.locked_pair < 0))
     placed = placed[inside[arrays.pair_locality[chosen[placed]]]]
     placed = placed[rng.permutation(len(placed))]
-    loc = arrays.pair_locality[chosen[placed]]
-    order = np.argsort(loc, kind="stable")
-    rank = np.arange(len(order)) - np.searchsorted(loc[order], loc[order])
-    freed = placed[order[rank < per_locality]]
+    freed = placed[_first_per_locality(arrays.pair_locality[chosen[placed]], per_locality)]
     # The unplaced cases that value a locality of the region most, a few per locality.
     waiting = waiting[inside[arrays.pair_locality[waiting]]]
     waiting = waiting[chosen[arrays.pair_case[waiting]] < 0]
-    loc = arrays.pair_locality[waiting]
-    order = np.lexsort((-reduced[waiting], loc))
-    rank = np.arange(len(order)) - np.searchsorted(loc[order], loc[order])
-    hopeful = np.unique(arrays.pair_case[waiting[order[rank < per_locality]]])
+    waiting = waiting[np.argsort(-reduced[waiting], kind="stable")]
+    hopeful = arrays.pair_case[waiting[_first_per_locality(arrays.pair_locality[waiting],
+                                                           per_locality)]]
     cases = np.union1d(freed, hopeful)
     if not len(cases):
         return chosen
@@ -202,6 +198,14 @@ def _repair_region(
         return chosen
     trial[arrays.pair_case[picked]] = picked
     return trial
+
+
+def _first_per_locality(loc: NDArray[np.int64], k: int) -> NDArray[np.int64]:
+    """Positions of the first ``k`` items of every locality, in the order given."""
+    order = np.argsort(loc, kind="stable")
+    rank = np.arange(len(order)) - np.searchsorted(loc[order], loc[order])
+    first: NDArray[np.int64] = order[rank < k]
+    return first
 
 
 def _waiting_pairs(

@@ -47,7 +47,7 @@ DEFAULT_TIME_LIMIT = 600.0
 DEFAULT_GAP = 0.005
 EXACT_BOUNDS_UP_TO_PAIRS = 50_000  # below this, per-tier LP bounds are cheap and exact
 PRICES_ABOVE_PAIRS = 50_000  # above this, prices from the smoothed dual instead of the LP
-DUAL_SHARE = 0.35  # of the time limit, for the smoothed dual's prices (large instances)
+DUAL_SHARE = 0.4  # of the time before rounding must end, for the smoothed dual's prices
 FLOW_SHARE = 0.25  # of the time limit, for the priced persons flow (bound + start)
 LP_SHARE = 0.6  # of the time limit, for flow and LP together; the rest for the repair
 DOMINANCE = 2.0  # tier weight per person over the most a person can add to the tiers below
@@ -110,9 +110,9 @@ class LargeSolver:
         tail = _tail_seconds(arrays, limit)
         if problem.n_pairs > PRICES_ABOVE_PAIRS:
             rounding_deadline = begun + min(0.9 * limit, limit - tail)
-            relaxation, chosen, stats = _solve_by_prices(
-                arrays, rounding_deadline,
-                min(begun + DUAL_SHARE * limit, rounding_deadline), seed)
+            dual_deadline = time.monotonic() + DUAL_SHARE * (rounding_deadline - begun)
+            relaxation, chosen, stats = _solve_by_prices(arrays, rounding_deadline,
+                                                         dual_deadline, seed)
             master_failures = 0
         else:
             relaxation, chosen, stats, master_failures = _solve_by_columns(
@@ -174,10 +174,11 @@ def _solve_by_prices(
     filled = _weighted_value(arrays, chosen)
     fill_seconds = time.monotonic() - fill_started
     # The same fill at zero prices is the plain greedy one: the floor, should the prices mislead.
-    floor = priced_fill(arrays, np.zeros_like(dual.lam), deadline)
-    greedy_won = _weighted_value(arrays, floor) > filled
-    if greedy_won:
-        chosen = floor
+    greedy_won = False
+    if time.monotonic() < deadline:
+        floor = priced_fill(arrays, np.zeros_like(dual.lam), deadline)
+        greedy_won = _weighted_value(arrays, floor) > filled
+        chosen = floor if greedy_won else chosen
     chosen = repair_by_regions(arrays, chosen, reduced, deadline, seed=seed)
     bound = min(dual.bound, lagrangian_bound(arrays, dual.lam))
     relaxation = MasterSolution(np.zeros(0, dtype=np.int64), np.zeros(0), dual.lam,
