@@ -11,9 +11,11 @@ a fresh process that builds the instance itself, so its peak memory is its own (
 8 GiB: a solver that needs more fails instead of starving the machine). Gaps are measured
 against the large solver's proven bound on that objective (valid for every solver). The
 outcome-tier gap is the one the large solver reports (outcome bound given the persons placed).
-Run: ``python -m bench placement_scale``; ``PLACEMENT_SCALE=A`` (or ``B``, or ``S``, a small
-smoke instance) in the environment runs only those; ``PLACEMENT_SCALE_SOLVERS=large`` only
-the large solver.
+Baselines in the same run: ``large-columns`` (the large solver as it was before the price path:
+persons flow, column generation, rounding) and ``greedy`` (the caseworker habit). The load
+average is recorded beside each row. Run: ``python -m bench placement_scale``;
+``PLACEMENT_SCALE=A`` (or ``B``, or ``S``, a small smoke instance) in the environment runs only
+those; ``PLACEMENT_SCALE_SOLVERS=large,greedy`` only those solvers.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ INSTANCES = {
     "S": dict(n_cases=2_000, n_localities=50, n_dimensions=2, density=0.2, budget=5.0),
 }
 DEFAULT = ("A", "B")
-SOLVERS = ("large", "highs-mip", "cp-sat", "cbc")
+SOLVERS = ("large", "large-columns", "greedy", "highs-mip", "cp-sat", "cbc")
 MEMORY_CAP = 8 * 2**30
 BUILD_ALLOWANCE = 60.0  # seconds a competitor may spend building its model beyond the budget
 
@@ -66,6 +68,21 @@ def run_large(problem: Any, budget: float) -> dict[str, Any]:
     result = get_solver("large").solve(problem, time_limit=budget)
     return {"assignment": result.assignment, "bound": result.stats.get("lp_bound"),
             "outcome_gap": result.gap, "status": str(result.status)}
+
+
+def run_large_columns(problem: Any, budget: float) -> dict[str, Any]:
+    """The large solver as it was before the price path (#17 item 1): persons flow, column
+    generation, rounding, at every size."""
+    from resettle.placement.solvers import large
+
+    large.PRICES_ABOVE_PAIRS = 10**15
+    return run_large(problem, budget)
+
+
+def run_greedy(problem: Any, budget: float) -> dict[str, Any]:
+    from resettle.placement.solvers import get_solver
+
+    return {"assignment": get_solver("greedy").solve(problem, time_limit=budget).assignment}
 
 
 def run_highs(problem: Any, budget: float) -> dict[str, Any]:
@@ -147,7 +164,8 @@ def run_cbc(problem: Any, budget: float) -> dict[str, Any]:
     return {"assignment": assignment}
 
 
-RUNNERS = {"large": run_large, "highs-mip": run_highs, "cp-sat": run_cpsat, "cbc": run_cbc}
+RUNNERS = {"large": run_large, "large-columns": run_large_columns, "greedy": run_greedy,
+           "highs-mip": run_highs, "cp-sat": run_cpsat, "cbc": run_cbc}
 
 
 def _child(name: str, solver: str, budget: float, queue: Any) -> None:
@@ -167,7 +185,7 @@ def _child(name: str, solver: str, budget: float, queue: Any) -> None:
     except MemoryError:
         out = {"error": "out of memory (8 GiB cap)"}
     except Exception as error:  # a failing competitor is a result, not a crash
-        out = {"error": f"{type(error).__name__}: {error}"[:120]}
+        out = {"error": " ".join(f"{type(error).__name__}: {error}".split())[:120]}
     out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     queue.put(out)
 
@@ -185,46 +203,50 @@ def run_one(name: str, solver: str, budget: float) -> dict[str, Any]:
         process.kill()
         out = {"error": f"no result after {time.perf_counter() - started:.0f} s (killed)"}
     process.join(timeout=10)
+    out["load"] = f"{os.getloadavg()[0]:.1f}"  # 1-minute load average as the run ended
     return out
 
 
 def _row(solver: str, out: dict[str, Any], bound: float | None) -> str:
+    load = out.get("load", "?")
     if "error" in out:
-        return f"| {solver} | — | — | — | — | {out.get('peak_mib', 0):.0f} | {out['error']} |"
+        return (f"| {solver} | — | — | — | — | {out.get('peak_mib', 0):.0f} | {load} | "
+                f"{out['error']} |")
     if "weighted" not in out:
         return (f"| {solver} | {out['seconds']:.1f} | {out['cpu_seconds']:.1f} | — | — | "
-                f"{out['peak_mib']:.0f} | no solution within the budget |")
+                f"{out['peak_mib']:.0f} | {load} | no solution within the budget |")
     gap = "—" if not bound else f"{100 * (bound - out['weighted']) / bound:.3f}%"
     extra = ""
     if out.get("outcome_gap") is not None:
         extra = f"outcome-tier gap {100 * out['outcome_gap']:.3f}%, {out['status']}"
     return (f"| {solver} | {out['seconds']:.1f} | {out['cpu_seconds']:.1f} | {gap} | "
-            f"{out['persons']} | {out['peak_mib']:.0f} | {extra} |")
+            f"{out['persons']} | {out['peak_mib']:.0f} | {load} | {extra} |")
 
 
 def main() -> None:
     chosen = os.environ.get("PLACEMENT_SCALE", "")
     names = [a for a in chosen.split(",") if a in INSTANCES] or list(DEFAULT)
+    wanted = os.environ.get("PLACEMENT_SCALE_SOLVERS", ",".join(SOLVERS)).split(",")
     print(describe_machine())
     for name in names:
         spec = INSTANCES[name]
-        print(f"\n### {name}: {spec['n_cases']:,} cases x {spec['n_localities']:,} localities x "
-              f"{spec['n_dimensions']} dims, budget {spec['budget']:.0f} s")
-        print("| solver | wall s | CPU s | gap to bound (weighted) | persons placed | "
-              "peak MiB | notes |")
-        print("|---|---|---|---|---|---|---|")
         budget = float(spec["budget"])
-        ours = run_one(name, "large", budget)
-        bound = ours.get("bound")
-        print(_row("large", ours, bound), flush=True)
-        wanted = os.environ.get("PLACEMENT_SCALE_SOLVERS", ",".join(SOLVERS)).split(",")
-        for solver in SOLVERS[1:]:
+        print(f"\n### {name}: {spec['n_cases']:,} cases x {spec['n_localities']:,} localities x "
+              f"{spec['n_dimensions']} dims, budget {budget:.0f} s")
+        results = {}
+        for solver in SOLVERS:
             if solver in wanted:
-                print(_row(solver, run_one(name, solver, budget), bound), flush=True)
-        if name == "A" and "large" in wanted:  # what it reaches when the machine lets it finish
-            longer = run_one(name, "large", 4 * budget)
-            print(_row(f"large, {4 * budget:.0f} s budget", longer,
-                       min(bound or np.inf, longer.get("bound") or np.inf)), flush=True)
+                print(f"running {solver} (load {os.getloadavg()[0]:.1f})", flush=True)
+                results[solver] = run_one(name, solver, budget)
+        # Every large run's bound is valid for every solver: the smallest is the honest one.
+        bounds = [out["bound"] for out in results.values() if out.get("bound")]
+        bound = min(bounds) if bounds else None
+        print(f"bound used: {bound}")
+        print("| solver | wall s | CPU s | gap to bound (weighted) | persons placed | "
+              "peak MiB | load | notes |")
+        print("|---|---|---|---|---|---|---|---|")
+        for solver, out in results.items():
+            print(_row(solver, out, bound), flush=True)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,12 @@ from resettle.placement.check import check_placement
 from resettle.placement.lagrange import Arrays, ColumnGeneration, lagrangian_bound
 from resettle.placement.problem import PlacementProblem
 from resettle.placement.solvers import get_solver
-from resettle.placement.solvers._dual_ascent import best_pairs, restrict, solve_dual
+from resettle.placement.solvers._dual_ascent import (
+    NeedPatterns,
+    best_pairs,
+    restrict,
+    solve_dual,
+)
 from resettle.placement.solvers._lagrangian_fill import priced_fill, repair_by_regions
 from resettle.placement.solvers.large import build_arrays, tier_weights
 from resettle.placement.synthetic import random_problem
@@ -155,3 +160,40 @@ def test_the_priced_path_is_near_its_bound_and_keeps_its_time_limit() -> None:
     assert bound >= lp.lp_value * (1 - 1e-9)
     assert achieved >= 0.99 * bound
     assert elapsed < 8.0 + 20.0
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000), dims=st.integers(1, 4))
+def test_the_pattern_table_charges_and_counts_like_the_pairs_do(seed: int, dims: int) -> None:
+    problem = random_problem(50, 7, seed=seed, n_dimensions=dims, density=0.6)
+    arrays = build_arrays(problem, tier_weights(problem))
+    patterns = NeedPatterns.of(arrays)
+    assert patterns is not None
+    rng = np.random.default_rng(seed)
+    lam = rng.random(arrays.capacity.shape) * 5
+    charge = (lam[arrays.pair_locality] * arrays.pair_needs).sum(axis=1)
+    np.testing.assert_allclose(patterns.charge(lam), charge, rtol=1e-12, atol=1e-12)
+    share = rng.random(len(arrays.weight))
+    used = np.zeros_like(arrays.capacity)
+    np.add.at(used, arrays.pair_locality, arrays.pair_needs * share[:, None])
+    np.testing.assert_allclose(patterns.use(share), used, rtol=1e-10, atol=1e-10)
+    halves = replace(arrays, pair_needs=arrays.pair_needs + 0.5)  # not whole: no table
+    assert NeedPatterns.of(halves) is None
+    lam_value = solve_dual(halves, time.monotonic() + 10).bound  # the per-dimension path
+    assert lam_value >= weighted_lp_value(halves) - 1e-6 * max(1.0, lam_value)
+
+
+def weighted_lp_value(arrays: Arrays) -> float:
+    """The LP optimum of ``arrays`` (scipy's HiGHS), built from the arrays alone."""
+    from scipy.optimize import linprog
+
+    k = len(arrays.weight)
+    m, d = arrays.capacity.shape
+    rows = [(arrays.pair_case == i).astype(float) for i in range(arrays.n_cases)]
+    for loc in range(m):
+        for dim in range(d):
+            rows.append(np.where(arrays.pair_locality == loc, arrays.pair_needs[:, dim], 0.0))
+    rhs = np.concatenate([np.ones(arrays.n_cases), arrays.capacity.ravel()])
+    res = linprog(-arrays.weight, A_ub=np.array(rows), b_ub=rhs, bounds=[(0, 1)] * k,
+                  method="highs")
+    return float(-res.fun)

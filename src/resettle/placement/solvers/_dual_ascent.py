@@ -65,9 +65,10 @@ class SmoothedDual:
         self.free = ~locked
         self.starts = arrays.indptr[:-1][arrays.indptr[1:] > arrays.indptr[:-1]]
         self.nonempty = np.flatnonzero(arrays.indptr[1:] > arrays.indptr[:-1])
-        # Per dimension: the pairs that use it and how much (most pairs use no extra units).
+        self.patterns = NeedPatterns.of(arrays)
+        # Else, per dimension: the pairs that use it and how much (most use no extra units).
         self.users: list[tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float64]]] = []
-        for d in range(n_dims):
+        for d in range(n_dims if self.patterns is None else 0):
             need = arrays.pair_needs[:, d]
             ids = np.flatnonzero(need > 0)
             self.users.append((ids, self.locality[ids], np.ascontiguousarray(need[ids])))
@@ -78,6 +79,8 @@ class SmoothedDual:
         self.share = np.zeros(0)
 
     def reduced(self, lam: NDArray[np.float64]) -> NDArray[np.float64]:
+        if self.patterns is not None:
+            return self.weight - self.patterns.charge(lam)
         out = self.weight.copy()
         for d, (ids, loc, need) in enumerate(self.users):
             if len(ids) == len(out):
@@ -125,6 +128,8 @@ class SmoothedDual:
         reduced /= total[self.case]  # now each pair's share of its case
         self.share = reduced
         grad = a.capacity.copy()
+        if self.patterns is not None:
+            grad -= self.patterns.use(reduced)
         m = a.capacity.shape[0]
         for d, (ids, loc, need) in enumerate(self.users):
             if len(ids):
@@ -132,6 +137,50 @@ class SmoothedDual:
                 grad[:, d] -= np.bincount(loc, weights=share * need, minlength=m)
         self.evaluations += 1
         return smooth, grad
+
+
+class NeedPatterns:
+    """Pairs grouped by (locality, needs): cases need one of a few dozen combinations of
+    persons and units, so a pair's capacity charge is one look-up in a small table of
+    ``lam[locality] . pattern``, and the use of capacity one weighted count per slot."""
+
+    MAX_PATTERNS = 256
+
+    def __init__(self, patterns: NDArray[np.float64], slot: NDArray[np.int32], m: int) -> None:
+        self.patterns = patterns  # (n_patterns, n_dims)
+        self.slot = slot  # per pair: locality * n_patterns + pattern
+        self.m = m
+
+    @classmethod
+    def of(cls, arrays: Arrays) -> NeedPatterns | None:
+        """The grouping, or None when needs are not small whole numbers in few patterns."""
+        needs = arrays.pair_needs
+        if not len(needs) or (needs < 0).any() or (needs != np.rint(needs)).any():
+            return None
+        base = int(needs.max()) + 1
+        if base ** needs.shape[1] > 2**62:
+            return None
+        key = (needs.astype(np.int64) * base ** np.arange(needs.shape[1])).sum(axis=1)
+        codes, pattern = np.unique(key, return_inverse=True)
+        if len(codes) > cls.MAX_PATTERNS:
+            return None
+        rows = np.zeros(len(codes), dtype=np.int64)
+        rows[pattern] = np.arange(len(pattern))  # any pair of each pattern
+        slot = arrays.pair_locality * len(codes) + pattern
+        return cls(needs[rows].astype(np.float64), slot.astype(np.int32),
+                   arrays.capacity.shape[0])
+
+    def charge(self, lam: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``lam[locality] . needs`` for every pair."""
+        table: NDArray[np.float64] = (lam @ self.patterns.T).ravel()
+        return table[self.slot]
+
+    def use(self, share: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Capacity used per locality and dimension when each pair is taken ``share``."""
+        n = len(self.patterns)
+        count = np.bincount(self.slot, weights=share, minlength=self.m * n)
+        used: NDArray[np.float64] = count.reshape(self.m, n) @ self.patterns
+        return used
 
 
 def solve_dual(

@@ -53,8 +53,8 @@ def priced_fill(
     first = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
     pointer = np.zeros(arrays.n_cases, dtype=np.int64)
     asking = np.flatnonzero((chosen < 0) & (count > 0))
-    for _ in range(MAX_ROUNDS):
-        if not len(asking) or time.monotonic() >= deadline:
+    for _ in range(MAX_ROUNDS):  # vectorised rounds, a few seconds at 100,000 cases: always
+        if not len(asking):
             break
         at = first[asking] + pointer[asking]
         pairs = order[at]
@@ -66,6 +66,8 @@ def priced_fill(
         pointer[asking[~took & ~still.all(axis=1)]] += 1
         asking = asking[~took]
         asking = asking[pointer[asking] < count[asking]]
+    if time.monotonic() >= deadline:  # the leftovers' one-by-one offer would overrun
+        return chosen
     return fill_greedily(arrays, chosen)
 
 
@@ -130,13 +132,19 @@ def repair_by_regions(
     m = arrays.capacity.shape[0]
     for _ in range(MAX_PASSES):  # each pass groups the localities anew
         before = float(arrays.weight[chosen[chosen >= 0]].sum())
+        waiting = _waiting_pairs(arrays, chosen, reduced)
         for region in np.array_split(rng.permutation(m), max(1, m // region_size)):
             if time.monotonic() >= deadline - 0.2:
                 return chosen
             seconds = max((deadline - time.monotonic()) / 4, 0.2)
-            chosen = _repair_region(arrays, chosen, reduced, region, rng,
+            previous = chosen
+            chosen = _repair_region(arrays, chosen, reduced, region, rng, waiting=waiting,
                                     per_locality=per_locality, candidates=candidates,
                                     deadline=min(deadline, time.monotonic() + seconds))
+            dropped = (chosen < 0) & (previous >= 0)  # may fit in a region still to come
+            if dropped.any():
+                waiting = np.concatenate([waiting, _waiting_pairs(arrays, chosen, reduced,
+                                                                  np.flatnonzero(dropped))])
         if float(arrays.weight[chosen[chosen >= 0]].sum()) <= before * (1 + 1e-7):
             break
     return chosen
@@ -149,6 +157,7 @@ def _repair_region(
     region: NDArray[np.int64],
     rng: np.random.Generator,
     *,
+    waiting: NDArray[np.int64],
     per_locality: int,
     candidates: int,
     deadline: float,
@@ -158,15 +167,14 @@ def _repair_region(
     placed = np.flatnonzero((chosen >= 0) & (arrays.locked_pair < 0))
     placed = placed[inside[arrays.pair_locality[chosen[placed]]]]
     placed = placed[rng.permutation(len(placed))]
-    loc = arrays.pair_locality[chosen[placed]]
-    order = np.argsort(loc, kind="stable")
-    rank = np.arange(len(order)) - np.searchsorted(loc[order], loc[order])
-    freed = placed[order[rank < per_locality]]
-    hopeful = reduced > 1e-12
-    hopeful &= inside[arrays.pair_locality]
-    hopeful &= (chosen < 0)[arrays.pair_case] & (arrays.locked_pair < 0)[arrays.pair_case]
-    waiting = np.unique(arrays.pair_case[hopeful])
-    cases = np.union1d(freed, waiting)
+    freed = placed[_first_per_locality(arrays.pair_locality[chosen[placed]], per_locality)]
+    # The unplaced cases that value a locality of the region most, a few per locality.
+    waiting = waiting[inside[arrays.pair_locality[waiting]]]
+    waiting = waiting[chosen[arrays.pair_case[waiting]] < 0]
+    waiting = waiting[np.argsort(-reduced[waiting], kind="stable")]
+    hopeful = arrays.pair_case[waiting[_first_per_locality(arrays.pair_locality[waiting],
+                                                           per_locality)]]
+    cases = np.union1d(freed, hopeful)
     if not len(cases):
         return chosen
     cols = _region_pairs(arrays, cases, reduced, inside, candidates)
@@ -190,6 +198,32 @@ def _repair_region(
         return chosen
     trial[arrays.pair_case[picked]] = picked
     return trial
+
+
+def _first_per_locality(loc: NDArray[np.int64], k: int) -> NDArray[np.int64]:
+    """Positions of the first ``k`` items of every locality, in the order given."""
+    order = np.argsort(loc, kind="stable")
+    rank = np.arange(len(order)) - np.searchsorted(loc[order], loc[order])
+    first: NDArray[np.int64] = order[rank < k]
+    return first
+
+
+def _waiting_pairs(
+    arrays: Arrays,
+    chosen: NDArray[np.int64],
+    reduced: NDArray[np.float64],
+    cases: NDArray[np.int64] | None = None,
+) -> NDArray[np.int64]:
+    """The pairs of unplaced, unlocked cases (of ``cases``, by default all) that are worth
+    something at the prices."""
+    if cases is None:
+        cases = np.flatnonzero((chosen < 0) & (arrays.locked_pair < 0))
+    starts, stops = arrays.indptr[cases], arrays.indptr[cases + 1]
+    lengths = stops - starts
+    ids: NDArray[np.int64] = (
+        np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    )
+    return ids[reduced[ids] > 1e-12]
 
 
 def _region_pairs(

@@ -46,7 +46,8 @@ from resettle.placement.solvers.base import register_solver
 DEFAULT_TIME_LIMIT = 600.0
 DEFAULT_GAP = 0.005
 EXACT_BOUNDS_UP_TO_PAIRS = 50_000  # below this, per-tier LP bounds are cheap and exact
-DUAL_SHARE = 0.35  # of the time limit, for the smoothed dual's prices (large instances)
+PRICES_ABOVE_PAIRS = 50_000  # above this, prices from the smoothed dual instead of the LP
+DUAL_SHARE = 0.4  # of the time before rounding must end, for the smoothed dual's prices
 FLOW_SHARE = 0.25  # of the time limit, for the priced persons flow (bound + start)
 LP_SHARE = 0.6  # of the time limit, for flow and LP together; the rest for the repair
 DOMINANCE = 2.0  # tier weight per person over the most a person can add to the tiers below
@@ -107,9 +108,11 @@ class LargeSolver:
         weights = tier_weights(problem)
         arrays = build_arrays(problem, weights)
         tail = _tail_seconds(arrays, limit)
-        if problem.n_pairs > EXACT_BOUNDS_UP_TO_PAIRS:
-            relaxation, chosen, stats = _solve_by_prices(
-                arrays, begun + min(0.9 * limit, limit - tail), begun + DUAL_SHARE * limit, seed)
+        if problem.n_pairs > PRICES_ABOVE_PAIRS:
+            rounding_deadline = begun + min(0.9 * limit, limit - tail)
+            dual_deadline = time.monotonic() + DUAL_SHARE * (rounding_deadline - begun)
+            relaxation, chosen, stats = _solve_by_prices(arrays, rounding_deadline,
+                                                         dual_deadline, seed)
             master_failures = 0
         else:
             relaxation, chosen, stats, master_failures = _solve_by_columns(
@@ -163,23 +166,26 @@ def _solve_by_prices(
     """Large instances: prices from the smoothed Lagrangian dual (their exact dual value is
     the bound), a fill guided by them, then MIP repairs one group of localities at a time.
     The plain greedy fill is the floor."""
+    started = time.monotonic()
     dual = solve_dual(arrays, dual_deadline)
     reduced = arrays.reduced(dual.lam)
     fill_started = time.monotonic()
     chosen = priced_fill(arrays, dual.lam, deadline, reduced=reduced)
     filled = _weighted_value(arrays, chosen)
     fill_seconds = time.monotonic() - fill_started
+    # The same fill at zero prices is the plain greedy one: the floor, should the prices mislead.
+    greedy_won = False
+    if time.monotonic() < deadline:
+        floor = priced_fill(arrays, np.zeros_like(dual.lam), deadline)
+        greedy_won = _weighted_value(arrays, floor) > filled
+        chosen = floor if greedy_won else chosen
     chosen = repair_by_regions(arrays, chosen, reduced, deadline, seed=seed)
-    floor = fill_greedily(arrays, arrays.locked_pair.copy())
-    greedy_won = _weighted_value(arrays, floor) > _weighted_value(arrays, chosen)
-    if greedy_won:
-        chosen = floor
     bound = min(dual.bound, lagrangian_bound(arrays, dual.lam))
     relaxation = MasterSolution(np.zeros(0, dtype=np.int64), np.zeros(0), dual.lam,
                                 np.zeros(arrays.n_cases), 0.0, bound, 0, False)
     stats = {"dual_evaluations": float(dual.evaluations), "dual_seconds": dual.seconds,
              "dual_bound": bound, "priced_fill_value": filled, "priced_fill_seconds": fill_seconds,
-             "greedy_floor_returned": float(greedy_won)}
+             "greedy_floor_won": float(greedy_won), "rounded_at": time.monotonic() - started}
     return relaxation, chosen, stats
 
 
