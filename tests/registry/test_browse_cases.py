@@ -22,12 +22,14 @@ class Slice:
     cases: tuple[Case, ...]
     total: int
     capped: bool = False
+    merged: tuple[tuple[str, str], ...] = ()
 
 
 class MemoryReader:
     def __init__(self, cases: list[Case], seen_by: dict[str, str]) -> None:
         self.cases, self.seen_by = cases, seen_by
         self.asked: list[dict[str, object]] = []
+        self.merged_away: dict[str, tuple[str, str]] = {}  # record: (its name, merged into)
 
     def get_case(self, case_id: str) -> Case:
         found = [c for c in self.cases if c.case_id == case_id]
@@ -54,7 +56,9 @@ class MemoryReader:
                    host_state: str | None) -> Slice:
         found = [c for c in self._scoped(host_state)
                  if any(text.lower() in m.family_name.lower() for m in c.members)]
-        return Slice(tuple(found[offset : offset + limit]), len(found))
+        merged = tuple((gone, into) for gone, (name, into) in self.merged_away.items()
+                       if text.lower() in name.lower())
+        return Slice(tuple(found[offset : offset + limit]), len(found), merged=merged)
 
 
 def reader() -> MemoryReader:
@@ -97,3 +101,13 @@ def test_every_case_needs_persons_places_so_that_filter_is_refused() -> None:
     browse_cases(store, CaseFilters(need=NEED_FILTERS[0]), on=DAY, offset=0, limit=10,
                  host_state=None)
     assert store.asked[-1]["need"] == NEED_FILTERS[0]
+
+
+def test_a_search_says_which_found_records_were_merged_into_whom() -> None:
+    cases = reader()
+    cases.merged_away["C-3-P1"] = ("Karimy", "C-1-P1")
+    found = browse_cases(cases, CaseFilters(q="karim"), on=DAY, offset=0, limit=10,
+                         host_state=None)
+    assert found.merged == (("C-3-P1", "C-1-P1"),)
+    listed = browse_cases(cases, CaseFilters(), on=DAY, offset=0, limit=10, host_state=None)
+    assert listed.merged == ()

@@ -62,6 +62,12 @@ class CaseSlice(Protocol):
         """A search matched more persons than it orders: the total is a floor."""
         ...
 
+    @property
+    def merged(self) -> tuple[tuple[str, str], ...]:
+        """A search's matches among records merged away as duplicates, each with the person
+        it was merged into (registry.dedup.merging): shown only as merged, never as a member."""
+        ...
+
 
 class CaseReader(Protocol):
     """Reading cases for people browsing them. ``host_state``: only the cases that host state

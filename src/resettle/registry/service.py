@@ -153,6 +153,7 @@ class CaseBrowse:
     offset: int
     capped: bool = False  # a search found too many people to order them all
     matched: dict[str, list[Person]] = field(default_factory=dict)  # case: members found
+    merged: tuple[tuple[str, str], ...] = ()  # found records merged away: (record, merged into)
 
 
 def browse_cases(reader: CaseReader, filters: CaseFilters, *, on: date, offset: int,
@@ -174,4 +175,4 @@ def browse_cases(reader: CaseReader, filters: CaseFilters, *, on: date, offset: 
         return CaseBrowse(page.cases, page.total, offset, page.capped)
     page = reader.find_cases(text=filters.q, offset=offset, limit=limit, host_state=host_state)
     matched = {case.case_id: matching_members(case.members, filters.q) for case in page.cases}
-    return CaseBrowse(page.cases, page.total, offset, page.capped, matched)
+    return CaseBrowse(page.cases, page.total, offset, page.capped, matched, page.merged)
