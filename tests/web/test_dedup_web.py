@@ -155,3 +155,23 @@ def test_a_refused_merge_comes_back_on_the_page_with_its_reason(world: World) ->
         "reason": "x"})
     assert answer.status_code == 422
     assert "cannot be merged with themselves" in answer.text
+
+
+def test_a_search_for_a_merged_away_record_shows_it_merged_into_its_survivor(
+        world: World) -> None:
+    first = world.login("registrar")
+    assert first.post("/api/registry/import",
+                      files=files(LEILA_AGAIN, LEILA_CASES)).status_code == 200
+    merge = first.post("/api/duplicates/merges", json={
+        "kept_person_id": "C-003-P1", "duplicate_person_id": "N-800-1",
+        "reason": "same UNHCR card"}).json()
+    confirmed = second_registrar(world).post(
+        f"/api/duplicates/merges/{merge['merge_id']}/confirm")
+    assert confirmed.status_code == 200, confirmed.text
+    found = first.get("/api/cases", params={"q": "N-800-1"}).json()
+    assert found["merged"] == [{"person_id": "N-800-1", "merged_into": "C-003-P1"}]
+    assert [i["case_id"] for i in found["items"]] == ["C-003"]
+    page = first.get("/cases", params={"q": "N-800-1"})
+    assert "N-800-1 matches, but was merged into C-003-P1" in page.text
+    plain = first.get("/api/cases").json()
+    assert plain["merged"] == []

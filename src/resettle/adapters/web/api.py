@@ -22,6 +22,11 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 
 
+class MergedOut(BaseModel):
+    person_id: str
+    merged_into: str
+
+
 class PageOut(BaseModel):
     items: list[dict[str, Any]]
     total: int
@@ -30,6 +35,8 @@ class PageOut(BaseModel):
     # A search that matched more people than it orders: total counts the first ones only;
     # a longer search text narrows it.
     total_is_floor: bool = False
+    # Records the search found that were merged away as duplicates, with their survivor.
+    merged: list[MergedOut] = Field(default_factory=list)
 
 
 class LoginIn(BaseModel):

@@ -49,6 +49,7 @@ class Page:
     offset: int
     limit: int
     capped: bool = False  # a search found too many people to order them all (see find_cases)
+    merged: tuple[tuple[str, str], ...] = ()  # found records merged away: (record, merged into)
 
 
 def _host_state(principal: Principal, scope: Scope) -> str | None:
@@ -92,7 +93,9 @@ def list_visible_cases(ctx: Ctx, filters: CaseFilters, *, offset: int, limit: in
         for item, case in zip(items, found.cases, strict=True):
             item["matched"] = [f"{m.given_name} {m.family_name} ({m.person_id})"
                                for m in found.matched.get(case.case_id, [])]
-    return Page(items, found.total, offset, limit, found.capped)
+    # A record merged away is found only as merged into its survivor (ids, not names).
+    merged = found.merged if Section.IDENTITY in sections else ()
+    return Page(items, found.total, offset, limit, found.capped, merged)
 
 
 def _check_need_filter(principal: Principal, need: Dimension | None) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
-from resettle.adapters.web.api import CreatedOut, Limit, Offset, PageOut
+from resettle.adapters.web.api import CreatedOut, Limit, MergedOut, Offset, PageOut
 from resettle.adapters.web.guards import Ctx, allowed, logged_in
 from resettle.adapters.web.problems import ERROR_RESPONSES
 from resettle.adapters.web.screening import actions as screening_actions
@@ -36,7 +36,9 @@ class StepIn(BaseModel):
 
 def page_out(page: case_access.Page) -> PageOut:
     return PageOut(items=page.items, total=page.total, offset=page.offset, limit=page.limit,
-                   total_is_floor=page.capped)
+                   total_is_floor=page.capped,
+                   merged=[MergedOut(person_id=gone, merged_into=into)
+                           for gone, into in page.merged])
 
 
 @router.get("/cases")
