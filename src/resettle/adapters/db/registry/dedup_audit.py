@@ -1,7 +1,7 @@
 """Audit entries for deduplication's reads and writes of personal data, outside the web.
 
 The web's duplicates page audits through its request context (``web/registry/
-duplicates_service.py``); the command line has none, so its dedup commands write here, in
+duplicate_actions.py``); the command line has none, so its dedup commands write here, in
 the same shape: action ``dedup.<command>``, an entry naming the person (or saying how many
 were read), then entries naming every case concerned, at most ``IDS_PER_ENTRY`` ids each.
 Entries join the command's transaction: a command that fails leaves neither its change nor

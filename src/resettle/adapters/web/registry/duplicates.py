@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from resettle.adapters.web.guards import Ctx, allowed
 from resettle.adapters.web.pages import ON_PAGE, record_refusal, render, see_other
 from resettle.adapters.web.problems import ERROR_RESPONSES
-from resettle.adapters.web.registry import duplicates_service as service
+from resettle.adapters.web.registry import duplicate_actions as actions
 from resettle.errors import ResettleError
 from resettle.registry.dedup.merging import PersonMerge
 from resettle.security.policy import Permission
@@ -33,8 +33,8 @@ PAGE = "/registry/duplicates"
 
 
 def _page(request: Request, ctx: Ctx, problem: ResettleError | None = None) -> Response:
-    return render(request, ctx, "duplicates.html", rows=service.queue(ctx),
-                  merges=service.merges(ctx), problem=problem,
+    return render(request, ctx, "duplicates.html", rows=actions.queue(ctx),
+                  merges=actions.merges(ctx), problem=problem,
                   status_code=problem.http_status if problem else 200)
 
 
@@ -56,7 +56,7 @@ def duplicates_page(request: Request, ctx: Reviewer) -> Response:
 def decide_form(request: Request, ctx: Reviewer, *, person_id: PersonId,
                 other_person_id: PersonId, same: Annotated[bool, Form()],
                 reason: Reason = "") -> Response:
-    return _act(request, ctx, lambda: service.decide(ctx, person_id, other_person_id,
+    return _act(request, ctx, lambda: actions.decide(ctx, person_id, other_person_id,
                                                      same=same, reason=reason))
 
 
@@ -66,24 +66,24 @@ def merge_form(request: Request, ctx: Reviewer, *, kept_person_id: PersonId,
     """The officer chose which of the pair (two ids) to keep; the other is the duplicate."""
     others = [p for p in pair.split() if p != kept_person_id]
     duplicate = others[0] if others else kept_person_id  # the same id: refused with a reason
-    return _act(request, ctx, lambda: service.merge(ctx, kept_person_id, duplicate,
+    return _act(request, ctx, lambda: actions.merge(ctx, kept_person_id, duplicate,
                                                     reason=reason))
 
 
 @pages.post(PAGE + "/merges/{merge_id}/confirm")
 def confirm_form(request: Request, merge_id: str, ctx: Reviewer) -> Response:
-    return _act(request, ctx, lambda: service.confirm(ctx, merge_id))
+    return _act(request, ctx, lambda: actions.confirm(ctx, merge_id))
 
 
 @pages.post(PAGE + "/merges/{merge_id}/refuse")
 def refuse_form(request: Request, merge_id: str, ctx: Reviewer) -> Response:
-    return _act(request, ctx, lambda: service.refuse(ctx, merge_id))
+    return _act(request, ctx, lambda: actions.refuse(ctx, merge_id))
 
 
 @pages.post(PAGE + "/merges/{merge_id}/reverse")
 def reverse_form(request: Request, merge_id: str, ctx: Reviewer,
                  reason: Reason = "") -> Response:
-    return _act(request, ctx, lambda: service.reverse(ctx, merge_id, reason=reason))
+    return _act(request, ctx, lambda: actions.reverse(ctx, merge_id, reason=reason))
 
 
 class DecisionIn(BaseModel):
@@ -114,17 +114,17 @@ def _merge_out(merge: PersonMerge) -> dict[str, Any]:
 @api.get("/duplicates")
 def queue_api(ctx: Reviewer) -> dict[str, Any]:
     """Likely duplicates waiting for a decision (most likely first), and every merge."""
-    rows = service.queue(ctx)
+    rows = actions.queue(ctx)
     return {"pairs": [{"person": asdict(r.left), "other_person": asdict(r.right),
                        "probability": r.pair.match_probability, "reasons": r.pair.reasons}
                       for r in rows],
-            "merges": [_merge_out(m) for m in service.merges(ctx)]}
+            "merges": [_merge_out(m) for m in actions.merges(ctx)]}
 
 
 @api.post("/duplicates/decisions", status_code=204)
 def decide_api(body: DecisionIn, ctx: Reviewer) -> None:
     """Record that two records are, or are not, the same person (nothing is merged)."""
-    service.decide(ctx, body.person_id, body.other_person_id, same=body.same,
+    actions.decide(ctx, body.person_id, body.other_person_id, same=body.same,
                    reason=body.reason)
 
 
@@ -132,23 +132,23 @@ def decide_api(body: DecisionIn, ctx: Reviewer) -> None:
 def merge_api(body: MergeIn, ctx: Reviewer) -> dict[str, Any]:
     """Merge the duplicate into the kept person (proposed, when a second officer must
     confirm: either person was interviewed)."""
-    return _merge_out(service.merge(ctx, body.kept_person_id, body.duplicate_person_id,
+    return _merge_out(actions.merge(ctx, body.kept_person_id, body.duplicate_person_id,
                                     reason=body.reason))
 
 
 @api.post("/duplicates/merges/{merge_id}/confirm")
 def confirm_api(merge_id: str, ctx: Reviewer) -> dict[str, Any]:
     """A second officer confirms a proposed merge."""
-    return _merge_out(service.confirm(ctx, merge_id))
+    return _merge_out(actions.confirm(ctx, merge_id))
 
 
 @api.post("/duplicates/merges/{merge_id}/refuse")
 def refuse_api(merge_id: str, ctx: Reviewer) -> dict[str, Any]:
     """A second officer refuses a proposed merge."""
-    return _merge_out(service.refuse(ctx, merge_id))
+    return _merge_out(actions.refuse(ctx, merge_id))
 
 
 @api.post("/duplicates/merges/{merge_id}/reverse")
 def reverse_api(merge_id: str, body: ReasonIn, ctx: Reviewer) -> dict[str, Any]:
     """Undo a merge: the members that joined go back to a case of their own."""
-    return _merge_out(service.reverse(ctx, merge_id, reason=body.reason))
+    return _merge_out(actions.reverse(ctx, merge_id, reason=body.reason))

@@ -1,4 +1,5 @@
-"""What the duplicates page and API both call: authorize, call the dedup service, audit.
+"""What the duplicates page and API both call: authorize, call the dedup stage's service
+(registry/dedup/service.py), audit. No rule lives here.
 
 Names of both records are identity data: the queue is shown only to roles that see identity
 (``dedup.review`` is granted to registration officers), and every case it shows is audited.
