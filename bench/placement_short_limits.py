@@ -12,14 +12,15 @@ Baseline in the same run: the same two with the code of ``PLACEMENT_SHORT_BASELI
 default the merge before this work, 4c2250a), extracted with ``git archive`` and put first on
 the child's PYTHONPATH. ``PLACEMENT_SHORT_PARTS=solve`` (or ``command``) runs one part;
 ``PLACEMENT_SHORT_COMMAND_LIMITS`` overrides the command's limits (each one that is not refused
-reads 10,000,000 scores: minutes). The 1-minute load average before each run is beside it.
+reads 10,000,000 scores: minutes); ``least`` runs it at the smallest limit this branch states
+at that moment. ``PLACEMENT_SHORT_BASELINE=`` (empty) runs no baseline. The 1-minute load
+average before each run is beside it.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tarfile
@@ -53,13 +54,14 @@ def _solve_child(limit: float) -> None:
 def _run(args: list[str], source: Path) -> tuple[float, float, float, str]:
     """(wall s, CPU s, peak MiB, stdout + stderr) of one child with ``source`` first."""
     env = {**os.environ, "PYTHONPATH": f"{source}:{ROOT}"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          env=env) as child:
+        output = child.stdout.read() if child.stdout else ""
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own CPU and peak memory
+        child.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, after.ru_maxrss / 1024, done.stdout + done.stderr
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output
 
 
 def _baseline_source(folder: Path) -> Path:
@@ -116,12 +118,14 @@ def main() -> None:
 
     parts = os.environ.get("PLACEMENT_SHORT_PARTS", "solve,command").split(",")
     limits = _limits("PLACEMENT_SHORT_LIMITS", "40,60,90")
+    command_limits = os.environ.get("PLACEMENT_SHORT_COMMAND_LIMITS", "")
     print(describe_machine())
     print("| part | code | limit s | wall s | CPU s | gap | peak MiB | load | outcome |")
     print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
-        codes = [(f"baseline {BASELINE}", _baseline_source(Path(folder))),
-                 ("this branch", ROOT / "src")]
+        codes = [("this branch", ROOT / "src")]
+        if BASELINE:
+            codes.insert(0, (f"baseline {BASELINE}", _baseline_source(Path(folder))))
         if "solve" in parts:
             for limit in limits:
                 for name, source in codes:
@@ -129,7 +133,13 @@ def main() -> None:
         if "command" in parts:
             paths = write_problem_files(make_instance("B"), Path(folder))
             paths["folder"] = Path(folder)
-            for limit in _limits("PLACEMENT_SHORT_COMMAND_LIMITS", ",".join(map(str, limits))):
+            if command_limits == "least":  # the smallest limit this branch states, right now
+                row = _command_row("this branch", ROOT / "src", 1.0, paths)
+                print(row, flush=True)
+                limits = [float(row.split("at least ")[-1].split(" s")[0])]
+            elif command_limits:
+                limits = _limits("PLACEMENT_SHORT_COMMAND_LIMITS", "")
+            for limit in limits:
                 for name, source in codes:
                     print(_command_row(name, source, limit, paths), flush=True)
 
