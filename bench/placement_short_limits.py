@@ -112,10 +112,16 @@ def _limits(variable: str, default: str) -> list[float]:
     return [float(v) for v in os.environ.get(variable, default).split(",") if v]
 
 
-def main() -> None:
+def _write_child(folder: Path) -> None:
+    """Child process: write B as CSV, so that the parent never holds it (a child's peak memory
+    starts from its parent's)."""
     from bench.placement_scale import make_instance
     from resettle.placement.synthetic import write_problem_files
 
+    write_problem_files(make_instance("B"), folder)
+
+
+def main() -> None:
     parts = os.environ.get("PLACEMENT_SHORT_PARTS", "solve,command").split(",")
     limits = _limits("PLACEMENT_SHORT_LIMITS", "40,60,90")
     command_limits = os.environ.get("PLACEMENT_SHORT_COMMAND_LIMITS", "")
@@ -131,7 +137,11 @@ def main() -> None:
                 for name, source in codes:
                     print(_solve_row(name, source, limit), flush=True)
         if "command" in parts:
-            paths = write_problem_files(make_instance("B"), Path(folder))
+            env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"}
+            subprocess.run([sys.executable, "-m", "bench.placement_short_limits", "--write",
+                            folder], check=True, env=env)
+            paths = {name: Path(folder) / f"{name}.csv"
+                     for name in ("cases", "localities", "scores")}
             paths["folder"] = Path(folder)
             if command_limits == "least":  # the smallest limit this branch states, right now
                 row = _command_row("this branch", ROOT / "src", 1.0, paths)
@@ -147,5 +157,7 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--solve":
         _solve_child(float(sys.argv[2]))
+    elif len(sys.argv) == 3 and sys.argv[1] == "--write":
+        _write_child(Path(sys.argv[2]))
     else:
         main()
