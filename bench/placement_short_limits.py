@@ -147,6 +147,7 @@ def main() -> None:
                 row = _command_row("this branch", ROOT / "src", 1.0, paths)
                 print(row, flush=True)
                 limits = [float(row.split("at least ")[-1].split(" s")[0])]
+                codes.reverse()  # this branch first, while the load is what it was told
             elif command_limits:
                 limits = _limits("PLACEMENT_SHORT_COMMAND_LIMITS", "")
             for limit in limits:
