@@ -13,7 +13,7 @@ from registry_samples import make_case, make_person
 from resettle.core import Case, CaseStatus, Locality, Pledge, RegistryBatch
 from resettle.core.needs import Dimension
 from resettle.core.protection import ProtectionSettings
-from resettle.errors import ConflictError, NotFoundError, RefoulementError
+from resettle.errors import BadParameterError, ConflictError, NotFoundError, RefoulementError
 from resettle.placement.explain import CaseExplanation, ShadowPrice
 from resettle.placement.ports import PlacementInputs
 from resettle.placement.runs import DecisionAction, PlacementDecision, PlacementRun
@@ -120,3 +120,12 @@ def test_override_refuses_feared_and_refused_states(locality: str,
     decide_placement(store, outcome.run.run_id, "A", DecisionAction.OVERRIDE,
                      locality_id="ALB-1", reason="wish", actor="o", at=NOW)
     assert [d.locality_id for d in store.decisions] == ["ALB-1"]
+
+
+def test_a_time_limit_below_the_fixed_work_is_refused_before_solving() -> None:
+    store = world()
+    with pytest.raises(BadParameterError) as caught:
+        place_ready_cases(store, on=DAY, solver="exact", time_limit=1e-6, seed=0,
+                          label="t", actor="t", now=NOW)
+    assert "Give a time limit of at least" in str(caught.value)
+    assert store.runs == {}  # nothing stored

@@ -22,7 +22,7 @@ from resettle.core.needs import Dimension
 from resettle.core.protection import check_destination
 from resettle.errors import ConflictError, NotFoundError, ValidationError
 from resettle.placement import decision_rules as rules
-from resettle.placement.budget import Budget
+from resettle.placement.budget import Budget, refuse_short_limit
 from resettle.placement.build import WARNING_CODES, build_problem, validate
 from resettle.placement.explain import (
     CaseExplanation,
@@ -115,6 +115,7 @@ def place_ready_cases(
     found = validate(cases, places, scores)
     warnings = [i for i in found if i.code in WARNING_CODES]
     problem = build_problem(cases, places, scores, validated=found)
+    refuse_short_limit(budget, problem.n_cases, problem.n_pairs, reading=False, explaining=True)
     result = solve_placement(problem, solver=solver, seed=seed,
                              time_limit=budget.for_solve(explaining=True, n_cases=problem.n_cases))
     # Explained now: the inputs are not stored, only their fingerprint.

@@ -13,7 +13,7 @@ from resettle.adapters.cli.output import console, error_console, failing_cleanly
 from resettle.core.issues import Issue
 from resettle.errors import ValidationError
 from resettle.placement import files
-from resettle.placement.budget import Budget
+from resettle.placement.budget import Budget, refuse_short_limit
 from resettle.placement.build import WARNING_CODES, build_problem, validate, with_preferences
 from resettle.placement.problem import PlacementProblem
 from resettle.placement.records import BuildOptions, PlacementCase, PlacementLocality
@@ -49,6 +49,9 @@ def place(  # noqa: PLR0917 - Typer maps parameters to options
     """Place cases into localities from CSV files; write placements.csv and a report."""
     budget = Budget.of(time_limit)  # the whole command: reading, solve, report
     with failing_cleanly():
+        # Sized from the files' line counts before reading them: refused before any work.
+        refuse_short_limit(budget, files.count_data_rows(cases), files.count_data_rows(scores),
+                           reading=True, explaining=report is not None)
         problem = _load_problem(cases, localities, scores, ranks=(preferences, priorities),
                                 solver=solver)
         result = solve_placement(problem, solver=solver, gap=gap, seed=seed,

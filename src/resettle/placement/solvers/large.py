@@ -51,13 +51,16 @@ DUAL_SHARE = 0.4  # of the time before rounding must end, for the smoothed dual'
 FLOW_SHARE = 0.25  # of the time limit, for the priced persons flow (bound + start)
 LP_SHARE = 0.6  # of the time limit, for flow and LP together; the rest for the repair
 DOMINANCE = 2.0  # tier weight per person over the most a person can add to the tiers below
-TAIL_PASSES = 50  # passes over the pairs after the rounding: tier bounds and the checker
+TAIL_PASSES = 10  # passes over the pairs after the rounding: tier bounds, checker (~5 measured)
 TAIL_SHARE = 0.08  # of the time limit, kept for them at least
 
 
-def tier_weights(problem: PlacementProblem) -> NDArray[np.float64]:
-    """A weight per tier so each person of a tier outweighs everything in the tiers below."""
-    coefs = tier_coefficients(problem)
+def tier_weights(
+    problem: PlacementProblem, coefs: list[NDArray[np.float64]] | None = None
+) -> NDArray[np.float64]:
+    """A weight per tier so each person of a tier outweighs everything in the tiers below
+    (``coefs``: the problem's tier coefficients, when the caller has them already)."""
+    coefs = tier_coefficients(problem) if coefs is None else coefs
     sizes = np.maximum(problem.sizes[problem.pair_case], 1).astype(np.float64)
     outcome = np.abs(coefs[-1]) / sizes
     scale = float(outcome.max()) if len(outcome) else 1.0
@@ -70,8 +73,11 @@ def tier_weights(problem: PlacementProblem) -> NDArray[np.float64]:
     return np.array([*weights[1:][::-1], 1.0])
 
 
-def build_arrays(problem: PlacementProblem, weights: NDArray[np.float64]) -> Arrays:
-    coefs = tier_coefficients(problem)
+def build_arrays(
+    problem: PlacementProblem, weights: NDArray[np.float64],
+    coefs: list[NDArray[np.float64]] | None = None,
+) -> Arrays:
+    coefs = tier_coefficients(problem) if coefs is None else coefs
     weight = sum((w * c for w, c in zip(weights, coefs, strict=True)), np.zeros(problem.n_pairs))
     locked = np.full(problem.n_cases, -1, dtype=np.int64)
     for case, loc in problem.locks.items():
@@ -105,8 +111,9 @@ class LargeSolver:
             return infeasible
         limit = DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit)
         begun = time.monotonic()
-        weights = tier_weights(problem)
-        arrays = build_arrays(problem, weights)
+        coefs = tier_coefficients(problem)  # once: ~0.5 s a vector at 10,000,000 pairs
+        weights = tier_weights(problem, coefs)
+        arrays = build_arrays(problem, weights, coefs)
         tail = _tail_seconds(arrays, limit)
         if problem.n_pairs > PRICES_ABOVE_PAIRS:
             rounding_deadline = begun + min(0.9 * limit, limit - tail)
@@ -125,7 +132,8 @@ class LargeSolver:
             bounds = exact_tier_bounds(problem, achieved, begun + limit)
         else:
             bounds = lagrangian_tier_bounds(problem, weights, relaxation.lam, achieved,
-                                            weighted_bound=relaxation.bound)
+                                            weighted_bound=relaxation.bound,
+                                            known=(coefs, arrays))
         stats.update(lp_rounds=float(relaxation.rounds), lp_value=relaxation.lp_value,
                      lp_bound=relaxation.bound, lp_complete=float(relaxation.complete),
                      master_columns=float(len(relaxation.columns)))
@@ -263,8 +271,7 @@ def _demote_overflow(
 
 
 def _achieved(problem: PlacementProblem, chosen: NDArray[np.int64]) -> list[float]:
-    placed = chosen[chosen >= 0]
-    return [float(c[placed].sum()) for c in tier_coefficients(problem)]
+    return [float(c.sum()) for c in tier_coefficients(problem, chosen[chosen >= 0])]
 
 
 def _status(
@@ -309,14 +316,19 @@ def lagrangian_tier_bounds(
     achieved: list[float],
     *,
     weighted_bound: float = np.inf,
+    known: tuple[list[NDArray[np.float64]], Arrays] | None = None,
 ) -> list[float | None]:
     """Per tier k, with multipliers w_l for the earlier tiers (constraints tier_l >= a_l):
     tier_k <= (L_k(lam_k) - sum_{l<k} w_l a_l) / w_k, where L_k prices the objective
     sum_{l<=k} w_l tier_l. Valid for every lam >= 0; the LP's prices make it tight. For the
     last tier any other bound on the whole weighted objective (``weighted_bound``, e.g. the
-    persons-only flow) serves the same way."""
-    coefs = tier_coefficients(problem)
-    base = build_arrays(problem, np.zeros(len(coefs)))  # the weights are set per tier below
+    persons-only flow) serves the same way. ``known``: the tier coefficients and the solver's
+    arrays, when the caller has them (only their weights differ here, set per tier below)."""
+    if known is None:
+        coefs = tier_coefficients(problem)
+        base = build_arrays(problem, np.zeros(len(coefs)), coefs)
+    else:
+        coefs, base = known
     out: list[float | None] = []
     persons_room = float(problem.capacity[:, 0].sum())  # no more persons than places
     for level in range(len(coefs)):
