@@ -38,9 +38,11 @@ from resettle.placement.problem import PlacementProblem
 from resettle.placement.solvers._fillings import Filling, Knapsacks
 from resettle.placement.solvers._highs import (
     build_highs,
+    deadline_share,
     floor_rows,
     lock_bounds,
     run_guarded,
+    time_left,
 )
 from resettle.placement.solvers._tiers import INTEGRAL, TierOutcome, _set_gap
 
@@ -225,7 +227,7 @@ class _Tier:
         for _ in range(MAX_ROUNDS):
             if (deadline is not None and time.perf_counter() >= deadline) or stalled >= stall:
                 break
-            if not run_guarded(master, _remaining(deadline), 0, presolve=False) or \
+            if not run_guarded(master, time_left(deadline), 0, presolve=False) or \
                     master.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 break
             duals = np.asarray(master.getSolution().row_dual)
@@ -280,7 +282,7 @@ class _Tier:
         does not prove it, every filling an improving solution may use is enumerated and the
         MIP over those finds the tier's optimum."""
         pool = self.model.pool
-        best = self._best_of(pool, incumbent, _share(deadline, POOL_SHARE))[0]
+        best = self._best_of(pool, incumbent, deadline_share(deadline, POOL_SHARE))[0]
         z = float(self.true_coef @ best)
         need = z + self.tolerance(bound.value)  # what a better solution must reach
         if bound.value <= need:
@@ -326,7 +328,7 @@ class _Tier:
         solution.col_value = warm.tolist()
         solution.value_valid = True
         mip.setSolution(solution)
-        finished = run_guarded(mip, _remaining(deadline), 0)
+        finished = run_guarded(mip, time_left(deadline), 0)
         status = mip.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
             return None, -np.inf, finished
@@ -337,13 +339,3 @@ class _Tier:
         return chosen, float(info.mip_dual_bound) + self.constant, proven
 
 
-def _share(deadline: float | None, fraction: float) -> float | None:
-    """A deadline leaving the rest of the remaining time for what follows."""
-    if deadline is None:
-        return None
-    now = time.perf_counter()
-    return now + fraction * max(deadline - now, 0.0)
-
-
-def _remaining(deadline: float | None) -> float | None:
-    return None if deadline is None else max(deadline - time.perf_counter(), 0.01)

@@ -9,6 +9,7 @@ time limit are additionally solved with presolve off, which never blocks.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import highspy
@@ -21,6 +22,20 @@ from resettle.placement.quiet_highs import new_highs
 
 PRESOLVE_OFF_ABOVE_PAIRS = 2_000_000  # presolve can run for minutes unobserved above this
 GRACE_SECONDS = 5.0  # HiGHS checks its clock coarsely, more so on a loaded machine
+
+
+def deadline_share(deadline: float | None, fraction: float) -> float | None:
+    """A deadline (``time.perf_counter`` clock) at ``fraction`` of the time left before
+    ``deadline``, leaving the rest for what follows (a proof, a repair); None: no deadline."""
+    if deadline is None:
+        return None
+    now = time.perf_counter()
+    return now + fraction * max(deadline - now, 0.0)
+
+
+def time_left(deadline: float | None) -> float | None:
+    """Seconds left before ``deadline`` as a HiGHS time limit (never zero); None: no limit."""
+    return None if deadline is None else max(deadline - time.perf_counter(), 0.01)
 
 
 class SolverStuckError(RuntimeError):

@@ -18,7 +18,6 @@ seconds in cut separation into one it closes at the root.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import highspy
@@ -31,9 +30,11 @@ from resettle.placement.solvers._highs import (
     Rows,
     SolverStuckError,
     build_highs,
+    deadline_share,
     lock_bounds,
     new_model,
     run_guarded,
+    time_left,
 )
 
 INTEGRAL = 1e-6
@@ -79,7 +80,7 @@ class TierModel:
         """The row duals of the tier's pair LP but its capacity rows (None if it did not
         finish): the duals of the rows linking the localities, to start fillings from."""
         self.lp.changeColsCost(len(self.columns), self.columns, coef)
-        ok = run_guarded(self.lp, _remaining(deadline), self.problem.n_pairs)
+        ok = run_guarded(self.lp, time_left(deadline), self.problem.n_pairs)
         if not ok or self.lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         return np.delete(np.asarray(self.lp.getSolution().row_dual), self.capacity_rows)
@@ -87,7 +88,7 @@ class TierModel:
     def solve(self, coef: NDArray[np.float64], incumbent: NDArray[np.float64] | None, *,
               deadline: float | None, rel_gap: float | None) -> TierOutcome:
         self.lp.changeColsCost(len(self.columns), self.columns, coef)
-        ok = run_guarded(self.lp, _remaining(deadline), self.problem.n_pairs)
+        ok = run_guarded(self.lp, time_left(deadline), self.problem.n_pairs)
         if not ok or self.lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             # infeasible (the MIP says so too, with its status) or the LP did not finish
             return self._plain_mip(coef, incumbent, deadline=deadline, rel_gap=rel_gap)
@@ -106,7 +107,7 @@ class TierModel:
         # moving one is worth less than z_true - near. If the MIP on the rest reaches at
         # least that value, it is optimal for the whole tier: one MIP finds and proves it.
         try:
-            local = self._plain_mip(coef, incumbent, deadline=_share(deadline, 0.5),
+            local = self._plain_mip(coef, incumbent, deadline=deadline_share(deadline, 0.5),
                                     rel_gap=rel_gap,
                                     bounds=self._fix_by_reduced_cost(x, duals, near))
         except SolverStuckError:
@@ -158,7 +159,7 @@ class TierModel:
         kept = np.floor(x + INTEGRAL)
         lower = np.where(free, self.lower, np.maximum(kept, self.lower))
         upper = np.where(free, self.upper, np.minimum(kept, self.upper))
-        return self._plain_mip(coef, None, deadline=_share(deadline, 0.25), rel_gap=1e-4,
+        return self._plain_mip(coef, None, deadline=deadline_share(deadline, 0.25), rel_gap=1e-4,
                                bounds=(lower, upper), heuristic=True).solution
 
     def _fix_by_reduced_cost(
@@ -199,7 +200,7 @@ class TierModel:
         _set_gap(mip, rel_gap)
         if incumbent is not None and _fits(incumbent, lower, upper):
             mip.setSolution(_as_solution(incumbent[free]))
-        finished = run_guarded(mip, _remaining(deadline), len(free),
+        finished = run_guarded(mip, time_left(deadline), len(free),
                                presolve=not (heuristic and deadline is not None))
         outcome = _read_mip(mip, coef[free], finished=finished, integer_tier=rel_gap is None)
         offset = float(coef @ np.where(lower < upper, 0.0, lower))
@@ -262,18 +263,6 @@ def _better(coef: NDArray[np.float64], a: NDArray[np.float64] | None,
     if a is None or b is None:
         return a if b is None else b
     return a if coef @ a >= coef @ b else b
-
-
-def _share(deadline: float | None, fraction: float) -> float | None:
-    """A deadline leaving the rest of the remaining time for the proof."""
-    if deadline is None:
-        return None
-    now = time.perf_counter()
-    return now + fraction * max(deadline - now, 0.0)
-
-
-def _remaining(deadline: float | None) -> float | None:
-    return None if deadline is None else max(deadline - time.perf_counter(), 0.01)
 
 
 def _as_solution(x: NDArray[np.float64]) -> highspy.HighsSolution:
