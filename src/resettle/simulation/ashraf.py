@@ -136,7 +136,7 @@ def _family_with_children(rng: np.random.Generator, couple: bool) -> list[Bluepr
 
 def _build_case(rng: np.random.Generator, case_id: str, blueprints: list[Blueprint],
                 config: AshrafConfig) -> Case:
-    family = draw_persian_name(rng, True)
+    family = draw_persian_name(rng, True, national=config.national_names)
     members = tuple(
         _build_person(rng, blueprint, person_id=f"{case_id}-{index}", family=family,
                       config=config)
@@ -160,7 +160,8 @@ def _build_case(rng: np.random.Generator, case_id: str, blueprints: list[Bluepri
 
 def _build_person(rng: np.random.Generator, blueprint: Blueprint, *, person_id: str,
                   family: tuple[str, str, str, str], config: AshrafConfig) -> Person:
-    given, family_name, given_fa, family_fa = draw_persian_name(rng, blueprint.male)
+    given, family_name, given_fa, family_fa = draw_persian_name(
+        rng, blueprint.male, national=config.national_names)
     if blueprint.shares_family_name:
         family_name, family_fa = family[1], family[3]
     age = blueprint.age
@@ -190,7 +191,8 @@ def _build_person(rng: np.random.Generator, blueprint: Blueprint, *, person_id: 
         skills=skills,
         medical_conditions=conditions,
         specific_needs=needs,
-        relatives=draw_relatives(rng, config.share_with_relatives_abroad, age),
+        relatives=draw_relatives(rng, config.share_with_relatives_abroad, age,
+                                 national=config.national_names),
         feared_countries=(feared,) if feared else (),
         profiles=_profiles(rng, blueprint, config),
     )

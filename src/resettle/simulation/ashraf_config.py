@@ -193,6 +193,9 @@ class AshrafConfig:
     priority_urgent_base: float = 0.03
     hosts: tuple[HostSpec, ...] = DEFAULT_HOSTS
     protection: ProtectionSettings = ASHRAF_PROTECTION
+    # Names as a national registry holds them (national_names.py) instead of the camp's few
+    # dozen: for registries far larger than the camp, such as deduplication's benchmark.
+    national_names: bool = False
 
     @property
     def scale(self) -> float:

@@ -20,6 +20,7 @@ from resettle.core import (
     Severity,
 )
 from resettle.simulation.names import FAMILY, FEMALE_GIVEN, MALE_GIVEN
+from resettle.simulation.national_names import NATIONAL_NAMES
 from resettle.simulation.sampling import Weighted, chance, pick, sample_distinct
 
 E = EducationLevel
@@ -217,14 +218,19 @@ def draw_health(rng: np.random.Generator,
     return tuple(conditions), tuple(dict.fromkeys(needs))
 
 
-def draw_persian_name(rng: np.random.Generator, male: bool) -> tuple[str, str, str, str]:
-    """(given, family, given in Persian script, family in Persian script)."""
+def draw_persian_name(rng: np.random.Generator, male: bool, *, national: bool = False,
+                      ) -> tuple[str, str, str, str]:
+    """(given, family, given in Persian script, family in Persian script): from the camp's
+    lists, or as a national registry holds them (``national_names.py``)."""
+    if national:
+        return NATIONAL_NAMES.draw(rng, male)
     given = pick(rng, MALE_GIVEN if male else FEMALE_GIVEN)
     family = pick(rng, FAMILY)
     return given[0], family[0], given[1], family[1]
 
 
-def draw_relatives(rng: np.random.Generator, share: float, age: int) -> tuple[Relative, ...]:
+def draw_relatives(rng: np.random.Generator, share: float, age: int, *,
+                   national: bool = False) -> tuple[Relative, ...]:
     if not chance(rng, share):
         return ()
     relatives = []
@@ -232,7 +238,7 @@ def draw_relatives(rng: np.random.Generator, share: float, age: int) -> tuple[Re
         relation = pick(rng, RELATIONS)
         if relation == "child" and age < 35:
             relation = "sibling"
-        given, family, _, _ = draw_persian_name(rng, chance(rng, 0.5))
+        given, family, _, _ = draw_persian_name(rng, chance(rng, 0.5), national=national)
         relatives.append(Relative(f"{given} {family}", relation, RELATIVE_COUNTRY.draw(rng),
                                   contact_established=chance(rng, 0.45)))
     return tuple(relatives)

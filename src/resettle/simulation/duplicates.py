@@ -59,11 +59,13 @@ COMPOUND = re.compile(r"^(gholam|abdol|mohammad|ali)(?=\w{3,})", re.IGNORECASE)
 
 
 def generate_registry_with_duplicates(seed: int, population: int,
-                                      noise: DuplicateNoise = DuplicateNoise(),
-                                      ) -> SyntheticRegistry:
-    """About ``population`` first registrations plus their re-registrations, and the truth."""
+                                      noise: DuplicateNoise = DuplicateNoise(), *,
+                                      national_names: bool = False) -> SyntheticRegistry:
+    """About ``population`` first registrations plus their re-registrations, and the truth;
+    ``national_names``: names as a national registry holds them, not the camp's few dozen."""
     rng = np.random.default_rng(seed)
-    batch = generate_ashraf(seed, replace(DEFAULT_CONFIG, population=population))
+    batch = generate_ashraf(seed, replace(DEFAULT_CONFIG, population=population,
+                                          national_names=national_names))
     truth = {m.person_id: m.person_id for case in batch.cases for m in case.members}
     cases = list(batch.cases)
     persian: set[str] = set()

@@ -8,7 +8,7 @@ This module only chooses the backend, feeds the feature rows and turns Splink's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -76,13 +76,22 @@ def deduplicate(rows: Sequence[FeatureRow], *, model: dict[str, Any] | None = No
                 spec: ModelSpec = DEDUP, backend: Backend = Backend.DUCKDB, spark: Any = None,
                 seed: int = 0,
                 pair_threshold: float = PAIR_THRESHOLD,
-                cluster_threshold: float = CLUSTER_THRESHOLD) -> DedupResult:
-    """Score and cluster the registry; trains a model first unless one is given."""
+                cluster_threshold: float = CLUSTER_THRESHOLD,
+                on_phase: Callable[[str], None] | None = None) -> DedupResult:
+    """Score and cluster the registry; trains a model first unless one is given.
+    ``on_phase`` hears the name of each phase as it starts (training, scoring, clustering,
+    collecting), for a progress display or a benchmark's split of the time."""
+    phase = on_phase or (lambda _name: None)
     linker = make_linker(rows, model or spec.settings(), backend=backend, spark=spark)
+    if model is None:
+        phase("training")
     trained = model or train(linker, spec, seed=seed)
+    phase("scoring")
     predictions = linker.inference.predict(threshold_match_probability=pair_threshold)
+    phase("clustering")
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=cluster_threshold)
+    phase("collecting")
     pairs = pairs_from_frame(predictions.as_pandas_dataframe(), trained)
     cluster_frame = clustered.as_pandas_dataframe()
     clusters = dict(zip(cluster_frame["unique_id"].astype(str),

@@ -207,12 +207,21 @@ def _jaro_winkler(column: str, least: str) -> Condition:
     return test
 
 
-def _placeholder_year(year: str, flag: str) -> Condition:
+def _placeholder_year(year: str, flag: str, joined: str) -> Condition:
+    both = joined == "AND"
+
     def test(a: FeatureRow, b: FeatureRow) -> bool:
         left, right = a.get(year), b.get(year)
+        flags = (a.get(flag) is True, b.get(flag) is True)
         return (left is not None and right is not None and left == right
-                and (a.get(flag) is True or b.get(flag) is True))
+                and (all(flags) if both else any(flags)))
     return test
+
+
+def _both(first: str, second: str) -> Condition:
+    """Splink's ``And`` of two levels: ``(first) AND (second)``."""
+    one, other = condition_of(first), condition_of(second)
+    return lambda a, b: one(a, b) and other(a, b)
 
 
 def _within_seconds(column: str, seconds: str) -> Condition:
@@ -242,10 +251,11 @@ _CONDITIONS: tuple[tuple[str, Callable[..., Condition]], ...] = (
      _shared),
     (rf'jaro_winkler_similarity\({_COLUMN}, "?\1_r"?\) >= ([0-9.]+)',
      _jaro_winkler),
-    (rf'{_COLUMN} = "?\1_r"? AND \({_COLUMN} OR "?\2_r"?\)', _placeholder_year),
+    (rf'{_COLUMN} = "?\1_r"? AND \({_COLUMN} (OR|AND) "?\2_r"?\)', _placeholder_year),
     (rf"ABS\(EPOCH\(try_strptime\({_COLUMN}, '%Y-%m-%d'\)\) - "
      rf"EPOCH\(try_strptime\(\"?\1_r\"?, '%Y-%m-%d'\)\)\) <= ([0-9.]+)",
      _within_seconds),
     ("ELSE", lambda: lambda a, b: True),
+    (r"\((.+?)\) AND \((.+)\)", _both),  # last: the others are tried on each side
 )
 

@@ -26,7 +26,13 @@ PREDICTION_BLOCKING = (
 # skeleton and birth year, not family skeleton and sex: with ~70 family names a family+sex
 # block holds hundreds of strangers per true pair, and EM's "match" class drowned as the
 # registry grew (pairwise F1 0.839 -> 0.930 on 54,658 records, same run, bench/RESULTS.md).
-TRAINING_BLOCKING = (("dob",), ("family_key", "birth_year"))
+# The third pass is the one that learns the date of birth: the other two fix the date or its
+# year, so without it the date's m probabilities stayed Splink's defaults (a calendar slip or
+# a 1 January placeholder weighed almost nothing; bench/RESULTS.md). Its block must be nearly
+# pure matches with the date left free: both name skeletons and the same relatives' names
+# (same names alone left EM to split same-name strangers by their dates).
+TRAINING_BLOCKING = (("dob",), ("family_key", "birth_year"),
+                     ("given_key", "family_key", "relatives_keys"))
 DETERMINISTIC_RULES = (("name_key", "dob"),)
 
 
@@ -38,7 +44,12 @@ def name_comparison(prefix: str) -> cl.CustomComparison:
             cll.NullLevel(key),
             cll.ExactMatchLevel(latin).configure(tf_adjustment_column=latin,
                                                  label_for_charts="same spelling"),
-            cll.ExactMatchLevel(key).configure(label_for_charts="same consonant skeleton"),
+            # Hossein/Hassan, Mahmoud/Mohammad share a skeleton but are other names: a
+            # respelling of one name keeps its spelling close, another name does not.
+            cll.And(cll.ExactMatchLevel(key), cll.JaroWinklerLevel(latin, 0.88)).configure(
+                label_for_charts="same consonant skeleton, spellings close"),
+            cll.ExactMatchLevel(key).configure(
+                label_for_charts="same consonant skeleton, spellings apart"),
             cll.ArrayIntersectLevel(f"{prefix}_candidates", 1).configure(
                 label_for_charts="one romanization agrees"),
             cll.JaroWinklerLevel(key, 0.88).configure(label_for_charts="skeletons close"),
@@ -53,6 +64,13 @@ def birth_date_comparison() -> cl.CustomComparison:
         output_column_name="dob",
         comparison_levels=[
             cll.NullLevel("dob"),
+            # Two 1 January placeholders of one year say only that the year agrees: a
+            # registry holds many of them, so this is not "same date".
+            cll.CustomLevel(
+                "birth_year_l = birth_year_r AND (dob_placeholder_l AND dob_placeholder_r)",
+                label_for_charts="same year, both 1 January placeholders",
+                base_dialect_str="duckdb",
+            ),
             cll.ExactMatchLevel("dob").configure(label_for_charts="same date"),
             cll.ArrayIntersectLevel("dob_variants", 1).configure(
                 label_for_charts="calendar conversion or day/month swap"),
