@@ -1,5 +1,6 @@
 """Exclusion review, consent and interview records, deadlines and membership, one by one."""
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from resettle.core import Case, Person, Priority, Sex
 from resettle.core.status import CaseStatus
 from resettle.errors import (
     IllegalTransitionError,
+    MergedAwayError,
     PermissionDeniedError,
     ValidationError,
 )
@@ -40,6 +42,11 @@ from resettle.screening.records import (
 from resettle.screening.workflow import Action, CaseEvent
 
 T0 = datetime(2013, 5, 1, 10, 0)
+
+
+def no_merges(ids: Iterable[str]) -> dict[str, str]:
+    """A registry where no record was merged into another."""
+    return {}
 
 
 def review() -> ExclusionReview:
@@ -160,7 +167,7 @@ def test_split_keeps_history_on_both_sides_and_sizes_match_members() -> None:
     case, history = family()
     change = split_case(case, history, new_case_id="C1-2", member_ids=frozenset({"P1"}),
                         new_principal_id="P1", remaining_principal_id="P2", actor="o",
-                        at=T0, reason="wants to go elsewhere")
+                        at=T0, reason="wants to go elsewhere", survivors=no_merges)
     source, new = change.cases
     assert [m.person_id for m in source.members] == ["P2", "P3"] and source.principal_id == "P2"
     assert [m.case_id for m in new.members] == ["C1-2"]
@@ -176,8 +183,27 @@ def test_split_reports_every_problem() -> None:
     with pytest.raises(ValidationError) as error:
         split_case(case, history, new_case_id="X", member_ids=frozenset({"P1", "P9"}),
                    new_principal_id="P3", remaining_principal_id=None, actor="o", at=T0,
-                   reason="r")
+                   reason="r", survivors=no_merges)
     assert len(error.value.issues) == 3
+    assert [i.message for i in error.value.issues if i.code == "not_a_member"] == [
+        "P9 is not in case C1: check the id"]
+
+
+def test_a_split_naming_a_merged_away_record_says_whom_it_was_merged_into() -> None:
+    case, history = family()
+    merged = {"P9": "P2"}  # P9 registered twice, merged into P2
+
+    def survivors(ids: Iterable[str]) -> dict[str, str]:
+        return {i: merged[i] for i in ids if i in merged}
+
+    with pytest.raises(MergedAwayError, match=r"P9 was merged into P2 .*act on P2"):
+        split_case(case, history, new_case_id="X", member_ids=frozenset({"P3", "P9"}),
+                   new_principal_id="P3", remaining_principal_id=None, actor="o", at=T0,
+                   reason="r", survivors=survivors)
+    with pytest.raises(MergedAwayError, match="P9 was merged into P2"):
+        split_case(case, history, new_case_id="X", member_ids=frozenset({"P1"}),
+                   new_principal_id="P1", remaining_principal_id="P9", actor="o", at=T0,
+                   reason="r", survivors=survivors)
 
 
 def test_merge_moves_members_and_closes_the_source() -> None:

@@ -175,3 +175,28 @@ def test_a_search_for_a_merged_away_record_shows_it_merged_into_its_survivor(
     assert "N-800-1 matches, but was merged into C-003-P1" in page.text
     plain = first.get("/api/cases").json()
     assert plain["merged"] == []
+
+
+def test_an_action_naming_a_merged_away_record_answers_merged_away(world: World) -> None:
+    first = world.login("registrar")
+    assert first.post("/api/registry/import",
+                      files=files(LEILA_AGAIN, LEILA_CASES)).status_code == 200
+    merge = first.post("/api/duplicates/merges", json={
+        "kept_person_id": "C-003-P1", "duplicate_person_id": "N-800-1",
+        "reason": "same UNHCR card"}).json()
+    assert second_registrar(world).post(
+        f"/api/duplicates/merges/{merge['merge_id']}/confirm").status_code == 200
+    protection = world.login("protection")
+    base = "/api/cases/C-003"
+    for answer in (protection.get(f"{base}/members/N-800-1/statements"),
+                   protection.post(f"{base}/consents", json={"person_id": "N-800-1"}),
+                   protection.post(f"{base}/statements", json={"person_id": "N-800-1",
+                                                                "text": "x"})):
+        assert answer.status_code == 409, answer.text
+        error = answer.json()["error"]
+        assert error["code"] == "merged_away"
+        assert error["message"].startswith("N-800-1 was merged into C-003-P1")
+        assert "act on C-003-P1" in error["message"]
+    stranger = protection.get(f"{base}/members/C-002-P1/statements")
+    assert stranger.status_code == 422
+    assert [i["code"] for i in stranger.json()["error"]["issues"]] == ["not_a_member"]

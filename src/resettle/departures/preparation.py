@@ -15,6 +15,7 @@ from typing import Any
 
 from resettle.core.codes import is_country_code
 from resettle.core.issues import Issue
+from resettle.core.membership import non_member_issue
 from resettle.core.status import CaseStatus
 from resettle.departures.checklist import (
     Checklist,
@@ -99,9 +100,8 @@ def record_item(store: DeparturesStore, case_id: str, person_id: str, kind: Item
     found = []
     if not actor.strip():
         found.append(Issue("missing_value", "name who records the item", field="actor"))
-    if person_id not in {m.person_id for m in case.members}:
-        found.append(Issue("not_a_member", f"{person_id} is not a member of case {case_id}",
-                           field="person_id"))
+    if issue := non_member_issue(case, [person_id], store.screening.survivors):
+        found.append(issue)
     if kind not in set(ItemKind):
         found.append(Issue("bad_value", f"kind must be one of {', '.join(ItemKind)}",
                            field="kind"))

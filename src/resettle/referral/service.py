@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from resettle.core.case import Case
 from resettle.core.issues import Issue
+from resettle.core.membership import Survivors, non_member_issue
 from resettle.core.status import CaseStatus
 from resettle.errors import ConflictError, NotFoundError, ValidationError
 from resettle.referral.agreements import AgreementBook
@@ -110,7 +111,8 @@ def decide_referral(
     referral = store.get_referral(referral_id)
     case = store.screening.get_case(referral.case_id)
     accepted = frozenset(accepted_persons)
-    _check_decision(referral, case, decision, reason, accepted)
+    _check_decision(referral, case, decision, reason, accepted,
+                    survivors=store.screening.survivors)
     if decision not in (HostDecision.REFUSED, HostDecision.NOT_CONSIDERED):
         # Non-refoulement: a fear declared since the referral makes any answer but "no" moot.
         screening.check_case_destination(store.screening, case.case_id, referral.country)
@@ -140,7 +142,7 @@ def _decision(value: HostDecision | str) -> HostDecision:
 
 
 def _check_decision(referral: Referral, case: Case, decision: HostDecision, reason: str,
-                    accepted: frozenset[str]) -> None:
+                    accepted: frozenset[str], *, survivors: Survivors) -> None:
     if referral.state not in DECIDABLE:
         raise ConflictError(f"referral {referral.referral_id} is {referral.state}; only a "
                             "referral waiting for the host state's answer can be decided")
@@ -153,9 +155,8 @@ def _check_decision(referral: Referral, case: Case, decision: HostDecision, reas
         if not accepted or not accepted < members:
             found.append(Issue("bad_value", "a split decision names the members accepted: "
                                "some, not all, of the case's members", field="accepted_persons"))
-        if unknown := accepted - members:
-            found.append(Issue("not_a_member", f"not members of the case: "
-                               f"{', '.join(sorted(unknown))}", field="accepted_persons"))
+        if issue := non_member_issue(case, accepted, survivors, field="accepted_persons"):
+            found.append(issue)
     elif accepted:
         found.append(Issue("bad_value", "only a split decision names accepted members",
                            field="accepted_persons"))

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from resettle.core.case import Case, Relationship
 from resettle.core.issues import Issue
+from resettle.core.membership import member_of
 from resettle.core.status import CaseStatus
 from resettle.errors import IllegalTransitionError, ValidationError
 from resettle.screening import deadlines, exclusion, membership
@@ -32,9 +33,7 @@ def open_exclusion_review(
     or triggers named by the officer. Family members are not touched."""
     at = at or utc_now()
     loaded = load_case(store, case_id, expected_version)
-    if person_id not in {m.person_id for m in loaded.case.members}:
-        raise ValidationError([Issue("not_a_member", f"{person_id} is not in case {case_id}",
-                                     field="person_id")])
+    member_of(loaded.case, person_id, store.survivors)
     found = match_triggers(indicators, loaded.settings.triggers) if indicators else ()
     named = tuple(sorted({*found, *triggers}))
     if not named:
@@ -98,7 +97,8 @@ def split_case(
     change = membership.split_case(
         loaded.case, loaded.history, new_case_id=store.new_case_id(case_id),
         member_ids=member_ids, new_principal_id=new_principal_id,
-        remaining_principal_id=remaining_principal_id, actor=actor, at=at, reason=reason)
+        remaining_principal_id=remaining_principal_id, actor=actor, at=at, reason=reason,
+        survivors=store.survivors)
     source, new = change.cases
     saved = store.save_cases([(source, loaded.case.version), (new, None)])
     store.append_events(change.events)

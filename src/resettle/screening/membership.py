@@ -13,6 +13,7 @@ from datetime import datetime
 
 from resettle.core.case import Case, Relationship
 from resettle.core.issues import Issue
+from resettle.core.membership import Survivors, non_member_issue
 from resettle.core.status import CaseStatus
 from resettle.errors import IllegalTransitionError, ValidationError
 from resettle.screening.workflow import (
@@ -53,10 +54,11 @@ def _check_changeable(case: Case, allowed: frozenset[CaseStatus] = MEMBERSHIP_ST
 def split_case(
     case: Case, history: tuple[CaseEvent, ...], *, new_case_id: str, member_ids: frozenset[str],
     new_principal_id: str, remaining_principal_id: str | None, actor: str, at: datetime,
-    reason: str,
+    reason: str, survivors: Survivors,
 ) -> MembershipChange:
+    """``survivors``: who a record named but merged away counts as (``core.membership``)."""
     _check_changeable(case)
-    _check_split(case, member_ids, new_principal_id, remaining_principal_id)
+    _check_split(case, member_ids, new_principal_id, remaining_principal_id, survivors)
     keep_principal = remaining_principal_id or case.principal_id
     status = status_after_membership_change(case.status)
     moved = tuple(
@@ -92,6 +94,7 @@ def _relation(person_id: str, principal_id: str, member: object) -> str:
 
 def _check_split(
     case: Case, member_ids: frozenset[str], new_principal: str, remaining_principal: str | None,
+    survivors: Survivors,
 ) -> None:
     ids = {m.person_id for m in case.members}
     found: list[Issue] = []
@@ -99,8 +102,9 @@ def _check_split(
     def add(code: str, field_name: str, message: str) -> None:
         found.append(Issue(code, message, field=field_name, record=case.case_id))
 
-    if unknown := member_ids - ids:
-        add("not_a_member", "members", f"not members of the case: {', '.join(sorted(unknown))}")
+    if issue := non_member_issue(case, member_ids, survivors, field="members",
+                                 record=case.case_id):
+        found.append(issue)
     if not member_ids or member_ids >= ids:
         add("bad_value", "members", "move at least one member and leave at least one")
     if new_principal not in member_ids:
@@ -108,10 +112,12 @@ def _check_split(
     if case.principal_id in member_ids and remaining_principal is None:
         add("missing_value", "remaining_principal",
             "the principal moves: name the principal of the members who stay")
-    if remaining_principal is not None and (
-        remaining_principal in member_ids or remaining_principal not in ids
-    ):
+    if remaining_principal in member_ids:
         add("bad_value", "remaining_principal", "must be a member who stays")
+    elif remaining_principal is not None and (issue := non_member_issue(
+            case, [remaining_principal], survivors, field="remaining_principal",
+            record=case.case_id)):
+        found.append(issue)
     if found:
         raise ValidationError(found)
 

@@ -9,8 +9,9 @@ from datetime import datetime
 from resettle.core.case import Case
 from resettle.core.codes import is_country_code
 from resettle.core.issues import Issue
-from resettle.core.person import Person, Relative
-from resettle.errors import NotFoundError, ValidationError
+from resettle.core.membership import member_of
+from resettle.core.person import Relative
+from resettle.errors import ValidationError
 from resettle.screening.actions import load_case, record_action, utc_now
 from resettle.screening.ports import ScreeningStore
 from resettle.screening.records import (
@@ -24,20 +25,13 @@ from resettle.screening.records import (
 from resettle.screening.workflow import Action, ActionRequest
 
 
-def _member(case: Case, person_id: str) -> Person:
-    member = next((m for m in case.members if m.person_id == person_id), None)
-    if member is None:
-        raise NotFoundError(f"{person_id} is not a member of case {case.case_id}; check the ids")
-    return member
-
-
 def record_interview(
     store: ScreeningStore, interview: Interview, *, reason: str = "interview held",
     expected_version: int | None = None,
 ) -> Case:
     """One adult heard individually; the record says whether it was private."""
     loaded = load_case(store, interview.case_id, expected_version)
-    issues = interview_issues(interview, frozenset(m.person_id for m in loaded.case.members))
+    issues = interview_issues(interview, loaded.case, store.survivors)
     if issues:
         raise ValidationError(issues)
     store.add_interview(interview)
@@ -71,7 +65,7 @@ def withdraw_consent(
 
 def _consent(store: ScreeningStore, record: ConsentRecord, expected_version: int | None) -> Case:
     loaded = load_case(store, record.case_id, expected_version)
-    _member(loaded.case, record.person_id)
+    member_of(loaded.case, record.person_id, store.survivors)
     store.add_consent(record)
     action = Action.RECORD_CONSENT if record.given else Action.WITHDRAW_CONSENT
     request = ActionRequest(action, record.recorded_by, record.at,
@@ -86,7 +80,7 @@ def record_statement(
 ) -> ConfidentialStatement:
     """Kept apart from the case file. No case event names it: its existence is confidential."""
     case = store.get_case(case_id)
-    _member(case, person_id)
+    member_of(case, person_id, store.survivors)
     if not text.strip():
         raise ValidationError([Issue("missing_value", "the statement is empty", field="text")])
     statement = ConfidentialStatement(store.new_id("ST"), case_id, person_id, text,
@@ -96,9 +90,10 @@ def record_statement(
 
 
 def read_statements(
-    store: ScreeningStore, person_id: str, *, viewer_person_id: str
+    store: ScreeningStore, case_id: str, person_id: str, *, viewer_person_id: str
 ) -> list[ConfidentialStatement]:
     """A member's view of confidential statements: only their own, never another member's."""
+    member_of(store.get_case(case_id), person_id, store.survivors)
     return statements_visible_to(store.statements_of(person_id), viewer_person_id)
 
 
@@ -112,7 +107,7 @@ def declare_no_return(
                                      "alpha-3 code (e.g. IRN)", field="country")])
     at = at or utc_now()
     loaded = load_case(store, case_id, expected_version)
-    _member(loaded.case, person_id)
+    member_of(loaded.case, person_id, store.survivors)
     store.add_declaration(NoReturnDeclaration(person_id, country, actor, at, reason))
     request = ActionRequest(Action.DECLARE_NO_RETURN, actor, at, reason,
                             {"person": person_id, "country": country})
@@ -131,7 +126,7 @@ def record_relative(
         raise ValidationError([Issue("unknown_country", f"'{relative.country}' is not an ISO "
                                      "3166-1 alpha-3 code", field="country")])
     loaded = load_case(store, case_id, expected_version)
-    member = _member(loaded.case, person_id)
+    member = member_of(loaded.case, person_id, store.survivors)
     others = tuple(r for r in member.relatives
                    if (r.name, r.relation) != (relative.name, relative.relation))
     updated = replace(member, relatives=(*others, relative))

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from resettle.core.case import Case
 from resettle.core.issues import Issue
+from resettle.core.membership import Survivors, non_member_issue
 
 
 class AttendeeKind(StrEnum):
@@ -116,14 +118,17 @@ def statements_visible_to(
     return [s for s in statements if s.person_id == viewer_person_id]
 
 
-def interview_issues(interview: Interview, members: frozenset[str]) -> list[Issue]:
+def interview_issues(interview: Interview, case: Case, survivors: Survivors) -> list[Issue]:
+    """Every problem with an interview record of ``case`` (``MergedAwayError`` when the
+    interviewee's record was merged away: the person kept is the one heard)."""
     found: list[Issue] = []
 
     def add(code: str, field_name: str, message: str) -> None:
         found.append(Issue(code, message, field=field_name, record=interview.interview_id))
 
-    if interview.person_id not in members:
-        add("not_a_member", "person_id", f"{interview.person_id} is not a member of the case")
+    if issue := non_member_issue(case, [interview.person_id], survivors,
+                                 record=interview.interview_id):
+        found.append(issue)
     if not interview.interviewer.strip():
         add("missing_value", "interviewer", "name the interviewing officer")
     for attendee in interview.others_present:

@@ -187,8 +187,10 @@ def test_confidential_statements_stay_with_their_author(session: Session, engine
     load_cases(session, family_case())
     run(engine, lambda s: service.record_statement(s, "F1", "F1-A2", "I want to leave him",
                                                    recorded_by="officer-a"))
-    own = run(engine, lambda s: service.read_statements(s, "F1-A2", viewer_person_id="F1-A2"))
-    other = run(engine, lambda s: service.read_statements(s, "F1-A2", viewer_person_id="F1-A1"))
+    own = run(engine, lambda s: service.read_statements(s, "F1", "F1-A2",
+                                                        viewer_person_id="F1-A2"))
+    other = run(engine, lambda s: service.read_statements(s, "F1", "F1-A2",
+                                                          viewer_person_id="F1-A1"))
     assert [st.text for st in own] == ["I want to leave him"] and other == []
     history = run(engine, lambda s: s.history("F1"))
     assert all("leave" not in e.reason for e in history)

@@ -22,6 +22,7 @@ from resettle.adapters.db.registry.members import members_only, survivors
 from resettle.adapters.db.registry.store import (
     find_cases,
     get_case,
+    list_cases,
     load_batch,
     store_batch,
     update_case,
@@ -29,7 +30,7 @@ from resettle.adapters.db.registry.store import (
 from resettle.adapters.db.registry.tables import PersonRow
 from resettle.adapters.db.reporting.store import SqlReportingStore
 from resettle.adapters.db.simulation.store import DbOperationStore
-from resettle.core import RegistryBatch
+from resettle.core import Dimension, MedicalCondition, RegistryBatch, Severity
 from resettle.core.case import Case
 from resettle.core.person import Person, Sex
 from resettle.core.status import Priority
@@ -185,3 +186,48 @@ def test_a_search_shows_a_merged_away_record_only_as_merged_into_its_survivor(
     session.commit()
     again = find_cases(session, text="zahra")
     assert again.merged == () and len(again.cases) == 2
+
+
+def _needing(session: Session, need: Dimension) -> list[str]:
+    """The cases the case list finds needing ``need`` (from the cases table's flags)."""
+    return [c.case_id for c in list_cases(session, need=need, limit=100).cases]
+
+
+def test_need_flags_follow_a_merge_within_a_case_and_its_reversal(session: Session) -> None:
+    ill = MedicalCondition("renal failure", Severity.SEVERE, ("dialysis",))
+    members = [_person(f"L-{n}", "L", f"Child{n}", date(2005 + n, 1, 1)) for n in range(2, 6)]
+    # Six records, one of them the mother registered twice (with her condition noted once).
+    large = Case("L", "L-1", (_person("L-1", "L", "Zahra", date(1985, 3, 1)), *members,
+                              replace(_person("L-9", "L", "Zahra", date(1985, 3, 1)),
+                                      medical_conditions=(ill,))))
+    store_batch(session, batch=RegistryBatch(cases=(large,)))
+    session.commit()
+    assert _needing(session, Dimension.MEDICAL_PLACES) == ["L"]
+    assert _needing(session, Dimension.LARGE_FAMILY_UNITS) == ["L"]
+    merge_id = _merge(session, "L-1", "L-9")
+    # Five persons now, none with a recorded condition: the flags say so at once.
+    assert _needing(session, Dimension.MEDICAL_PLACES) == []
+    assert _needing(session, Dimension.LARGE_FAMILY_UNITS) == []
+    reverse_merge(ScreeningWorkflow(session), SqlMergeStore(session), merge_id,
+                  officer="bruno", reason="two sisters", now=NOW)
+    session.commit()
+    assert _needing(session, Dimension.MEDICAL_PLACES) == ["L"]
+    assert _needing(session, Dimension.LARGE_FAMILY_UNITS) == ["L"]
+
+
+def test_need_flags_follow_a_merge_joining_two_cases_and_its_reversal(
+        session: Session) -> None:
+    _world(session)
+    ill = MedicalCondition("renal failure", Severity.SEVERE, ("dialysis",))
+    again = get_case(session, case_id="B")
+    update_case(session, case=again.with_members(tuple(
+        replace(m, medical_conditions=(ill,)) if m.person_id == "B-1" else m
+        for m in again.members)), expected_version=again.version)
+    session.commit()
+    assert _needing(session, Dimension.MEDICAL_PLACES) == ["B"]
+    merge_id = _merge(session)  # B-1 (with the condition) merged into A-1 (without)
+    assert _needing(session, Dimension.MEDICAL_PLACES) == []
+    undone = reverse_merge(ScreeningWorkflow(session), SqlMergeStore(session), merge_id,
+                           officer="bruno", reason="two cousins", now=NOW)
+    session.commit()
+    assert _needing(session, Dimension.MEDICAL_PLACES) == [undone.reversal_case_id]

@@ -214,7 +214,7 @@ def statement_command(
         console().print("statement recorded apart from the case file")
         return
     for statement in do(database_url, lambda s: service.read_statements(
-            s, person_id, viewer_person_id=person_id)):
+            s, case_id, person_id, viewer_person_id=person_id)):
         console().print(f"{statement.at:%Y-%m-%d}: {escape(statement.text)}")
 
 

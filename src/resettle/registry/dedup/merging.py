@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from resettle.core.membership import merged_away_error
 from resettle.errors import IllegalTransitionError, MergedAwayError, PermissionDeniedError
 
 
@@ -77,9 +78,7 @@ def check_not_merged_away(person_id: str, survivor: str | None, *, role: str) ->
     """Refuse an action that names a merged-away record as ``role`` (the kept person, the
     duplicate, a case's principal): ``survivor`` is the person it was merged into, if any."""
     if survivor is not None:
-        raise MergedAwayError(f"{person_id} was merged into {survivor} (a duplicate "
-                              f"registration) and cannot be the {role}: act on {survivor}, "
-                              "or reverse that merge first")
+        raise merged_away_error(person_id, survivor, role=role)
 
 
 def check_principal_stays(duplicate_person_id: str, *, same_case: bool,

@@ -9,7 +9,7 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from resettle.adapters.db.registry.dedup_keys import index_cases
@@ -19,9 +19,10 @@ from resettle.adapters.db.registry.dedup_tables import (
     DedupModelRow,
     DedupPairRow,
 )
+from resettle.adapters.db.registry.mapping import needs_flags
 from resettle.adapters.db.registry.members import survivors
 from resettle.adapters.db.registry.store import get_cases
-from resettle.adapters.db.registry.tables import PersonRow
+from resettle.adapters.db.registry.tables import CaseRow, PersonRow
 from resettle.errors import NotFoundError
 from resettle.registry.dedup.merging import MergeStatus, PersonMerge
 from resettle.registry.dedup.records import (
@@ -122,7 +123,7 @@ class SqlMergeStore:
         self._session.add(row)
         self._session.flush()
         if merge.status in {MergeStatus.MERGED, MergeStatus.REVERSED}:
-            _reindex(self._session, merge)
+            _follow_members(self._session, merge)
 
     def get_merge(self, merge_id: str) -> PersonMerge:
         row = self._session.get(DedupMergeRow, merge_id)
@@ -140,16 +141,21 @@ class SqlMergeStore:
         return survivors(self._session, person_ids)
 
 
-def _reindex(session: Session, merge: PersonMerge) -> None:
-    """Keep the deduplication index in step with a merge taking effect or undone: the cases
-    of both records are indexed again as they now stand (their members' relatives keys name
-    the household without the merged-away record, or with it again), and a merged-away record
-    leaves the index, so a registration check meets its survivor instead."""
+def _follow_members(session: Session, merge: PersonMerge) -> None:
+    """Keep what is derived from the members of both records' cases in step with a merge
+    taking effect or undone, in its transaction: the cases' need flags (``needs_flags``: a
+    merged-away member's medical need stops counting, a reversal restores it), and the
+    deduplication index (their members' relatives keys name the household without the
+    merged-away record, or with it again; a merged-away record leaves the index, so a
+    registration check meets its survivor instead)."""
     people = (merge.kept_person_id, merge.duplicate_person_id)
     case_ids = set(session.scalars(select(PersonRow.case_id)
                                    .where(PersonRow.person_id.in_(people))))
+    cases = list(get_cases(session, case_ids=case_ids).values())
+    session.execute(update(CaseRow), [{"case_id": case.case_id, **needs_flags(case)}
+                                      for case in cases])
     dropped = [merge.duplicate_person_id] if merge.merges_away else []
-    index_cases(session, list(get_cases(session, case_ids=case_ids).values()), removed=dropped)
+    index_cases(session, cases, removed=dropped)
 
 
 def _merge_of(row: DedupMergeRow) -> PersonMerge:

@@ -24,7 +24,7 @@ from resettle.adapters.db.registry.mapping import (
     locality_to_row,
     pledge_to_row,
 )
-from resettle.adapters.db.registry.members import survivors
+from resettle.adapters.db.registry.members import followers, survivors
 from resettle.adapters.db.registry.tables import CaseRow, LocalityRow, PersonRow, PledgeRow
 from resettle.adapters.db.sealing import open_person_row, seal_person_rows
 from resettle.core import Case, Locality, Pledge
@@ -105,6 +105,9 @@ def _store_case_chunk(
         del old_persons[person_id]
     plan = _plan_chunk(chunk, new_members, old_cases, old_persons, bump_versions=bump_versions)
     _execute_plan(session, plan)
+    if look:
+        _move_followers(session, {m["person_id"]: m["case_id"]
+                                  for rows in new_members.values() for m in rows})
     changed = {row["case_id"] for row in (*plan.case_inserts, *plan.case_updates)}
     # The deduplication index follows every member written (dedup_keys, migration 1100).
     index_cases(session, [case for case in chunk if case.case_id in changed],
@@ -186,6 +189,18 @@ def _execute_plan(session: Session, plan: _Plan) -> None:
             .where(_cases.c.case_id.in_(elsewhere))
             .values(version=_cases.c.version + 1)
         )
+
+
+def _move_followers(session: Session, case_of: dict[str, str]) -> None:
+    """The records merged away into a member written (``case_of``: member -> its case) move
+    to that member's case when it moved (``members``: they stay with the one they count as)."""
+    moving: dict[str, list[str]] = {}
+    for follower, member in followers(session, case_of).items():
+        moving.setdefault(case_of[member], []).append(follower)
+    for case_id, person_ids in sorted(moving.items()):
+        session.execute(update(_persons).where(_persons.c.person_id.in_(person_ids),
+                                               _persons.c.case_id != case_id)
+                        .values(case_id=case_id))
 
 
 def _store_simple(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from resettle.adapters.db.engine import make_session_factory
 from resettle.adapters.db.registry import store as repository
+from resettle.adapters.db.registry.members import survivors
 from resettle.adapters.db.registry.tables import CaseRow, PersonRow
 from resettle.adapters.db.registry.upsert import store_cases
 from resettle.adapters.db.screening.settings import settings_from_json, settings_to_json
@@ -132,6 +133,9 @@ class SqlScreeningStore:
         if case_id is None:
             raise NotFoundError(f"no person {person_id!r}")
         return str(case_id)
+
+    def survivors(self, person_ids: Iterable[str]) -> Mapping[str, str]:
+        return survivors(self.session, person_ids)
 
     def count_by_status(self) -> Mapping[CaseStatus, int]:
         rows = self.session.execute(select(_cases.c.status, func.count()).group_by(
