@@ -24,6 +24,7 @@ clustering, collecting the pairs).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sys
@@ -70,7 +71,7 @@ def _run(spec: ModelSpec, registry: SyntheticRegistry) -> str:
     phases.append(("end", time.perf_counter()))
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print("phases (wall s): " + ", ".join(
-        f"{name} {end - start:.1f}" for (name, start), (_, end) in zip(phases, phases[1:])),
+        f"{name} {end - start:.1f}" for (name, start), (_, end) in itertools.pairwise(phases)),
         file=sys.stderr, flush=True)
     pairwise = pairwise_scores(result.clusters, registry.truth)
     bcubed = bcubed_scores(result.clusters, registry.truth)

@@ -10,8 +10,9 @@ surname law in a few ways this module reproduces: a given name, place or trade w
 -khani, -abadi), a title in front (Mir-, Haj-, Sheikh-), or two names joined (Hashemi
 Rafsanjani). Frequencies follow a Zipf-Mandelbrot law calibrated so the most frequent family
 name holds about 1.1% of persons, with the registry's top ten in their published order. The
-result (~1,100 family names, the top one 1.2%, the top ten 9.9%) is still more concentrated than the real population, so
-same-name strangers are more frequent here than in the field: the benchmark errs hard.
+result (~1,100 family names, the top one 1.2%, the top ten 9.9%) is still more concentrated
+than the real population, so same-name strangers are more frequent here than in the field:
+the benchmark errs on the hard side.
 
 Given names are far less diverse: the lists of ``names.py`` with compound names (Mohammad-Reza,
 Ali-Reza, Fatemeh-Zahra...) added, weighted by a steeper Zipf-Mandelbrot law.

@@ -151,7 +151,7 @@ def test_the_index_follows_a_merge_and_its_reversal(session: Session) -> None:
     assert indexed["A-1"] == sorted({skeleton("Mina"), skeleton("Nilofar")})
     assert skeleton("Zahra") in indexed["B-2"]
     candidates = SqlCandidateSource(session).candidates(
-        [("dob+sex", "1985-03-01\x1fF")])
+        [("exact_dob+sex", "1985-03-01\x1fF")])
     assert [c["unique_id"] for c in candidates] == ["A-1"]
     reverse_merge(ScreeningWorkflow(session), SqlMergeStore(session), merge_id,
                   officer="bruno", reason="two cousins", now=NOW)

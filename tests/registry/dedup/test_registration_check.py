@@ -127,5 +127,5 @@ def test_every_person_is_a_candidate_of_itself(given_name: str, family_name: str
     row = next(registry_rows([Case("C-1", "P-1", (person,))]))
     keys = blocking_keys(row)
     assert {rule for rule, _ in keys} <= set(BLOCKING_RULE_NAMES)
-    assert "dob+sex" in {rule for rule, _ in keys}
+    assert "exact_dob+sex" in {rule for rule, _ in keys}  # 4 March: not a placeholder
     assert [r["unique_id"] for r in MemoryCandidateSource([row]).candidates(keys)] == ["P-1"]

@@ -50,12 +50,15 @@ def person_features(person: Person, household: Iterable[Person] = ()) -> Feature
     row["given_plain"] = fold_latin(person.given_name) or None  # the baseline's only reading
     row["family_plain"] = fold_latin(person.family_name) or None
     row["name_key"] = f"{row['given_key'] or ''}|{row['family_key'] or ''}"
+    # Blocking only: the family skeleton's first letter, and the date unless a placeholder.
+    row["family_initial"] = (row["family_key"] or "")[:1] or None
     row.update(
         sex=person.sex.value,
         nationality=person.nationality or None,
         dob=person.birth_date.isoformat(),
         birth_year=person.birth_date.year,
         dob_placeholder=is_placeholder(person.birth_date),
+        exact_dob=None if is_placeholder(person.birth_date) else person.birth_date.isoformat(),
         dob_variants=[d.isoformat() for d in date_variants(person.birth_date)],
         relatives_keys=sorted(relatives) or None,
     )
