@@ -16,21 +16,22 @@ import sys
 from bench.machine import describe_machine
 from resettle.registry.dedup.evaluation import bcubed_scores, pair_recall, pairwise_scores
 from resettle.registry.dedup.features import registry_rows
-from resettle.registry.dedup.linkage import PAIR_THRESHOLD, make_linker, train
+from resettle.registry.dedup.linkage import make_linker, train, training_sample
 from resettle.registry.dedup.settings import DEDUP
 from resettle.simulation.duplicates import generate_registry_with_duplicates
 
 SEED = 99
-THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def main(population: int = 20_000, names: str = "camp") -> None:
     logging.getLogger("splink").setLevel(logging.WARNING)
     registry = generate_registry_with_duplicates(SEED, population,
                                                  national_names=names == "national")
-    linker = make_linker(list(registry_rows(registry.cases)), DEDUP.settings())
-    train(linker, DEDUP)
-    predictions = linker.inference.predict(threshold_match_probability=PAIR_THRESHOLD)
+    rows = list(registry_rows(registry.cases))
+    model = train(make_linker(training_sample(rows), DEDUP.settings()), DEDUP)
+    linker = make_linker(rows, model)
+    predictions = linker.inference.predict(threshold_match_probability=min(THRESHOLDS))
     persian = [(p, registry.truth[p]) for p in registry.persian_script_ids]
     print(f"seed {SEED}, {len(registry.truth)} records ({names} names)")
     print("| threshold | pairwise P | pairwise R | pairwise F1 | B-cubed F1 "

@@ -29,7 +29,7 @@ SEED = 2013
 VARIANTS = {
     "family_key + sex (before)": replace(DEDUP, training_blocking=(("dob",),
                                                                    ("family_key", "sex"))),
-    "family_key + birth_year (now)": DEDUP,
+    "the passes of settings.TRAINING_BLOCKING (now)": DEDUP,
 }
 
 

@@ -12,6 +12,7 @@ two records share one.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import jdatetime
 
@@ -54,6 +55,7 @@ def gregorian_digits_as_jalali(day: date) -> list[date]:
     return found
 
 
+@lru_cache(maxsize=100_000)  # a registry has some 30,000 distinct dates for 1,000,000 persons
 def date_variants(day: date) -> tuple[date, ...]:
     """The date itself, then every date it may have been mistaken for (no duplicates)."""
     variants = [day, swapped(day), *jalali_digits_as_gregorian(day),

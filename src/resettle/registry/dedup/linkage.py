@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 from splink import Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 
 from resettle.registry.dedup.features import FeatureRow
 from resettle.registry.dedup.records import Agreement, Backend, DedupResult, MatchPair
@@ -70,9 +71,11 @@ def train(linker: Linker, spec: ModelSpec = DEDUP, *, seed: int = 0) -> dict[str
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
     if spec.m_from_truth:
         linker.training.estimate_m_from_label_column(TRUTH_COLUMN)
-    for cols in spec.training_blocking:
+    for block in spec.training_blocking:
+        rule = (CustomRule(block, sql_dialect="duckdb") if isinstance(block, str)
+                else block_on(*block))
         linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on(*cols), estimate_without_term_frequencies=True)
+            rule, estimate_without_term_frequencies=True)
     model: dict[str, Any] = linker.misc.save_model_to_json()
     return model
 

@@ -53,6 +53,7 @@ def has_arabic_script(text: str) -> bool:
     return any("\u0600" <= char <= "\u06ff" for char in text)
 
 
+@lru_cache(maxsize=200_000)
 def fold_latin(text: str) -> str:
     """Lower case, accents and apostrophes dropped, spaces single: ``Moḩammad`` -> ``mohammad``."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -66,6 +67,7 @@ def normalize_arabic(text: str) -> str:
     return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی")
 
 
+@lru_cache(maxsize=200_000)  # names repeat: relatives' and members' names are keyed per person
 def skeleton(name: str, *, family: bool = False) -> str:
     """The consonant key of a name in either script; '' when nothing is left."""
     if has_arabic_script(name):

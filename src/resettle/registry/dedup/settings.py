@@ -29,17 +29,24 @@ PREDICTION_BLOCKING = (
     ("given_key", "birth_year", "family_initial"),
     ("exact_dob", "sex"),
 )
-# Training blocks: each EM pass fixes the columns it blocks on and learns the others. Family
-# skeleton and birth year, not family skeleton and sex: with ~70 family names a family+sex
-# block holds hundreds of strangers per true pair, and EM's "match" class drowned as the
-# registry grew (pairwise F1 0.839 -> 0.930 on 54,658 records, same run, bench/RESULTS.md).
-# The third pass is the one that learns the date of birth: the other two fix the date or its
-# year, so without it the date's m probabilities stayed Splink's defaults (a calendar slip or
-# a 1 January placeholder weighed almost nothing; bench/RESULTS.md). Its block must be nearly
-# pure matches with the date left free: both name skeletons and the same relatives' names
-# (same names alone left EM to split same-name strangers by their dates).
-TRAINING_BLOCKING = (("dob",), ("family_key", "birth_year"),
-                     ("given_key", "family_key", "relatives_keys"))
+# Training blocks: each EM pass fixes what it blocks on and learns the other comparisons. EM
+# needs blocks where true pairs are not drowned by strangers who agree on what is left free,
+# and the larger the registry, the more strangers share a common given name, a family name
+# and a year, or a 1 January placeholder. Blocking on the date of birth alone (placeholders
+# included) let EM take "same given name and date" for a match at 200,000 persons (a family
+# name that differs weighed nothing); blocking on family skeleton and sex drowned at 55,000
+# (bench/RESULTS.md). So each pass fixes two strong fields and leaves placeholders out:
+# - same real date and given skeleton: learns the family name, relatives, sex;
+# - same real date and family skeleton: learns the given name, relatives, sex;
+# - same name skeletons and the same relatives' names: learns the date of birth (without it
+#   the date's m probabilities kept Splink's defaults: a calendar slip weighed almost nothing).
+# Written as SQL (DuckDB's dialect; Splink translates it for Spark).
+TrainingBlock = tuple[str, ...] | str  # columns to be equal, or a SQL condition
+TRAINING_BLOCKING: tuple[TrainingBlock, ...] = (
+    "l.dob = r.dob AND l.given_key = r.given_key AND NOT l.dob_placeholder",
+    "l.dob = r.dob AND l.family_key = r.family_key AND NOT l.dob_placeholder",
+    ("given_key", "family_key", "relatives_keys"),
+)
 DETERMINISTIC_RULES = (("name_key", "dob"),)
 
 
@@ -161,7 +168,7 @@ class ModelSpec:
 
     name: str
     settings: Callable[[], SettingsCreator]
-    training_blocking: tuple[tuple[str, ...], ...]
+    training_blocking: tuple[TrainingBlock, ...]
     deterministic_rules: tuple[tuple[str, ...], ...]
     # m from known truth instead of EM: only for a benchmark's baseline, never in production
     m_from_truth: bool = False
