@@ -84,7 +84,7 @@ COMPOUND_GIVEN_MALE: tuple[Name, ...] = (
     ("Mohammadreza", "محمدرضا"), ("Alireza", "علیرضا"), ("Amirhossein", "امیرحسین"),
     ("Mohammadali", "محمدعلی"), ("Mohammadhossein", "محمدحسین"), ("Gholamhossein", "غلامحسین"),
     ("Gholamali", "غلامعلی"), ("Abdolreza", "عبدالرضا"), ("Aliakbar", "علی‌اکبر"),
-    ("Mohammadjavad", "محمدجواد"), ("Abdollah", "عبدالله"), ("Mohammadmehdi", "محمدمهدی"),
+    ("Mohammadhadi", "محمدهادی"), ("Abdollah", "عبدالله"), ("Mohammadmehdi", "محمدمهدی"),
 )
 COMPOUND_GIVEN_FEMALE: tuple[Name, ...] = (
     ("Fatemehzahra", "فاطمه‌زهرا"), ("Zeinab", "زینب"), ("Kobra", "کبری"), ("Soghra", "صغری"),

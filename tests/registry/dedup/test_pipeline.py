@@ -11,6 +11,7 @@ import pytest
 from resettle.errors import DedupModelNeededError
 from resettle.registry.dedup import DedupResult, check_person, find_duplicates
 from resettle.registry.dedup.evaluation import bcubed_scores, pair_recall, pairwise_scores
+from resettle.registry.dedup.linkage import training_sample
 from resettle.simulation.duplicates import SyntheticRegistry, generate_registry_with_duplicates
 
 pytestmark = pytest.mark.slow
@@ -64,3 +65,24 @@ def test_a_new_registration_in_persian_script_is_flagged(registry: SyntheticRegi
 def test_training_needs_enough_persons(registry: SyntheticRegistry) -> None:
     with pytest.raises(DedupModelNeededError, match="saved by"):
         find_duplicates(registry.cases[:20])
+
+
+def test_the_date_of_birth_is_learned_not_left_at_splinks_defaults(result: DedupResult) -> None:
+    """The date's m probabilities come from EM (the third training pass): a real date shared
+    weighs more than two 1 January placeholders of one year, which weigh more than nothing."""
+    dob = next(c for c in result.model["comparisons"] if c["output_column_name"] == "dob")
+    learned = {level["label_for_charts"]: level for level in dob["comparison_levels"]
+               if "m_probability" in level and "u_probability" in level}
+    factor = {label: lv["m_probability"] / lv["u_probability"] for label, lv in learned.items()}
+    same, both_placeholders = factor["same date"], factor["same year, both 1 January placeholders"]
+    assert same > both_placeholders > 1
+    assert 0.3 < learned["same date"]["m_probability"] < 0.95  # not every true pair: noise
+
+
+def test_training_draws_a_seeded_sample_past_its_size() -> None:
+    rows = [{"unique_id": str(i)} for i in range(1000)]
+    assert training_sample(rows, size=1000) is rows
+    drawn = training_sample(rows, seed=3, size=100)
+    assert len(drawn) == 100 == len({r["unique_id"] for r in drawn})
+    assert drawn == training_sample(rows, seed=3, size=100)
+    assert drawn != training_sample(rows, seed=4, size=100)
