@@ -8,6 +8,7 @@ import numpy as np
 
 from resettle.registry.dedup.names import has_arabic_script, skeleton
 from resettle.simulation.duplicates import generate_registry_with_duplicates
+from resettle.simulation.names import FAMILY
 from resettle.simulation.national_names import (
     COMPOUND_GIVEN_FEMALE,
     COMPOUND_GIVEN_MALE,
@@ -49,8 +50,6 @@ def test_the_camp_scenario_keeps_its_own_names() -> None:
     camp = generate_registry_with_duplicates(4, 300)
     national = generate_registry_with_duplicates(4, 300, national_names=True)
     camp_families = {p.family_name for p in camp.persons if not p.person_id.startswith("DUP")}
-    from resettle.simulation.names import FAMILY  # noqa: PLC0415
-
     assert camp_families <= {latin for latin, _ in FAMILY}
     assert len({p.family_name for p in national.persons}) > len(camp_families)
     assert len(camp.truth) > len({*camp.truth.values()})  # re-registrations in both
