@@ -7,7 +7,7 @@ ends without an error (an import of several files is all or nothing).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Protocol
@@ -45,6 +45,11 @@ class RegistryStore(Protocol):
     def load_batch(self, *, cases: bool = True, localities: bool = True,
                    pledges: bool = True) -> RegistryBatch:
         """Everything stored, ordered by id; leave out what is not needed."""
+        ...
+
+    def survivors(self, person_ids: Iterable[str]) -> Mapping[str, str]:
+        """Of ``person_ids``, the records merged away as duplicates -> the member each now
+        counts as (``registry.dedup.merging``)."""
         ...
 
 

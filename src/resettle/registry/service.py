@@ -24,6 +24,7 @@ from resettle.core import (
     Priority,
     RegistryBatch,
 )
+from resettle.core.membership import Survivors, merged_away_error
 from resettle.errors import ValidationError
 from resettle.registry.assemble import assemble_batch
 from resettle.registry.export import write_records
@@ -104,8 +105,14 @@ def store_parsed(
     ``ValidationError`` (listing every issue of every file) before anything is written.
     ``adjust``: the caller's changes to the assembled batch, given the stored cases (e.g.
     keeping the sections its user may not write as stored)."""
+    merged = merged_away_rows(parsed, store.survivors)
     existing = store.get_cases(_referenced_cases(parsed))
-    batch = assemble_batch(parsed, existing)
+    try:
+        batch = assemble_batch(parsed, existing)
+    except ValidationError as error:
+        raise ValidationError([*error.issues, *merged]) from None
+    if merged:
+        raise ValidationError(merged)
     if adjust is not None:
         batch = adjust(batch, existing)
     if check is not None and (issues := check(batch, existing)):
@@ -123,6 +130,21 @@ def export_records(store: RegistryStore, *, kind: RecordKind, path: Path, hxl: b
         pledges=kind is RecordKind.PLEDGES,
     )
     return write_records(path, kind, batch, hxl=hxl, progress=progress)
+
+
+def merged_away_rows(parsed: Sequence[ParsedFile], survivors: Survivors) -> list[Issue]:
+    """A ``merged_away`` issue per row writing a record merged away as a duplicate: written, it
+    would change a record no stage reads any more (the officer's change would be lost)."""
+    found: list[Issue] = []
+    for file in parsed:
+        merged = survivors([person.person_id for person in file.persons])
+        rows = file.rows if len(file.rows) == len(file.persons) else (None,) * len(file.persons)
+        for person, row in zip(file.persons, rows, strict=True):
+            if person.person_id in merged:
+                error = merged_away_error(person.person_id, merged[person.person_id])
+                found.append(Issue("merged_away", str(error), field="person_id", row=row,
+                                   file=file.path.name, record=person.person_id))
+    return found
 
 
 def _referenced_cases(parsed: Sequence[ParsedFile]) -> set[str]:

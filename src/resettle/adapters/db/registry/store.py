@@ -25,7 +25,7 @@ from resettle.adapters.db.registry.mapping import (
     locality_from_row,
     pledge_from_row,
 )
-from resettle.adapters.db.registry.members import members_only
+from resettle.adapters.db.registry.members import members_only, survivors
 from resettle.adapters.db.registry.name_search import cases_matching, merged_matching
 from resettle.adapters.db.registry.tables import CaseRow, LocalityRow, PersonRow, PledgeRow
 from resettle.adapters.db.registry.upsert import store_cases, store_localities, store_pledges
@@ -326,6 +326,9 @@ class SqlRegistryStore:
     def load_batch(self, *, cases: bool = True, localities: bool = True,
                    pledges: bool = True) -> RegistryBatch:
         return load_batch(self.session, cases=cases, localities=localities, pledges=pledges)
+
+    def survivors(self, person_ids: Iterable[str]) -> dict[str, str]:
+        return survivors(self.session, person_ids)
 
 
 @contextmanager
