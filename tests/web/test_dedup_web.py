@@ -89,6 +89,21 @@ def second_registrar(world: World) -> TestClient:
     return client
 
 
+def leila_merged_away(world: World) -> TestClient:
+    """Leila registered again (N-800-1) and merged into C-003-P1 by two officers; the first
+    officer's client."""
+    first = world.login("registrar")
+    assert first.post("/api/registry/import",
+                      files=files(LEILA_AGAIN, LEILA_CASES)).status_code == 200
+    merge = first.post("/api/duplicates/merges", json={
+        "kept_person_id": "C-003-P1", "duplicate_person_id": "N-800-1",
+        "reason": "same UNHCR card"}).json()
+    confirmed = second_registrar(world).post(
+        f"/api/duplicates/merges/{merge['merge_id']}/confirm")
+    assert confirmed.status_code == 200, confirmed.text
+    return first
+
+
 @pytest.mark.parametrize("role", list(Role))
 def test_only_roles_granted_dedup_review_reach_the_queue(shared_world: World,
                                                          role: Role) -> None:
@@ -159,15 +174,7 @@ def test_a_refused_merge_comes_back_on_the_page_with_its_reason(world: World) ->
 
 def test_a_search_for_a_merged_away_record_shows_it_merged_into_its_survivor(
         world: World) -> None:
-    first = world.login("registrar")
-    assert first.post("/api/registry/import",
-                      files=files(LEILA_AGAIN, LEILA_CASES)).status_code == 200
-    merge = first.post("/api/duplicates/merges", json={
-        "kept_person_id": "C-003-P1", "duplicate_person_id": "N-800-1",
-        "reason": "same UNHCR card"}).json()
-    confirmed = second_registrar(world).post(
-        f"/api/duplicates/merges/{merge['merge_id']}/confirm")
-    assert confirmed.status_code == 200, confirmed.text
+    first = leila_merged_away(world)
     found = first.get("/api/cases", params={"q": "N-800-1"}).json()
     assert found["merged"] == [{"person_id": "N-800-1", "merged_into": "C-003-P1"}]
     assert [i["case_id"] for i in found["items"]] == ["C-003"]
@@ -178,14 +185,7 @@ def test_a_search_for_a_merged_away_record_shows_it_merged_into_its_survivor(
 
 
 def test_an_action_naming_a_merged_away_record_answers_merged_away(world: World) -> None:
-    first = world.login("registrar")
-    assert first.post("/api/registry/import",
-                      files=files(LEILA_AGAIN, LEILA_CASES)).status_code == 200
-    merge = first.post("/api/duplicates/merges", json={
-        "kept_person_id": "C-003-P1", "duplicate_person_id": "N-800-1",
-        "reason": "same UNHCR card"}).json()
-    assert second_registrar(world).post(
-        f"/api/duplicates/merges/{merge['merge_id']}/confirm").status_code == 200
+    leila_merged_away(world)
     protection = world.login("protection")
     base = "/api/cases/C-003"
     for answer in (protection.get(f"{base}/members/N-800-1/statements"),

@@ -26,6 +26,7 @@ from functools import cached_property
 import numpy as np
 
 from resettle.simulation.names import FAMILY, FEMALE_GIVEN, MALE_GIVEN
+from resettle.simulation.sampling import Weighted
 
 Name = tuple[str, str]  # (Latin, Persian script)
 
@@ -123,11 +124,9 @@ def family_names() -> tuple[Name, ...]:
     return tuple((latin, formed[latin]) for latin in (*TOP_FAMILY, *(rest[i] for i in order)))
 
 
-def zipf_mandelbrot(count: int, shift: float) -> np.ndarray:
-    """Shares of ranks 1..count, proportional to 1 / (rank + shift)."""
-    weights = 1.0 / (np.arange(1, count + 1) + shift)
-    result: np.ndarray = np.cumsum(weights / weights.sum())
-    return result
+def zipf_mandelbrot(names: tuple[Name, ...], shift: float) -> Weighted[Name]:
+    """``names`` in rank order, weighted 1 / (rank + shift)."""
+    return Weighted.of([(name, 1.0 / (rank + shift)) for rank, name in enumerate(names, 1)])
 
 
 @dataclass(frozen=True)
@@ -135,27 +134,19 @@ class NationalNames:
     """Draws (given, family, given in Persian script, family in Persian script)."""
 
     @cached_property
-    def _tables(self) -> dict[str, tuple[tuple[Name, ...], np.ndarray]]:
-        family = family_names()
+    def _tables(self) -> dict[str, Weighted[Name]]:
         places = tuple(_join(place, ("i", "ی")) for place in PLACES)
-        tables = {"family": family, "place": places,
-                  "male": (*MALE_GIVEN, *COMPOUND_GIVEN_MALE),
-                  "female": (*FEMALE_GIVEN, *COMPOUND_GIVEN_FEMALE)}
-        shifts = {"family": FAMILY_SHIFT, "place": GIVEN_SHIFT, "male": GIVEN_SHIFT,
-                  "female": GIVEN_SHIFT}
-        return {key: (names, zipf_mandelbrot(len(names), shifts[key]))
-                for key, names in tables.items()}
-
-    def _draw(self, rng: np.random.Generator, key: str) -> Name:
-        names, cumulative = self._tables[key]
-        index = int(np.searchsorted(cumulative, rng.random(), side="right"))
-        return names[min(index, len(names) - 1)]
+        return {"family": zipf_mandelbrot(family_names(), FAMILY_SHIFT),
+                "place": zipf_mandelbrot(places, GIVEN_SHIFT),
+                "male": zipf_mandelbrot((*MALE_GIVEN, *COMPOUND_GIVEN_MALE), GIVEN_SHIFT),
+                "female": zipf_mandelbrot((*FEMALE_GIVEN, *COMPOUND_GIVEN_FEMALE),
+                                          GIVEN_SHIFT)}
 
     def draw(self, rng: np.random.Generator, male: bool) -> tuple[str, str, str, str]:
-        given = self._draw(rng, "male" if male else "female")
-        family = self._draw(rng, "family")
+        given = self._tables["male" if male else "female"].draw(rng)
+        family = self._tables["family"].draw(rng)
         if rng.random() < DOUBLE_NAME_SHARE:
-            place = self._draw(rng, "place")
+            place = self._tables["place"].draw(rng)
             if place[0] != family[0]:
                 family = (f"{family[0]} {place[0]}", f"{family[1]} {place[1]}")
         return given[0], family[0], given[1], family[1]

@@ -8,6 +8,7 @@ This module only chooses the backend, feeds the feature rows and turns Splink's 
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -95,19 +96,18 @@ def deduplicate(rows: Sequence[FeatureRow], *, model: dict[str, Any] | None = No
         sample = training_sample(rows, seed=seed)
         model = train(make_linker(sample, spec.settings(), backend=backend, spark=spark), spec,
                       seed=seed)
-    trained = model
-    linker = make_linker(rows, trained, backend=backend, spark=spark)
+    linker = make_linker(rows, model, backend=backend, spark=spark)
     phase("scoring")
     predictions = linker.inference.predict(threshold_match_probability=pair_threshold)
     phase("clustering")
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=cluster_threshold)
     phase("collecting")
-    pairs = pairs_from_frame(predictions.as_pandas_dataframe(), trained)
+    pairs = pairs_from_frame(predictions.as_pandas_dataframe(), model)
     cluster_frame = clustered.as_pandas_dataframe()
     clusters = dict(zip(cluster_frame["unique_id"].astype(str),
                         cluster_frame["cluster_id"].astype(str), strict=True))
-    return DedupResult(pairs=pairs, clusters=clusters, model=trained)
+    return DedupResult(pairs=pairs, clusters=clusters, model=model)
 
 
 def training_sample(rows: Sequence[FeatureRow], *, seed: int = 0,
@@ -115,8 +115,6 @@ def training_sample(rows: Sequence[FeatureRow], *, seed: int = 0,
     """``rows`` themselves up to ``size``; past it, ``size`` of them drawn at random."""
     if len(rows) <= size:
         return rows
-    import random  # noqa: PLC0415
-
     chosen = sorted(random.Random(seed).sample(range(len(rows)), size))
     return [rows[index] for index in chosen]
 
